@@ -1,0 +1,286 @@
+"""The one normalised model every harvester produces and every criterion reads.
+
+Whatever the source (udata API, DCAT-AP, CKAN, CSW, catalogue CSV), a harvest yields
+``Dataset`` records holding ``Distribution`` records, plus ``Service`` (APIs) and
+``Organisation`` records. Probes, validations and scores reference them by ``key``.
+
+Keys are stable strings: ``"<catalogue_id>:<source id>"`` so the same dataset seen in
+two catalogues stays two records, and history can follow one record across runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+Outcome = Literal["up", "down", "degraded", "unknown", "refused"]
+Status = Literal["pass", "fail", "partial", "na"]
+Pillar = Literal["completeness", "freshness", "conformity", "availability"]
+PILLARS: tuple[Pillar, ...] = ("completeness", "freshness", "conformity", "availability")
+
+
+@dataclass
+class SchemaRef:
+    """A Table Schema declared by a resource (udata ``schema`` or DCAT ``dct:conformsTo``)."""
+
+    name: str | None = None
+    version: str | None = None
+    url: str | None = None
+
+
+@dataclass
+class Distribution:
+    """A downloadable file or an access point of a dataset (udata resource, dcat:Distribution)."""
+
+    key: str
+    url: str
+    source_id: str | None = None
+    title: str | None = None
+    description: str | None = None
+    format: str | None = None  # declared format, lower case ("csv", "zip", "geojson", …)
+    media_type: str | None = None  # declared MIME type
+    type: str = "main"  # udata resource type: main, documentation, api, update, code, other
+    download_url: str | None = None  # DCAT downloadURL when distinct from accessURL
+    byte_size: int | None = None
+    checksum: str | None = None
+    issued: datetime | None = None
+    modified: datetime | None = None
+    license: str | None = None
+    schema: SchemaRef | None = None
+    extras: dict[str, Any] = field(default_factory=dict)  # platform observations (check:*)
+
+
+@dataclass
+class Dataset:
+    """A dataset as described by its catalogue, normalised."""
+
+    key: str
+    catalogue_id: str
+    source_id: str
+    title: str
+    uri: str | None = None
+    slug: str | None = None
+    description: str | None = None
+    landing_page: str | None = None
+    organization_key: str | None = None
+    organization_name: str | None = None
+    license: str | None = None
+    frequency: str | None = None  # udata vocabulary ("daily") or EU authority URI
+    issued: datetime | None = None
+    modified: datetime | None = None  # last update of the data (udata last_update)
+    metadata_modified: datetime | None = None
+    temporal_start: date | None = None
+    temporal_end: date | None = None
+    spatial: str | None = None  # zone ids, granularity or a geometry, as text
+    keywords: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    badges: list[str] = field(default_factory=list)
+    access_rights: str | None = None
+    contact_point: str | None = None
+    publisher: str | None = None
+    conforms_to: list[str] = field(default_factory=list)
+    distributions: list[Distribution] = field(default_factory=list)
+    quality: dict[str, Any] | None = None  # the platform's own score object (udata)
+    metrics: dict[str, Any] = field(default_factory=dict)  # reuses, followers, views…
+    extras: dict[str, Any] = field(default_factory=dict)
+    spdr: str | None = None  # SPDR registry key ("sirene", "ban", …) when a reference dataset
+    deleted: bool = False
+
+    def content_hash(self) -> str:
+        """A digest of the whole record, to recognise an unchanged dataset."""
+        raw = json.dumps(to_jsonable(self), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@dataclass
+class Service:
+    """An API (udata dataservice, dcat:DataService)."""
+
+    key: str
+    catalogue_id: str
+    source_id: str
+    title: str
+    endpoint_url: str | None = None
+    description: str | None = None
+    endpoint_description: str | None = None
+    dataset_keys: list[str] = field(default_factory=list)
+    organization_key: str | None = None
+    declared_availability: float | None = None
+    license: str | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Organisation:
+    key: str
+    name: str
+    source_id: str | None = None
+    slug: str | None = None
+    url: str | None = None
+
+
+@dataclass
+class SourceError:
+    """A problem met while reading a source: the run records it and goes on."""
+
+    source: str  # the catalogue id or URL
+    url: str | None
+    kind: str  # short machine code: "timeout", "http-404", "parse", "too-large", "page-loop", …
+    message: str  # what went wrong, readable by a person
+    at: datetime | None = None
+
+
+@dataclass
+class HarvestPage:
+    """One page of a paged source: what it held and where the next page is."""
+
+    url: str
+    datasets: list[Dataset] = field(default_factory=list)
+    services: list[Service] = field(default_factory=list)
+    organisations: list[Organisation] = field(default_factory=list)
+    next_url: str | None = None
+    total: int | None = None
+    errors: list[SourceError] = field(default_factory=list)
+
+
+@dataclass
+class Catalogue:
+    """A source the observatory harvests, and what the last harvest of it gave."""
+
+    id: str
+    name: str
+    kind: str  # udata | dcat | csw | ckan | catalog-csv
+    url: str
+    datasets: list[Dataset] = field(default_factory=list)
+    services: list[Service] = field(default_factory=list)
+    organisations: list[Organisation] = field(default_factory=list)
+    errors: list[SourceError] = field(default_factory=list)
+    pages: int = 0
+
+    @property
+    def failed(self) -> bool:
+        """True when nothing could be read from the source at all."""
+        return not self.datasets and not self.services and bool(self.errors)
+
+
+@dataclass
+class ProbeResult:
+    """One availability check of one URL (a file download or an API request)."""
+
+    url: str
+    outcome: Outcome
+    reason: str  # why that outcome, in plain words
+    checked_at: datetime
+    target: Literal["file", "api"] = "file"
+    check_name: str | None = None  # API sample request name, if any
+    method: str | None = None  # HEAD or GET (the one that decided)
+    status: int | None = None
+    final_url: str | None = None
+    content_type: str | None = None
+    content_length: int | None = None
+    last_modified: str | None = None
+    etag: str | None = None
+    latency_ms: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # phases, cert expiry, assertions…
+
+
+@dataclass
+class ValidationError:
+    type: str  # frictionless error type: type-error, constraint-error, missing-cell, …
+    row: int | None
+    field: str | None
+    message: str
+
+
+@dataclass
+class ValidationReport:
+    """Table Schema validation of one resource."""
+
+    url: str
+    distribution_key: str | None
+    schema_url: str | None
+    valid: bool
+    checked_at: datetime
+    errors: list[ValidationError] = field(default_factory=list)
+    error_counts: dict[str, int] = field(default_factory=dict)
+    row_count: int | None = None
+    detected_format: str | None = None  # sniffed from the bytes: csv, zip, html, json…
+    partial: bool = False  # True when validation stopped at a cap
+    fatal: str | None = None  # the file or schema could not be read at all
+    stats: dict[str, Any] = field(default_factory=dict)  # empty cells per column, …
+
+
+@dataclass
+class CriterionResult:
+    """One criterion applied to one dataset: outcome, evidence and how to fix it."""
+
+    criterion_id: str
+    pillar: Pillar
+    status: Status
+    score: float | None  # 0..1, None when not applicable
+    weight: float
+    evidence: dict[str, Any] = field(default_factory=dict)
+    fix_hint: str | None = None  # plain French, None when nothing to fix
+    label: str = ""  # short French label
+
+
+@dataclass
+class DatasetScore:
+    dataset_key: str
+    results: list[CriterionResult]
+    pillars: dict[str, float | None]  # pillar -> 0..100, None when nothing applied
+    overall: float | None  # 0..100
+    legal: dict[str, bool | None] = field(default_factory=dict)  # obligation -> met / unknown
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Dataclasses, dates and containers to plain JSON values (dates as ISO strings)."""
+    if hasattr(obj, "__dataclass_fields__"):
+        return {k: to_jsonable(v) for k, v in asdict(obj).items()}
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple | set):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, datetime | date):
+        return obj.isoformat()
+    return obj
+
+
+@dataclass
+class RunInfo:
+    id: int
+    started_at: datetime
+    finished_at: datetime | None = None
+    status: str = "running"  # running | ok | partial | failed
+    kind: str = "observe"
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class CatalogueStatus:
+    """How reading one source went during a run."""
+
+    id: str
+    name: str
+    kind: str
+    url: str
+    ok: bool
+    dataset_count: int = 0
+    errors: list[SourceError] = field(default_factory=list)
+
+
+@dataclass
+class Snapshot:
+    """Everything one run observed and concluded: what publishing reads from the store."""
+
+    run: RunInfo
+    catalogues: list[CatalogueStatus] = field(default_factory=list)
+    datasets: list[Dataset] = field(default_factory=list)
+    services: list[Service] = field(default_factory=list)
+    organisations: list[Organisation] = field(default_factory=list)
+    probes: list[ProbeResult] = field(default_factory=list)
+    validations: list[ValidationReport] = field(default_factory=list)
+    scores: dict[str, DatasetScore] = field(default_factory=dict)  # by dataset key

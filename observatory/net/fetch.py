@@ -1,0 +1,216 @@
+"""HTTP for untrusted URLs: address guard on every hop, capped bytes, times and redirects.
+
+``open_stream`` follows redirects by hand so that every hop goes through the guard, and
+returns the final response with its body unread (probes read a little of it, harvesters
+all of it). ``fetch`` reads the body up to the byte cap, after decompression, so a gzip
+bomb stops at the cap like any other oversized answer.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+import requests
+from requests.structures import CaseInsensitiveDict
+
+from observatory.net.guard import IPNetwork, RefusedURL, check_url, parse_networks
+from observatory.registry import Settings
+
+CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    """What every request of the observatory obeys."""
+
+    user_agent: str = "observatory/0.1 (+https://github.com/etalab/observatory)"
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0
+    max_bytes: int = 20_000_000
+    max_redirects: int = 5
+    allowed: tuple[IPNetwork, ...] = ()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> HttpSettings:
+        return cls(
+            user_agent=settings.user_agent,
+            connect_timeout=settings.timeouts.connect,
+            read_timeout=settings.timeouts.read,
+            total_timeout=settings.timeouts.total,
+            max_bytes=settings.max_bytes,
+            max_redirects=settings.max_redirects,
+            allowed=tuple(parse_networks(settings.allowed_networks)),
+        )
+
+
+class FetchError(Exception):
+    """A URL could not be read; ``kind`` is a short code, the message says what happened."""
+
+    def __init__(self, url: str, kind: str, message: str, status: int | None = None) -> None:
+        super().__init__(f"{url}: {message}")
+        self.url = url
+        self.kind = kind
+        self.message = message
+        self.status = status
+
+
+@dataclass
+class FetchResponse:
+    url: str
+    final_url: str
+    status: int
+    headers: CaseInsensitiveDict[str]
+    content: bytes
+    elapsed_ms: float
+    redirects: list[str] = field(default_factory=list)
+    truncated: bool = False
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def make_session(settings: HttpSettings, pool_size: int = 10) -> requests.Session:
+    session = requests.Session()
+    session.headers["User-Agent"] = settings.user_agent
+    session.trust_env = False  # no proxies from the environment: the guard must see the target
+    adapter = requests.adapters.HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+def _request_error(url: str, exc: requests.RequestException) -> FetchError:
+    if isinstance(exc, requests.exceptions.TooManyRedirects):
+        return FetchError(url, "redirect-loop", "too many redirects")
+    if isinstance(exc, requests.Timeout):
+        return FetchError(url, "timeout", f"timed out ({exc.__class__.__name__})")
+    if isinstance(exc, requests.exceptions.SSLError):
+        return FetchError(url, "tls", f"TLS error: {exc}")
+    if isinstance(exc, requests.ConnectionError):
+        return FetchError(url, "connection", f"connection failed: {exc}")
+    return FetchError(url, "http", f"request failed: {exc}")
+
+
+def open_stream(
+    url: str,
+    settings: HttpSettings,
+    session: requests.Session | None = None,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+) -> tuple[requests.Response, list[str]]:
+    """Send the request, following redirects through the guard; the body is left unread.
+
+    Raises FetchError (kind ``refused`` for a guarded address, ``redirect-loop``,
+    ``timeout``, ``connection``…). The caller must close the response.
+    """
+    session = session or make_session(settings)
+    allowed = list(settings.allowed)
+    seen: list[str] = []
+    current = url
+    while True:
+        try:
+            check_url(current, allowed)
+        except RefusedURL as exc:
+            raise FetchError(url, "refused", exc.reason) from None
+        if current in seen:
+            raise FetchError(url, "redirect-loop", f"redirect loop back to {current}")
+        seen.append(current)
+        try:
+            response = session.request(
+                method,
+                current,
+                headers=headers,
+                stream=True,
+                allow_redirects=False,
+                timeout=(settings.connect_timeout, settings.read_timeout),
+            )
+        except requests.RequestException as exc:
+            raise _request_error(url, exc) from None
+        location = response.headers.get("location")
+        if response.is_redirect and location:
+            response.close()
+            if len(seen) > settings.max_redirects:
+                raise FetchError(url, "redirect-loop", f"more than {settings.max_redirects} redirects")
+            current = urljoin(current, location)
+            if response.status_code == 303:
+                method = "GET"
+            continue
+        return response, seen[1:]
+
+
+def read_capped(
+    response: requests.Response, max_bytes: int, deadline: float | None, allow_truncated: bool = False
+) -> tuple[bytes, bool]:
+    """Read a streamed body up to ``max_bytes`` (decompressed); return (bytes, truncated)."""
+    chunks: list[bytes] = []
+    size = 0
+    url = response.url
+    try:
+        for chunk in response.raw.stream(CHUNK, decode_content=True):
+            size += len(chunk)
+            if size > max_bytes:
+                if not allow_truncated:
+                    raise FetchError(url, "too-large", f"body larger than the {max_bytes:,}-byte cap")
+                chunks.append(chunk[: max_bytes - (size - len(chunk))])
+                return b"".join(chunks), True
+            chunks.append(chunk)
+            if deadline is not None and time.monotonic() > deadline:
+                raise FetchError(url, "timeout", "total time limit reached while reading the body")
+    except FetchError:
+        raise
+    except Exception as exc:  # urllib3 protocol, decode and read-timeout errors
+        kind = "timeout" if "timed out" in str(exc).lower() else "read"
+        raise FetchError(url, kind, f"reading the body failed: {exc}") from None
+    return b"".join(chunks), False
+
+
+def fetch(
+    url: str,
+    settings: HttpSettings,
+    session: requests.Session | None = None,
+    headers: dict[str, str] | None = None,
+    accept_status: tuple[int, ...] = (200,),
+    allow_truncated: bool = False,
+    method: str = "GET",
+) -> FetchResponse:
+    """GET ``url`` under every cap; raise FetchError on refusal, error status or overflow."""
+    start = time.monotonic()
+    deadline = start + settings.total_timeout
+    response, redirects = open_stream(url, settings, session, method, headers)
+    try:
+        if response.status_code not in accept_status:
+            raise FetchError(
+                url,
+                f"http-{response.status_code}",
+                f"answered HTTP {response.status_code} {response.reason or ''}".strip(),
+                status=response.status_code,
+            )
+        content, truncated = read_capped(response, settings.max_bytes, deadline, allow_truncated)
+    finally:
+        response.close()
+    return FetchResponse(
+        url=url,
+        final_url=redirects[-1] if redirects else url,
+        status=response.status_code,
+        headers=response.headers,
+        content=content,
+        elapsed_ms=(time.monotonic() - start) * 1000,
+        redirects=redirects,
+        truncated=truncated,
+    )
+
+
+def fetch_json(url: str, settings: HttpSettings, session: requests.Session | None = None, **kw: Any) -> Any:
+    """Fetch and decode JSON; a body that is not JSON raises FetchError(kind='parse')."""
+    import json
+
+    response = fetch(url, settings, session, **kw)
+    try:
+        return json.loads(response.content)
+    except ValueError as exc:
+        raise FetchError(url, "parse", f"not JSON ({response.content_type or 'no content type'}): {exc}") from None
