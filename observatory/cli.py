@@ -1,0 +1,189 @@
+"""The ``observatory`` command: thin subcommands over the library.
+
+Exit codes: 0 ok, 1 quality failures found, 2 usage, configuration or fetch error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from observatory.registry import ConfigError
+
+EXIT_OK, EXIT_FAILURES, EXIT_ERROR = 0, 1, 2
+DEMO_PORT = 8750
+
+
+def quiet_prefect() -> None:
+    """Keep Prefect's own noise (telemetry, temporary server chatter) away from users."""
+    defaults = {
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+        "PREFECT_LOGGING_LOG_PRINTS": "false",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    }
+    for key, value in defaults.items():
+        os.environ.setdefault(key, value)
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """The production job: observe the configured portals and publish."""
+    from observatory.registry import load_config
+
+    load_config(args.config)  # fail fast, exit 2, before Prefect starts
+    quiet_prefect()
+    from flows.observe import observe
+
+    result = observe(args.config)
+    _report_result(result, args.json)
+    return EXIT_OK
+
+
+def _report_result(result: dict, as_json: bool) -> None:
+    if as_json:
+        _print_json(result)
+        return
+    s = result["summary"]
+    print(f"Run {result['run_id']} terminé.")
+    print(
+        f"  jeux de données : {s['datasets']} (dont {s['spdr_datasets']} de référence SPDR), "
+        f"ressources : {s['distributions']}"
+    )
+    print(f"  score moyen : {s['mean_score']} / 100 ; SPDR : {s['mean_spdr_score']} / 100")
+    outcomes = ", ".join(f"{k} {v}" for k, v in sorted(s["outcomes"].items()))
+    print(f"  sondes : {s['probes']} ({outcomes}) ; incidents : {s['incidents']}")
+    print(f"  fichiers non conformes à leur schéma : {s['invalid_files']}")
+    if s["failed_sources"]:
+        print(f"  sources en échec : {', '.join(s['failed_sources'])}")
+    if result.get("site"):
+        print(f"  rapport : {Path(result['site']) / 'index.html'}")
+    print(f"  historique : {result['database_url']}")
+
+
+def demo_store_runs(db_url: str) -> int:
+    from observatory.storage.store import Store
+
+    store = Store(db_url)
+    try:
+        return len(store.list_runs(kind="observe"))
+    finally:
+        store.close()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Start the sandbox portal, observe it, publish the report, print a summary."""
+    from observatory.registry import parse_config
+    from observatory.sandbox.server import Sandbox
+
+    db_url = os.environ.get("OBSERVATORY_DATABASE_URL") or "sqlite:///observatory.db"
+    generation = demo_store_runs(db_url)
+    quiet_prefect()
+    from flows.observe import observe
+
+    with _start_sandbox(Sandbox, generation) as sandbox:
+        text = sandbox.config_text()
+        with tempfile.TemporaryDirectory(prefix="observatory-demo-") as tmp:
+            path = Path(tmp) / "datasets.sandbox.yml"
+            path.write_text(text, encoding="utf-8")
+            parse_config(text, str(path))
+            print(f"Portail bac à sable : {sandbox.portal_url} (génération {generation})")
+            result = observe(str(path))
+    _report_result(result, args.json)
+    return EXIT_OK
+
+
+def _start_sandbox(factory: Callable[..., Any], generation: int) -> Any:
+    try:
+        return factory(port=DEMO_PORT, generation=generation).start()
+    except OSError:
+        return factory(port=0, generation=generation).start()
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    from observatory.sandbox.server import serve_forever
+
+    try:
+        serve_forever(args.port, generation=args.generation)
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Re-render the site from the store, without observing anything."""
+    from observatory.registry import load_config
+
+    config = load_config(args.config)
+    from observatory.report import latest_run_id, publish_run
+    from observatory.storage.store import Store
+
+    store = Store(config.database_url or "sqlite:///observatory.db")
+    try:
+        run_id = args.run or latest_run_id(store)
+        if run_id is None:
+            print("Aucun run dans l'historique : lancez d'abord `observatory run` ou `observatory demo`.", file=sys.stderr)
+            return EXIT_ERROR
+        site = publish_run(store, run_id, config, Path(args.out) if args.out else None)
+    finally:
+        store.close()
+    if args.json:
+        _print_json({"run_id": run_id, "site": str(site)})
+    else:
+        print(f"Rapport du run {run_id} : {site / 'index.html'}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="observatory",
+        description="Observatoire de la qualité des données publiques : moissonne, évalue, publie.",
+    )
+    parser.add_argument(
+        "--config", metavar="PATH", help="datasets.yml to use (default: OBSERVATORY_CONFIG or ./datasets.yml)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help="datasets.yml to use")
+        p.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+        p.set_defaults(func=func)
+        return p
+
+    add("run", cmd_run, "observe the configured portals (production job) and publish the report")
+    add("demo", cmd_demo, "run the whole observatory against the bundled sandbox portal")
+    p = add("sandbox", cmd_sandbox, "serve the sandbox portal on loopback until interrupted")
+    p.add_argument("--port", type=int, default=DEMO_PORT, help=f"port (default {DEMO_PORT})")
+    p.add_argument("--generation", type=int, default=0, help="state of the sandbox (default 0)")
+    p = add("report", cmd_report, "re-render the report site from the store")
+    p.add_argument("--run", type=int, help="run id (default: the latest finished run)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: reports/)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ConfigError as exc:
+        print(f"observatory: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("observatory: interrompu", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,198 @@
+"""The observe pipeline's stages as plain functions: registry → harvest → probe → validate → score.
+
+Prefect flows (``flows/``) and the CLI compose these; nothing here imports Prefect, so the
+whole pipeline runs and is tested without a Prefect server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from observatory.model import (
+    Catalogue,
+    CatalogueStatus,
+    Dataset,
+    DatasetScore,
+    ProbeResult,
+    Snapshot,
+    SourceError,
+    ValidationReport,
+)
+from observatory.net.fetch import HttpSettings
+from observatory.registry import CatalogueEntry, Config, SpdrEntry
+
+TABULAR_FORMATS = {"csv", "tsv", "txt", "zip", "csv.gz"}
+
+
+def http_settings(config: Config) -> HttpSettings:
+    return HttpSettings.from_settings(config.settings)
+
+
+def portal_catalogue(config: Config, http: HttpSettings) -> Catalogue:
+    """The SPDR datasets (by id), the organisation scopes and the APIs from the udata portal."""
+    from observatory.harvest.paging import walk_pages
+    from observatory.harvest.udata import (
+        fetch_udata_dataservices,
+        fetch_udata_datasets,
+        fetch_udata_page,
+        udata_datasets_url,
+    )
+
+    portal = config.portal
+    catalogue = Catalogue(id=portal.id, name=portal.name, kind="udata", url=portal.url)
+    spdr_keys = {entry.id: entry.key for entry in config.spdr}
+    page = fetch_udata_datasets(portal.url, list(spdr_keys), portal.id, http, spdr_keys=spdr_keys)
+    _absorb(catalogue, [page])
+    for scope in config.organisations:
+        first = udata_datasets_url(
+            portal.url, organization=scope.id, page_size=config.settings.page_size
+        )
+        pages = walk_pages(
+            first,
+            lambda url: fetch_udata_page(url, portal.id, http),
+            config.settings.max_pages,
+            f"{portal.name} — {scope.name}",
+        )
+        _absorb(catalogue, pages)
+    services, errors = fetch_udata_dataservices(
+        portal.url, portal.id, http, dataset_ids=list(spdr_keys)
+    )
+    catalogue.services.extend(services)
+    catalogue.errors.extend(errors)
+    return catalogue
+
+
+def _absorb(catalogue: Catalogue, pages: Iterable) -> None:
+    """Add pages to a catalogue, keeping one record per dataset key."""
+    seen = {d.key for d in catalogue.datasets}
+    for page in pages:
+        catalogue.pages += 1
+        for dataset in page.datasets:
+            if dataset.key not in seen:
+                seen.add(dataset.key)
+                catalogue.datasets.append(dataset)
+        catalogue.services.extend(page.services)
+        catalogue.organisations.extend(page.organisations)
+        catalogue.errors.extend(page.errors)
+
+
+def external_catalogue(entry: CatalogueEntry, config: Config, http: HttpSettings) -> Catalogue:
+    """A DCAT-AP (or other) catalogue of the registry, harvested page by page."""
+    from observatory.harvest.paging import harvest_catalogue
+
+    max_pages = entry.max_pages or config.settings.max_pages
+    return harvest_catalogue(entry, http, max_pages)
+
+
+def catalogue_status(catalogue: Catalogue) -> CatalogueStatus:
+    return CatalogueStatus(
+        id=catalogue.id,
+        name=catalogue.name,
+        kind=catalogue.kind,
+        url=catalogue.url,
+        ok=not catalogue.failed,
+        dataset_count=len(catalogue.datasets),
+        errors=list(catalogue.errors),
+    )
+
+
+def failed_catalogue(id_: str, name: str, kind: str, url: str, exc: BaseException) -> Catalogue:
+    """A source whose harvest crashed: recorded as failed, the run goes on."""
+    error = SourceError(
+        source=id_, url=url, kind="crash", message=f"{type(exc).__name__}: {exc}", at=now_utc()
+    )
+    return Catalogue(id=id_, name=name, kind=kind, url=url, errors=[error])
+
+
+def probe_targets(datasets: Iterable[Dataset]) -> list[str]:
+    """Every distinct download URL to probe (documentation pages excluded)."""
+    urls: dict[str, None] = {}
+    for dataset in datasets:
+        for dist in dataset.distributions:
+            if dist.type != "documentation":
+                urls.setdefault(dist.download_url or dist.url, None)
+    return list(urls)
+
+
+@dataclass(frozen=True)
+class ValidationTarget:
+    distribution_key: str
+    url: str
+    schema_url: str
+
+
+def validation_targets(datasets: Iterable[Dataset]) -> list[ValidationTarget]:
+    """Tabular resources that declare a Table Schema by URL."""
+    targets = []
+    for dataset in datasets:
+        for dist in dataset.distributions:
+            schema_url = dist.schema.url if dist.schema else None
+            fmt = (dist.format or "").lower()
+            if schema_url and (fmt in TABULAR_FORMATS or not fmt):
+                targets.append(ValidationTarget(dist.key, dist.download_url or dist.url, schema_url))
+    return targets
+
+
+def batches(items: list, size: int) -> list[list]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+@dataclass
+class Observation:
+    """What one run gathered, before scoring."""
+
+    catalogues: list[Catalogue]
+    probes: list[ProbeResult] = field(default_factory=list)
+    api_probes: dict[str, list[ProbeResult]] = field(default_factory=dict)  # by SPDR key
+    validations: list[ValidationReport] = field(default_factory=list)
+
+    @property
+    def datasets(self) -> list[Dataset]:
+        return [d for c in self.catalogues for d in c.datasets]
+
+
+def spdr_entry(dataset: Dataset, config: Config) -> SpdrEntry | None:
+    by_key = {e.key: e for e in config.spdr}
+    if dataset.spdr:
+        return by_key.get(dataset.spdr)
+    if dataset.catalogue_id == config.portal.id:
+        return config.spdr_by_id().get(dataset.source_id)
+    return None
+
+
+def score_observation(
+    obs: Observation, config: Config, now: datetime, previous: Snapshot | None
+) -> list[DatasetScore]:
+    """Score every dataset from what the run saw (and the previous run, for drops)."""
+    from observatory.scoring.context import ScoringContext
+    from observatory.scoring.engine import score_all
+
+    probes = {p.url: p for p in obs.probes}
+    validations = {v.distribution_key: v for v in obs.validations if v.distribution_key}
+    prev_validations = (
+        {v.distribution_key: v for v in previous.validations if v.distribution_key}
+        if previous
+        else {}
+    )
+    contexts = []
+    for dataset in obs.datasets:
+        entry = spdr_entry(dataset, config)
+        contexts.append(
+            ScoringContext(
+                dataset=dataset,
+                now=now,
+                probes=probes,
+                api_probes=obs.api_probes.get(entry.key, []) if entry else [],
+                validations=validations,
+                spdr=entry,
+                previous=previous.scores.get(dataset.key) if previous else None,
+                previous_validations=prev_validations,
+            )
+        )
+    return score_all(contexts, config.weights)
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,59 @@
+"""Turn a stored run into the published site, and summarise a run for people."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from observatory.model import Snapshot
+from observatory.registry import Config
+from observatory.storage.store import Store
+
+
+def run_summary(snapshot: Snapshot) -> dict[str, Any]:
+    """Counts a person wants after a run: datasets, probes, incidents, failed sources, scores."""
+    outcomes = Counter(p.outcome for p in snapshot.probes)
+    scores = [s.overall for s in snapshot.scores.values() if s.overall is not None]
+    spdr = {d.key for d in snapshot.datasets if d.spdr}
+    spdr_scores = [
+        s.overall for k, s in snapshot.scores.items() if k in spdr and s.overall is not None
+    ]
+    return {
+        "datasets": len(snapshot.datasets),
+        "spdr_datasets": len(spdr),
+        "distributions": sum(len(d.distributions) for d in snapshot.datasets),
+        "probes": len(snapshot.probes),
+        "outcomes": dict(outcomes),
+        "incidents": sum(n for outcome, n in outcomes.items() if outcome != "up"),
+        "invalid_files": sum(1 for v in snapshot.validations if not v.valid),
+        "failed_sources": [c.id for c in snapshot.catalogues if not c.ok],
+        "mean_score": round(sum(scores) / len(scores), 1) if scores else None,
+        "mean_spdr_score": round(sum(spdr_scores) / len(spdr_scores), 1) if spdr_scores else None,
+    }
+
+
+def publish_run(store: Store, run_id: int, config: Config, out_dir: Path | None = None) -> Path:
+    """Render the site for ``run_id`` (with its previous run for changes) into the reports folder."""
+    from observatory.publish.site import publish_site
+    from observatory.scoring.docs import methodology_markdown
+
+    current = store.load_snapshot(run_id)
+    previous_id = store.previous_run_id(run_id)
+    previous = store.load_snapshot(previous_id) if previous_id else None
+    history = {d.key: store.score_history(d.key) for d in current.datasets}
+    target = Path(out_dir or config.reports_dir)
+    return publish_site(
+        target,
+        current,
+        previous,
+        store.list_runs(kind="observe"),
+        spdr=list(config.spdr),
+        history=history,
+        methodology_md=methodology_markdown(),
+    )
+
+
+def latest_run_id(store: Store) -> int | None:
+    runs = [r for r in store.list_runs(kind="observe") if r.status != "running"]
+    return runs[0].id if runs else None
