@@ -32,7 +32,7 @@ lint: $(STAMP)
 
 ## docs: regenerate docs/methodology.md from the criteria registry
 docs: $(STAMP)
-	@$(PY) -m observatory.scoring.docs > docs/methodology.md
+	@$(VENV)/bin/observatory criteria --markdown > docs/methodology.md
 
 clean:
 	rm -rf $(VENV) reports/*.html reports/datasets reports/data observatory.db

@@ -144,6 +144,29 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_criteria(args: argparse.Namespace) -> int:
+    """List the scoring criteria of the registry (or print the methodology page)."""
+    from observatory.scoring import all_criteria
+    from observatory.scoring.docs import methodology_markdown
+
+    if args.markdown:
+        print(methodology_markdown(), end="")
+        return EXIT_OK
+    criteria = all_criteria()
+    if args.json:
+        _print_json(
+            [
+                {"id": c.id, "pillar": c.pillar, "weight": c.weight, "applies_to": c.applies_to,
+                 "label": c.label, "doc": c.doc}
+                for c in criteria
+            ]
+        )
+        return EXIT_OK
+    for c in criteria:
+        print(f"{c.id:32} {c.pillar:13} poids {c.weight:<4} {c.applies_to:18} {c.label}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="observatory",
@@ -166,6 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("sandbox", cmd_sandbox, "serve the sandbox portal on loopback until interrupted")
     p.add_argument("--port", type=int, default=DEMO_PORT, help=f"port (default {DEMO_PORT})")
     p.add_argument("--generation", type=int, default=0, help="state of the sandbox (default 0)")
+    p = add("criteria", cmd_criteria, "list the scoring criteria (id, pillar, weight, label)")
+    p.add_argument("--markdown", action="store_true", help="print the methodology page")
     p = add("report", cmd_report, "re-render the report site from the store")
     p.add_argument("--run", type=int, help="run id (default: the latest finished run)")
     p.add_argument("--out", metavar="DIR", help="output folder (default: reports/)")
@@ -183,6 +208,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("observatory: interrompu", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":

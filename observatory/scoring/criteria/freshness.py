@@ -1,0 +1,148 @@
+"""Freshness: is the data updated as often as promised, and are its dates coherent?"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from observatory.scoring.context import ScoringContext, aware, last_update
+from observatory.scoring.frequencies import (
+    LEGAL_DELTAS,
+    LEGAL_LABELS,
+    NO_DELTA,
+    normalise_frequency,
+    strict_delta,
+)
+from observatory.scoring.registry import Verdict, criterion, fail, na, partial, passed
+
+TOLERANCE = timedelta(days=1)  # harvesting and publication delays (as udata)
+FUTURE_TOLERANCE = timedelta(days=1)  # clocks and time zones
+LAG_ALERT = timedelta(days=31)  # a resource this much newer than the dataset's update date
+
+
+def _days(delta: timedelta) -> float:
+    return round(delta.total_seconds() / 86400, 1)
+
+
+def judge_delay(
+    updated: datetime, delta: timedelta, now: datetime, tolerance: timedelta, hint: str
+) -> Verdict:
+    """Pass when updated in time, partial (0.5) when late by less than one period, else fail."""
+    expected_by = updated + delta
+    late = now - (expected_by + tolerance)
+    evidence: dict[str, Any] = {
+        "last_update": updated,
+        "expected_by": expected_by,
+        "period_days": _days(delta),
+    }
+    if late <= timedelta(0):
+        return passed(**evidence)
+    evidence["days_late"] = _days(now - expected_by)
+    if late < delta:
+        return partial(0.5, hint, **evidence)
+    return fail(hint, **evidence)
+
+
+@criterion("freshness.frequency", "freshness", "Mise à jour selon la fréquence déclarée", 2.0)
+def declared_frequency(ctx: ScoringContext) -> Verdict:
+    """The last update is no older than the declared frequency allows, with 1 day tolerance.
+
+    udata frequencies, EU frequency authority URIs and Dublin Core terms are understood. We
+    are stricter than udata for several-times-per-period values: udata gives "three times a
+    year" and "twice a year" a full year (365 days) and "three times a week" a week, we
+    divide the period (122, 183 and 3 days; "four times a year" 92 days). "Continuous" must
+    move at least daily. Late by less than one period is partial; more is a failure.
+    Punctual, irregular, unknown, never or no frequency: not applicable.
+    """
+    name = normalise_frequency(ctx.dataset.frequency)
+    delta = strict_delta(name)
+    if name is None or name in NO_DELTA or delta is None:
+        return na("aucune fréquence de mise à jour régulière déclarée", frequency=name)
+    updated = last_update(ctx.dataset)
+    if updated is None:
+        return fail("Renseignez la date de dernière mise à jour des données.", frequency=name)
+    hint = (
+        f"Les données auraient dû être mises à jour (fréquence déclarée : {name}). Publiez "
+        "une version à jour ou corrigez la fréquence déclarée si elle a changé."
+    )
+    verdict = judge_delay(updated, delta, ctx.utc_now, TOLERANCE, hint)
+    verdict.evidence["frequency"] = name
+    return verdict
+
+
+@criterion(
+    "freshness.legal_periodicity", "freshness", "Périodicité légale respectée", 2.0, "SPDR dataset"
+)
+def legal_periodicity(ctx: ScoringContext) -> Verdict:
+    """For a reference dataset (SPDR), the last update against its LEGAL periodicity.
+
+    Arrêté of 14 June 2017: Sirene each working day (at most 3 days, a weekend included,
+    no extra tolerance), BAN and State organisation weekly, RNA monthly, PCI quarterly
+    (92 days), ROME every four months (123 days), RGE half-yearly (183 days), COG yearly
+    (366 days), RPG after each campaign (366 days). 1 day tolerance except for the working
+    day rule. Not applicable to other datasets.
+    """
+    if ctx.spdr is None:
+        return na("pas un jeu de données de référence")
+    periodicity = ctx.spdr.periodicity
+    delta = LEGAL_DELTAS[periodicity]
+    label = LEGAL_LABELS[periodicity]
+    updated = last_update(ctx.dataset)
+    if updated is None:
+        return fail(
+            "Renseignez la date de dernière mise à jour : la périodicité légale ne peut pas "
+            "être vérifiée sans elle.",
+            periodicity=periodicity,
+        )
+    tolerance = timedelta(0) if periodicity == "daily_working" else TOLERANCE
+    hint = (
+        f"La périodicité légale de mise à jour ({label}) n'est pas respectée : publiez "
+        "la dernière version des données."
+    )
+    verdict = judge_delay(updated, delta, ctx.utc_now, tolerance, hint)
+    verdict.evidence.update(periodicity=periodicity, periodicity_label=label)
+    return verdict
+
+
+def _date_problems(ctx: ScoringContext) -> tuple[list[str], list[str]]:
+    """(hard problems, soft problems) found in the dataset and resource dates."""
+    d, now = ctx.dataset, ctx.utc_now
+    hard: list[str] = []
+    soft: list[str] = []
+    if d.issued and d.modified and aware(d.modified) < aware(d.issued):
+        hard.append(f"mise à jour ({d.modified:%Y-%m-%d}) antérieure à la publication")
+    named = [("publication", d.issued), ("mise à jour", d.modified)]
+    named.append(("modification des métadonnées", d.metadata_modified))
+    for dist in d.distributions:
+        named += [(f"ressource {dist.title or dist.url}", dist.modified)]
+        if dist.issued and dist.modified and aware(dist.modified) < aware(dist.issued):
+            name = dist.title or dist.url
+            hard.append(f"ressource {name} : mise à jour antérieure à sa création")
+    for what, value in named:
+        if value is not None and aware(value) > now + FUTURE_TOLERANCE:
+            hard.append(f"{what} : date dans le futur ({value:%Y-%m-%d})")
+    newest = max((aware(x.modified) for x in d.distributions if x.modified), default=None)
+    if d.modified and newest and newest - aware(d.modified) > LAG_ALERT:
+        soft.append(
+            f"ressource mise à jour le {newest:%Y-%m-%d}, jeu de données le {d.modified:%Y-%m-%d}"
+        )
+    return hard, soft
+
+
+@criterion("freshness.dates", "freshness", "Dates cohérentes", 0.5)
+def date_consistency(ctx: ScoringContext) -> Verdict:
+    """Dates make sense: last update not before publication, nothing in the future (1 day
+    tolerance), and no resource more than 31 days newer than the dataset's update date
+    (the declared date then misleads reusers; partial). Not applicable without any date.
+    """
+    d = ctx.dataset
+    has_dates = d.issued or d.modified or any(x.modified or x.issued for x in d.distributions)
+    if not has_dates:
+        return na("aucune date renseignée")
+    hard, soft = _date_problems(ctx)
+    hint = "Corrigez les dates de publication et de mise à jour : " + "; ".join(hard + soft) + "."
+    if hard:
+        return fail(hint, problems=hard + soft)
+    if soft:
+        return partial(0.5, hint, problems=soft)
+    return passed()

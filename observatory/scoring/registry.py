@@ -1,0 +1,130 @@
+"""The criteria registry: every scoring criterion is a small function registered here.
+
+A criterion reads a ``ScoringContext`` and returns a ``Verdict`` (status, score, evidence,
+fix hint). The engine turns verdicts into ``CriterionResult`` records carrying the stable
+id, pillar, weight and French label declared at registration.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from observatory.model import PILLARS, Pillar, Status
+from observatory.registry import Weights
+
+if TYPE_CHECKING:
+    from observatory.scoring.context import ScoringContext
+
+__all__ = [
+    "Criterion",
+    "Verdict",
+    "Weights",
+    "all_criteria",
+    "criterion",
+    "get_criterion",
+    "na",
+    "fail",
+    "partial",
+    "passed",
+    "graded",
+]
+
+
+@dataclass
+class Verdict:
+    """What a criterion concluded, before the engine adds id, pillar, weight and label."""
+
+    status: Status
+    score: float | None
+    evidence: dict[str, Any] = field(default_factory=dict)
+    fix_hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A registered criterion: stable dotted id, pillar, weight and French label."""
+
+    id: str
+    pillar: Pillar
+    weight: float
+    label: str
+    applies_to: str
+    func: Callable[[ScoringContext], Verdict]
+    doc: str
+
+
+_REGISTRY: dict[str, Criterion] = {}
+
+
+def criterion(
+    id: str,  # noqa: A002 - the public name used across the project
+    pillar: Pillar,
+    label: str,
+    weight: float = 1.0,
+    applies_to: str = "dataset",
+) -> Callable[[Callable[[ScoringContext], Verdict]], Callable[[ScoringContext], Verdict]]:
+    """Register the decorated function as criterion ``id``; ids must be unique."""
+    if pillar not in PILLARS:
+        raise ValueError(f"unknown pillar {pillar!r} for criterion {id!r}")
+    if not id.startswith(pillar + "."):
+        raise ValueError(f"criterion id {id!r} must start with its pillar {pillar!r}")
+
+    def register(func: Callable[[ScoringContext], Verdict]) -> Callable[[ScoringContext], Verdict]:
+        known = _REGISTRY.get(id)
+        if known is not None and _origin(known.func) != _origin(func):
+            raise ValueError(f"criterion {id!r} is registered twice")
+        doc = inspect.cleandoc(func.__doc__ or "")
+        if not doc:
+            raise ValueError(f"criterion {id!r} has no docstring")
+        _REGISTRY[id] = Criterion(id, pillar, weight, label, applies_to, func, doc)
+        return func
+
+    return register
+
+
+def _origin(func: Callable[..., object]) -> tuple[str, str]:
+    """Where a function is defined: a module reload re-registers, a homonym does not."""
+    return (getattr(func, "__module__", ""), getattr(func, "__qualname__", ""))
+
+
+def all_criteria() -> list[Criterion]:
+    """Every registered criterion, sorted by pillar (model order) then id."""
+    order = {p: i for i, p in enumerate(PILLARS)}
+    return sorted(_REGISTRY.values(), key=lambda c: (order[c.pillar], c.id))
+
+
+def get_criterion(criterion_id: str) -> Criterion:
+    """The criterion registered under ``criterion_id`` (KeyError when unknown)."""
+    return _REGISTRY[criterion_id]
+
+
+def passed(**evidence: Any) -> Verdict:
+    """A fully met criterion."""
+    return Verdict("pass", 1.0, evidence, None)
+
+
+def fail(fix_hint: str, **evidence: Any) -> Verdict:
+    """A criterion not met at all, with what to do about it."""
+    return Verdict("fail", 0.0, evidence, fix_hint)
+
+
+def partial(score: float, fix_hint: str, **evidence: Any) -> Verdict:
+    """A criterion partly met (0 < score < 1)."""
+    return Verdict("partial", max(0.0, min(1.0, score)), evidence, fix_hint)
+
+
+def na(reason: str, **evidence: Any) -> Verdict:
+    """The criterion does not apply: it leaves the denominator."""
+    return Verdict("na", None, {"reason": reason, **evidence}, None)
+
+
+def graded(score: float, fix_hint: str, **evidence: Any) -> Verdict:
+    """Pass at 1, fail at 0, partial in between."""
+    if score >= 1.0:
+        return passed(**evidence)
+    if score <= 0.0:
+        return fail(fix_hint, **evidence)
+    return partial(score, fix_hint, **evidence)
