@@ -41,7 +41,7 @@ def publish_run(store: Store, run_id: int, config: Config, out_dir: Path | None 
     current = store.load_snapshot(run_id)
     previous_id = store.previous_run_id(run_id)
     previous = store.load_snapshot(previous_id) if previous_id else None
-    history = {d.key: store.score_history(d.key) for d in current.datasets}
+    history = store.score_histories([d.key for d in current.datasets])
     target = Path(out_dir or config.reports_dir)
     return publish_site(
         target,

@@ -1,0 +1,1 @@
+"""The store: SQLAlchemy models, packaged Alembic migrations and the ``Store`` API."""

@@ -1,0 +1,322 @@
+"""SQLAlchemy tables of the store: identities (stable by key) and per-run observations.
+
+Identity tables (``catalogues``, ``organisations``, ``datasets``, ``distributions``,
+``services``) hold one row per key with first/last seen; what a run saw is kept in
+``*_observations`` rows as JSON (the exact record) so every run stays readable as it was.
+Datetime columns hold UTC; SQLite drops the offset, so values are made aware again on load.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime stored in UTC and always loaded aware (naive means UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class SafeText(TypeDecorator[str]):
+    """Text that PostgreSQL accepts whatever a stranger's catalogue holds (NUL replaced)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return value.replace("\x00", "\ufffd") if value else value
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), str: SafeText(), dict[str, Any]: JSON()}
+
+
+def _run_fk() -> Any:
+    return ForeignKey("runs.id", ondelete="CASCADE")
+
+
+class Run(Base):
+    __tablename__ = "runs"
+    __table_args__ = (Index(None, "kind", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str]
+    status: Mapped[str]
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    summary: Mapped[dict[str, Any]]
+
+
+class CatalogueRow(Base):
+    """One harvested source (identity; name, kind and url are the latest seen)."""
+
+    __tablename__ = "catalogues"
+
+    id: Mapped[str] = mapped_column(SafeText, primary_key=True)
+    name: Mapped[str]
+    kind: Mapped[str]
+    url: Mapped[str]
+    first_seen_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    last_seen_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+
+
+class CatalogueRun(Base):
+    """How reading one source went during one run (a CatalogueStatus)."""
+
+    __tablename__ = "catalogue_runs"
+    __table_args__ = (UniqueConstraint("run_id", "catalogue_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(_run_fk())
+    catalogue_id: Mapped[str] = mapped_column(ForeignKey("catalogues.id"), index=True)
+    name: Mapped[str]
+    kind: Mapped[str]
+    url: Mapped[str]
+    ok: Mapped[bool] = mapped_column(Boolean)
+    dataset_count: Mapped[int]
+    pages: Mapped[int]
+
+
+class SourceErrorRow(Base):
+    __tablename__ = "source_errors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(_run_fk(), index=True)
+    catalogue_run_id: Mapped[int] = mapped_column(
+        ForeignKey("catalogue_runs.id", ondelete="CASCADE"), index=True
+    )
+    source: Mapped[str]
+    url: Mapped[str | None]
+    kind: Mapped[str]
+    message: Mapped[str]
+    at: Mapped[datetime | None]
+
+
+class _Identity:
+    """Columns shared by the identity tables: the stable key and when it was seen."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(SafeText, unique=True)
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    first_seen_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    last_seen_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+
+
+class OrganisationRow(_Identity, Base):
+    __tablename__ = "organisations"
+
+    name: Mapped[str]
+
+
+class OrganisationObservation(Base):
+    __tablename__ = "organisation_observations"
+    __table_args__ = (UniqueConstraint("run_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(_run_fk())
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    catalogue_run_id: Mapped[int] = mapped_column(
+        ForeignKey("catalogue_runs.id", ondelete="CASCADE"), index=True
+    )
+    data: Mapped[dict[str, Any]] = mapped_column("metadata")
+
+
+class DatasetRow(_Identity, Base):
+    __tablename__ = "datasets"
+
+    catalogue_id: Mapped[str] = mapped_column(index=True)
+    source_id: Mapped[str]
+    title: Mapped[str]
+    organization_key: Mapped[str | None] = mapped_column(index=True)
+    spdr: Mapped[str | None] = mapped_column(index=True)
+
+
+class DatasetObservation(Base):
+    """One dataset as one run saw it: the full record (without distributions) as JSON."""
+
+    __tablename__ = "dataset_observations"
+    __table_args__ = (UniqueConstraint("run_id", "dataset_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(_run_fk())
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id"), index=True)
+    catalogue_run_id: Mapped[int] = mapped_column(
+        ForeignKey("catalogue_runs.id", ondelete="CASCADE"), index=True
+    )
+    content_hash: Mapped[str]
+    data: Mapped[dict[str, Any]] = mapped_column("metadata")
+
+
+class DistributionRow(_Identity, Base):
+    __tablename__ = "distributions"
+
+    url: Mapped[str]
+
+
+class DistributionObservation(Base):
+    """One distribution of one dataset observation, in its declared order."""
+
+    __tablename__ = "distribution_observations"
+    __table_args__ = (UniqueConstraint("dataset_observation_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(_run_fk(), index=True)
+    dataset_observation_id: Mapped[int] = mapped_column(
+        ForeignKey("dataset_observations.id", ondelete="CASCADE")
+    )
+    distribution_id: Mapped[int] = mapped_column(ForeignKey("distributions.id"), index=True)
+    position: Mapped[int]
+    url: Mapped[str]
+    format: Mapped[str | None]
+    data: Mapped[dict[str, Any]] = mapped_column("metadata")
+
+
+class ServiceRow(_Identity, Base):
+    __tablename__ = "services"
+
+    catalogue_id: Mapped[str] = mapped_column(index=True)
+    title: Mapped[str]
+    endpoint_url: Mapped[str | None]
+
+
+class ServiceObservation(Base):
+    __tablename__ = "service_observations"
+    __table_args__ = (UniqueConstraint("run_id", "service_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(_run_fk())
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
+    catalogue_run_id: Mapped[int] = mapped_column(
+        ForeignKey("catalogue_runs.id", ondelete="CASCADE"), index=True
+    )
+    data: Mapped[dict[str, Any]] = mapped_column("metadata")
+
+
+class ProbeRow(Base):
+    """One availability check. ``url_hash`` indexes URLs of any length (btree entry limits)."""
+
+    __tablename__ = "probe_results"
+    __table_args__ = (Index(None, "url_hash", "checked_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(_run_fk(), index=True)
+    url: Mapped[str]
+    url_hash: Mapped[str]
+    outcome: Mapped[str]
+    reason: Mapped[str]
+    checked_at: Mapped[datetime] = mapped_column(index=True)
+    target: Mapped[str]
+    check_name: Mapped[str | None]
+    method: Mapped[str | None]
+    status: Mapped[int | None]
+    final_url: Mapped[str | None]
+    content_type: Mapped[str | None]
+    content_length: Mapped[int | None] = mapped_column(BigInteger)
+    last_modified: Mapped[str | None]
+    etag: Mapped[str | None]
+    latency_ms: Mapped[float | None] = mapped_column(Float)
+    extra: Mapped[dict[str, Any]]
+
+
+class ValidationRow(Base):
+    __tablename__ = "validation_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(_run_fk(), index=True)
+    url: Mapped[str]
+    distribution_key: Mapped[str | None] = mapped_column(index=True)
+    schema_url: Mapped[str | None]
+    valid: Mapped[bool] = mapped_column(Boolean)
+    checked_at: Mapped[datetime]
+    errors: Mapped[list[Any]] = mapped_column(JSON)
+    error_counts: Mapped[dict[str, Any]]
+    row_count: Mapped[int | None] = mapped_column(BigInteger)
+    detected_format: Mapped[str | None]
+    partial: Mapped[bool] = mapped_column(Boolean)
+    fatal: Mapped[str | None]
+    stats: Mapped[dict[str, Any]]
+
+
+class DatasetScoreRow(Base):
+    """Pillar and overall scores of one dataset in one run (0..100, None when nothing applied)."""
+
+    __tablename__ = "dataset_scores"
+    __table_args__ = (
+        UniqueConstraint("run_id", "dataset_key"),
+        Index(None, "dataset_key", "run_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(_run_fk())
+    dataset_key: Mapped[str]
+    dataset_id: Mapped[int | None] = mapped_column(ForeignKey("datasets.id"), index=True)
+    overall: Mapped[float | None] = mapped_column(Float)
+    completeness: Mapped[float | None] = mapped_column(Float)
+    freshness: Mapped[float | None] = mapped_column(Float)
+    conformity: Mapped[float | None] = mapped_column(Float)
+    availability: Mapped[float | None] = mapped_column(Float)
+    pillars: Mapped[dict[str, Any]]
+    legal: Mapped[dict[str, Any]]
+
+
+class CriterionResultRow(Base):
+    __tablename__ = "criterion_results"
+    __table_args__ = (UniqueConstraint("dataset_score_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(_run_fk(), index=True)
+    dataset_score_id: Mapped[int] = mapped_column(
+        ForeignKey("dataset_scores.id", ondelete="CASCADE")
+    )
+    position: Mapped[int]
+    criterion_id: Mapped[str] = mapped_column(index=True)
+    pillar: Mapped[str]
+    status: Mapped[str]
+    score: Mapped[float | None] = mapped_column(Float)
+    weight: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[dict[str, Any]]
+    fix_hint: Mapped[str | None]
+    label: Mapped[str]

@@ -1,0 +1,240 @@
+"""Read helpers of the store: rebuild model dataclasses from rows and JSON."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from observatory.model import (
+    CatalogueStatus,
+    CriterionResult,
+    Dataset,
+    DatasetScore,
+    Distribution,
+    Organisation,
+    ProbeResult,
+    RunInfo,
+    Service,
+    Snapshot,
+    SourceError,
+    ValidationError,
+    ValidationReport,
+)
+from observatory.storage import models as m
+from observatory.storage.codec import from_jsonable
+from observatory.storage.writes import chunks, url_hash
+
+
+def run_info(row: m.Run | Any) -> RunInfo:
+    return RunInfo(
+        id=row.id,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        status=row.status,
+        kind=row.kind,
+        summary=dict(row.summary or {}),
+    )
+
+
+def load_run(conn: Connection, run_id: int) -> RunInfo:
+    row = conn.execute(select(m.Run).where(m.Run.id == run_id)).first()
+    if row is None:
+        raise LookupError(f"no run {run_id} in the store")
+    return run_info(row)
+
+
+def load_snapshot(conn: Connection, run_id: int) -> Snapshot:
+    """Everything saved for ``run_id``, in the order it was saved."""
+    return Snapshot(
+        run=load_run(conn, run_id),
+        catalogues=load_catalogues(conn, run_id),
+        datasets=load_datasets(conn, run_id),
+        services=_load_json(conn, m.ServiceObservation, Service, run_id),
+        organisations=_load_json(conn, m.OrganisationObservation, Organisation, run_id),
+        probes=[probe(r) for r in conn.execute(_by_run(m.ProbeRow, run_id))],
+        validations=[validation(r) for r in conn.execute(_by_run(m.ValidationRow, run_id))],
+        scores=load_scores(conn, run_id),
+    )
+
+
+def _by_run(model: type[Any], run_id: int) -> Any:
+    return select(model).where(model.run_id == run_id).order_by(model.id)
+
+
+def _load_json(conn: Connection, model: type[Any], cls: type[Any], run_id: int) -> list[Any]:
+    query = select(model.data).where(model.run_id == run_id).order_by(model.id)
+    return [from_jsonable(cls, data) for data in conn.execute(query).scalars()]
+
+
+def load_catalogues(conn: Connection, run_id: int) -> list[CatalogueStatus]:
+    errors: dict[int, list[SourceError]] = defaultdict(list)
+    for e in conn.execute(_by_run(m.SourceErrorRow, run_id)):
+        errors[e.catalogue_run_id].append(
+            SourceError(source=e.source, url=e.url, kind=e.kind, message=e.message, at=e.at)
+        )
+    return [
+        CatalogueStatus(
+            id=c.catalogue_id,
+            name=c.name,
+            kind=c.kind,
+            url=c.url,
+            ok=c.ok,
+            dataset_count=c.dataset_count,
+            errors=errors.get(c.id, []),
+        )
+        for c in conn.execute(_by_run(m.CatalogueRun, run_id))
+    ]
+
+
+def load_datasets(conn: Connection, run_id: int) -> list[Dataset]:
+    dists: dict[int, list[Distribution]] = defaultdict(list)
+    d = m.DistributionObservation
+    query = (
+        select(d.dataset_observation_id, d.data)
+        .where(d.run_id == run_id)
+        .order_by(d.dataset_observation_id, d.position)
+    )
+    for obs_id, data in conn.execute(query):
+        dists[obs_id].append(from_jsonable(Distribution, data))
+    datasets = []
+    query = (
+        select(m.DatasetObservation.id, m.DatasetObservation.data)
+        .where(m.DatasetObservation.run_id == run_id)
+        .order_by(m.DatasetObservation.id)
+    )
+    for obs_id, data in conn.execute(query):
+        dataset = from_jsonable(Dataset, data)
+        dataset.distributions = dists.get(obs_id, [])
+        datasets.append(dataset)
+    return datasets
+
+
+def probe(row: Any) -> ProbeResult:
+    return ProbeResult(
+        url=row.url,
+        outcome=row.outcome,
+        reason=row.reason,
+        checked_at=row.checked_at,
+        target=row.target,
+        check_name=row.check_name,
+        method=row.method,
+        status=row.status,
+        final_url=row.final_url,
+        content_type=row.content_type,
+        content_length=row.content_length,
+        last_modified=row.last_modified,
+        etag=row.etag,
+        latency_ms=row.latency_ms,
+        extra=dict(row.extra or {}),
+    )
+
+
+def validation(row: Any) -> ValidationReport:
+    return ValidationReport(
+        url=row.url,
+        distribution_key=row.distribution_key,
+        schema_url=row.schema_url,
+        valid=row.valid,
+        checked_at=row.checked_at,
+        errors=[from_jsonable(ValidationError, e) for e in row.errors or []],
+        error_counts=dict(row.error_counts or {}),
+        row_count=row.row_count,
+        detected_format=row.detected_format,
+        partial=row.partial,
+        fatal=row.fatal,
+        stats=dict(row.stats or {}),
+    )
+
+
+def load_scores(conn: Connection, run_id: int) -> dict[str, DatasetScore]:
+    results: dict[int, list[CriterionResult]] = defaultdict(list)
+    query = (
+        select(m.CriterionResultRow)
+        .where(m.CriterionResultRow.run_id == run_id)
+        .order_by(m.CriterionResultRow.dataset_score_id, m.CriterionResultRow.position)
+    )
+    for r in conn.execute(query):
+        results[r.dataset_score_id].append(
+            CriterionResult(
+                criterion_id=r.criterion_id,
+                pillar=r.pillar,
+                status=r.status,
+                score=r.score,
+                weight=r.weight,
+                evidence=dict(r.evidence or {}),
+                fix_hint=r.fix_hint,
+                label=r.label,
+            )
+        )
+    return {
+        s.dataset_key: DatasetScore(
+            dataset_key=s.dataset_key,
+            results=results.get(s.id, []),
+            pillars=dict(s.pillars),
+            overall=s.overall,
+            legal=dict(s.legal),
+        )
+        for s in conn.execute(_by_run(m.DatasetScoreRow, run_id))
+    }
+
+
+ScorePoint = tuple[int, datetime, float | None, dict[str, float | None]]
+
+
+def _score_query() -> Any:
+    s = m.DatasetScoreRow
+    return select(s.dataset_key, m.Run.id, m.Run.started_at, s.overall, s.pillars).join(
+        m.Run, m.Run.id == s.run_id
+    )
+
+
+def score_history(conn: Connection, dataset_key: str, limit: int) -> list[ScorePoint]:
+    """The last ``limit`` scores of a dataset, oldest first (ready to plot)."""
+    query = (
+        _score_query()
+        .where(m.DatasetScoreRow.dataset_key == dataset_key)
+        .order_by(m.Run.started_at.desc(), m.Run.id.desc())
+        .limit(limit)
+    )
+    rows = [(r[1], r[2], r[3], dict(r[4])) for r in conn.execute(query)]
+    return rows[::-1]
+
+
+def score_histories(
+    conn: Connection, dataset_keys: list[str], limit: int
+) -> dict[str, list[ScorePoint]]:
+    """``score_history`` of many datasets in a few queries (one per chunk of keys)."""
+    found: dict[str, list[ScorePoint]] = {key: [] for key in dataset_keys}
+    for part in chunks(list(found)):
+        query = (
+            _score_query()
+            .where(m.DatasetScoreRow.dataset_key.in_(part))
+            .order_by(m.Run.started_at, m.Run.id)
+        )
+        for key, *point in conn.execute(query):
+            found[key].append((point[0], point[1], point[2], dict(point[3])))
+    return {key: points[-limit:] if limit else [] for key, points in found.items()}
+
+
+def probe_history(conn: Connection, url: str, since: datetime | None) -> list[ProbeResult]:
+    """Every probe of ``url`` (any run), oldest first."""
+    return probe_histories(conn, [url], since)[url]
+
+
+def probe_histories(
+    conn: Connection, urls: list[str], since: datetime | None
+) -> dict[str, list[ProbeResult]]:
+    """Every probe of each URL (any run), oldest first, in a few queries."""
+    found: dict[str, list[ProbeResult]] = {url: [] for url in urls}
+    for part in chunks(list(found)):
+        query = select(m.ProbeRow).where(m.ProbeRow.url_hash.in_([url_hash(u) for u in part]))
+        if since is not None:
+            query = query.where(m.ProbeRow.checked_at >= since)
+        for row in conn.execute(query.order_by(m.ProbeRow.checked_at, m.ProbeRow.id)):
+            if row.url in found:
+                found[row.url].append(probe(row))
+    return found

@@ -1,0 +1,183 @@
+"""The store: every run's harvest, probes, validations and scores, kept as history.
+
+SQLite file by default, PostgreSQL by URL. The schema is brought to head by the packaged
+Alembic migrations when a Store opens. Each ``save_*`` call is one transaction: if it
+fails, that call leaves nothing behind and earlier writes stay as they were. A run that
+never reaches ``finish_run`` stays ``running``, so readers can tell it apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from types import TracebackType
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from observatory.model import (
+    Catalogue,
+    CatalogueStatus,
+    DatasetScore,
+    ProbeResult,
+    RunInfo,
+    Snapshot,
+    ValidationReport,
+    to_jsonable,
+)
+from observatory.storage import models as m
+from observatory.storage import reads, writes
+from observatory.storage.checks import integrity_problems
+from observatory.storage.engine import WRITE_OPTIONS, make_engine
+from observatory.storage.migrate import upgrade_to_head
+
+DEFAULT_URL = "sqlite:///observatory.db"
+FINISHED = ("ok", "partial")  # statuses a later run may compare itself with
+T = TypeVar("T")
+
+
+class Store:
+    """History of observatory runs in a SQL database (SQLite or PostgreSQL)."""
+
+    def __init__(self, url: str = DEFAULT_URL) -> None:
+        self.url = url
+        self._engine = make_engine(url)
+        self._writer = self._engine.execution_options(**WRITE_OPTIONS)
+        try:
+            upgrade_to_head(self._engine)
+        except BaseException:
+            self._engine.dispose()
+            raise
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- writes -------------------------------------------------------------------------
+
+    def _write(self, run_id: int, action: Callable[[Session, m.Run], T]) -> T:
+        """Run ``action`` in one transaction on the run ``run_id`` (rolled back on error)."""
+        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            return action(session, writes.get_run(session, run_id))
+
+    def start_run(self, kind: str = "observe", started_at: datetime | None = None) -> int:
+        """Open a run (status ``running``) and return its id."""
+        with Session(self._writer) as session, session.begin():
+            run = m.Run(
+                kind=kind,
+                status="running",
+                started_at=started_at or writes.utcnow(),
+                finished_at=None,
+                summary={},
+            )
+            session.add(run)
+            session.flush()
+            return run.id
+
+    def save_catalogue(self, run_id: int, catalogue: Catalogue, status: CatalogueStatus) -> None:
+        """One source's status and errors, organisations, datasets with distributions, services.
+
+        Saving the same catalogue twice in a run replaces the first save.
+        """
+        self._write(run_id, lambda s, run: writes.save_catalogue(s, run, catalogue, status))
+
+    def save_probes(self, run_id: int, probes: list[ProbeResult]) -> None:
+        self._write(run_id, lambda s, run: writes.save_probes(s, run, probes))
+
+    def save_validations(self, run_id: int, reports: list[ValidationReport]) -> None:
+        self._write(run_id, lambda s, run: writes.save_validations(s, run, reports))
+
+    def save_scores(self, run_id: int, scores: list[DatasetScore]) -> None:
+        """Scores with their criterion results; a dataset scored again in a run is replaced."""
+        self._write(run_id, lambda s, run: writes.save_scores(s, run, scores))
+
+    def finish_run(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
+        """Close a run with its final status (ok | partial | failed) and summary."""
+        if status == "running":
+            raise ValueError("a finished run cannot have the status 'running'")
+
+        def close(_session: Session, run: m.Run) -> None:
+            run.status = status
+            run.finished_at = max(writes.utcnow(), writes._aware(run.started_at))
+            run.summary = to_jsonable(summary)
+
+        self._write(run_id, close)
+
+    # -- reads --------------------------------------------------------------------------
+
+    def _read(self, action: Callable[[Connection], T]) -> T:
+        """Run ``action`` in one read transaction (a consistent view on both backends)."""
+        with self._engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                return action(conn)
+
+    def list_runs(self, kind: str | None = None, limit: int | None = None) -> list[RunInfo]:
+        """Runs, newest first."""
+        query = select(m.Run).order_by(m.Run.started_at.desc(), m.Run.id.desc())
+        if kind is not None:
+            query = query.where(m.Run.kind == kind)
+        if limit is not None:
+            query = query.limit(limit)
+        return self._read(lambda conn: [reads.run_info(r) for r in conn.execute(query)])
+
+    def previous_run_id(self, run_id: int) -> int | None:
+        """The last observe run that finished (ok or partial) and started before ``run_id``."""
+
+        def find(conn: Connection) -> int | None:
+            run = reads.load_run(conn, run_id)
+            earlier = (m.Run.started_at < run.started_at) | (
+                (m.Run.started_at == run.started_at) & (m.Run.id < run.id)
+            )
+            query = (
+                select(m.Run.id)
+                .where(m.Run.kind == "observe", m.Run.status.in_(FINISHED), earlier)
+                .order_by(m.Run.started_at.desc(), m.Run.id.desc())
+                .limit(1)
+            )
+            return conn.execute(query).scalar()
+
+        return self._read(find)
+
+    def load_snapshot(self, run_id: int) -> Snapshot:
+        """Everything saved for a run, rebuilt as the model's dataclasses."""
+        return self._read(lambda conn: reads.load_snapshot(conn, run_id))
+
+    def score_history(
+        self, dataset_key: str, limit: int = 50
+    ) -> list[tuple[int, datetime, float | None, dict[str, float | None]]]:
+        """(run id, run start, overall, pillars) of the last ``limit`` runs, oldest first."""
+        return self._read(lambda conn: reads.score_history(conn, dataset_key, limit))
+
+    def score_histories(
+        self, dataset_keys: list[str], limit: int = 50
+    ) -> dict[str, list[tuple[int, datetime, float | None, dict[str, float | None]]]]:
+        """``score_history`` for many datasets at once (publishing thousands of pages)."""
+        return self._read(lambda conn: reads.score_histories(conn, dataset_keys, limit))
+
+    def probe_history(self, url: str, since: datetime | None = None) -> list[ProbeResult]:
+        """Every probe of ``url`` across runs (checked at or after ``since``), oldest first."""
+        return self._read(lambda conn: reads.probe_history(conn, url, since))
+
+    def probe_histories(
+        self, urls: list[str], since: datetime | None = None
+    ) -> dict[str, list[ProbeResult]]:
+        """``probe_history`` for many URLs at once (uptime of every download)."""
+        return self._read(lambda conn: reads.probe_histories(conn, urls, since))
+
+    def integrity_check(self) -> list[str]:
+        """Problems found in the database, in plain words (empty list: all is well)."""
+        return self._read(integrity_problems)
+
+    def close(self) -> None:
+        self._engine.dispose()
