@@ -1,0 +1,223 @@
+"""Open-data exports of a run: datasets, criteria and probes as CSV and JSON.
+
+CSV cells holding text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return get a leading single quote, so a spreadsheet never runs metadata as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from observatory.model import PILLARS, Snapshot, to_jsonable
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+DATASET_FIELDS = [
+    "key",
+    "title",
+    "organisation",
+    "spdr",
+    "catalogue",
+    *PILLARS,
+    "overall",
+    "run_date",
+]
+CRITERIA_FIELDS = [
+    "dataset_key",
+    "criterion_id",
+    "label",
+    "pillar",
+    "status",
+    "score",
+    "weight",
+    "evidence",
+    "fix_hint",
+    "run_date",
+]
+PROBE_FIELDS = [
+    "url",
+    "dataset_key",
+    "distribution_key",
+    "target",
+    "check_name",
+    "outcome",
+    "reason",
+    "method",
+    "status",
+    "latency_ms",
+    "content_type",
+    "content_length",
+    "final_url",
+    "checked_at",
+]
+
+
+def neutralise(value: Any) -> Any:
+    """Defuse spreadsheet formulas: quote text cells starting with a formula character."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def dataset_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
+    run_date = snapshot.run.started_at.isoformat()
+    rows = []
+    for d in snapshot.datasets:
+        score = snapshot.scores.get(d.key)
+        row: dict[str, Any] = {
+            "key": d.key,
+            "title": d.title,
+            "organisation": d.organization_name,
+            "spdr": d.spdr,
+            "catalogue": d.catalogue_id,
+        }
+        for pillar in PILLARS:
+            row[pillar] = score.pillars.get(pillar) if score else None
+        row["overall"] = score.overall if score else None
+        row["run_date"] = run_date
+        rows.append(row)
+    return rows
+
+
+def criteria_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
+    run_date = snapshot.run.started_at.isoformat()
+    return [
+        {
+            "dataset_key": key,
+            "criterion_id": r.criterion_id,
+            "label": r.label,
+            "pillar": r.pillar,
+            "status": r.status,
+            "score": r.score,
+            "weight": r.weight,
+            "evidence": to_jsonable(r.evidence),
+            "fix_hint": r.fix_hint,
+            "run_date": run_date,
+        }
+        for key, score in snapshot.scores.items()
+        for r in score.results
+    ]
+
+
+def probe_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
+    owners: dict[str, tuple[str, str]] = {}
+    for d in snapshot.datasets:
+        for dist in d.distributions:
+            for url in (dist.url, dist.download_url):
+                if url:
+                    owners.setdefault(url, (d.key, dist.key))
+    rows = []
+    for p in snapshot.probes:
+        dataset_key, dist_key = owners.get(p.url, (None, None))
+        rows.append(
+            {
+                "url": p.url,
+                "dataset_key": dataset_key,
+                "distribution_key": dist_key,
+                "target": p.target,
+                "check_name": p.check_name,
+                "outcome": p.outcome,
+                "reason": p.reason,
+                "method": p.method,
+                "status": p.status,
+                "latency_ms": p.latency_ms,
+                "content_type": p.content_type,
+                "content_length": p.content_length,
+                "final_url": p.final_url,
+                "checked_at": p.checked_at.isoformat(),
+            }
+        )
+    return rows
+
+
+FIX_FIELDS = [
+    "priority",
+    "dataset_key",
+    "dataset_title",
+    "criterion_id",
+    "label",
+    "pillar",
+    "status",
+    "weight",
+    "fix_hint",
+]
+
+
+def organisation_exports(
+    targets: tuple[Path, Path],
+    snapshot: Snapshot,
+    dataset_keys: set[str],
+    fixes: list[dict[str, Any]],
+) -> None:
+    """An organisation's datasets with scores, and its prioritised fix list, as CSV."""
+    datasets_path, fixes_path = targets
+    datasets_path.parent.mkdir(parents=True, exist_ok=True)
+    rows = [r for r in dataset_rows(snapshot) if r["key"] in dataset_keys]
+    write_csv(datasets_path, DATASET_FIELDS, rows)
+    write_csv(fixes_path, FIX_FIELDS, fixes)
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        value = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return "" if value is None else neutralise(value)
+
+
+def write_csv(path: Path, fields: list[str], rows: list[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _csv_cell(row.get(k)) for k in fields})
+
+
+def write_json(path: Path, rows: list[dict[str, Any]]) -> None:
+    path.write_text(json.dumps(to_jsonable(rows), ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+EXPORTS = {
+    "datasets": (DATASET_FIELDS, dataset_rows),
+    "criteria": (CRITERIA_FIELDS, criteria_rows),
+    "probes": (PROBE_FIELDS, probe_rows),
+}
+
+
+def write_datapackage(data_dir: Path, names: list[str]) -> None:
+    """A Frictionless Data Package descriptor listing the CSV exports."""
+    resources = [
+        {
+            "name": name.removesuffix(".csv"),
+            "path": name,
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "schema": {"fields": [{"name": f, "type": "any"} for f in EXPORTS[name[:-4]][0]]},
+        }
+        for name in names
+        if name.endswith(".csv")
+    ]
+    package = {
+        "name": "observatoire-qualite-donnees",
+        "title": "Observatoire de la qualité des données publiques — résultats d'une exécution",
+        "licenses": [{"name": "etalab-2.0", "title": "Licence Ouverte / Open Licence 2.0"}],
+        "resources": resources,
+    }
+    (data_dir / "datapackage.json").write_text(
+        json.dumps(package, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+
+
+def write_exports(data_dir: Path, snapshot: Snapshot) -> list[str]:
+    """Write ``<name>.csv`` and ``<name>.json`` for each export; return the file names."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    names = []
+    for name, (fields, build) in EXPORTS.items():
+        rows = build(snapshot)
+        write_csv(data_dir / f"{name}.csv", fields, rows)
+        write_json(data_dir / f"{name}.json", rows)
+        names += [f"{name}.csv", f"{name}.json"]
+    write_datapackage(data_dir, names)
+    return names

@@ -1,0 +1,260 @@
+"""What each page shows: the template context of index, dataset, catalogue, organisation
+and runs pages, built from SiteData."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from observatory.model import (
+    PILLARS,
+    CatalogueStatus,
+    CriterionResult,
+    Dataset,
+    ProbeResult,
+    RunInfo,
+    Service,
+    SourceError,
+)
+from observatory.publish import charts, labels, paths
+from observatory.publish.views import DatasetRow, SiteData, org_key_of
+from observatory.registry import SpdrEntry
+
+History = list[tuple[int, datetime, float | None, dict[str, float | None]]]
+
+
+@dataclass
+class SpdrRow:
+    entry: SpdrEntry
+    row: DatasetRow | None
+    reason: str | None
+
+
+@dataclass
+class ApiRow:
+    name: str
+    url: str | None
+    href: str | None
+    probe: ProbeResult | None
+    outcome_label: str
+
+
+@dataclass
+class FixRow:
+    row: DatasetRow
+    result: CriterionResult
+    pillar_label: str
+
+
+@dataclass
+class Organisation:
+    key: str
+    name: str
+    page: str
+    url: str | None
+    datasets: list[Dataset]
+
+
+def find_spdr(entry: SpdrEntry, datasets: list[Dataset]) -> Dataset | None:
+    """The observed dataset of a SPDR entry: by SPDR key first, then by source id."""
+    by_key = [d for d in datasets if d.spdr == entry.key and not d.deleted]
+    by_id = [d for d in datasets if d.source_id == entry.id and not d.deleted]
+    found = by_key or by_id
+    return found[0] if found else None
+
+
+def _error_text(error: SourceError) -> str:
+    return f"{error.message} ({error.kind})"
+
+
+def missing_reason(entry: SpdrEntry, data: SiteData) -> str:
+    """Why a SPDR dataset is absent: its own source error, else the failed sources."""
+    own = [
+        e
+        for c in data.current.catalogues
+        for e in c.errors
+        if entry.id in (e.url or "") + e.message or entry.slug in (e.url or "").split("/")
+    ]
+    if own:
+        return "Erreur de source : " + " ; ".join(_error_text(e) for e in own)
+    failed = [c for c in data.current.catalogues if not c.ok]
+    if failed:
+        parts = [f"{c.name} — " + " ; ".join(_error_text(e) for e in c.errors) for c in failed]
+        return "Source en échec : " + " | ".join(parts)
+    return "Absent de cette exécution (aucune erreur de source enregistrée)"
+
+
+def summary(data: SiteData) -> dict[str, Any]:
+    """Counts shown on the index: datasets, resources probed, up/down, incidents."""
+    probes = data.current.probes
+    outcomes = Counter(p.outcome for p in probes)
+    return {
+        "datasets": len(data.current.datasets),
+        "spdr": sum(1 for d in data.current.datasets if d.spdr),
+        "resources": sum(len(d.distributions) for d in data.current.datasets),
+        "probed": len({p.url for p in probes}),
+        "probes": len(probes),
+        "up": outcomes.get("up", 0),
+        "down": outcomes.get("down", 0),
+        "incidents": sum(n for outcome, n in outcomes.items() if outcome != "up"),
+        "invalid": sum(1 for v in data.current.validations if not v.valid),
+        "failed_sources": sum(1 for c in data.current.catalogues if not c.ok),
+    }
+
+
+def organisations(data: SiteData) -> list[Organisation]:
+    """Organisations that have at least one dataset, by name."""
+    groups: dict[str, list[Dataset]] = {}
+    for dataset in data.current.datasets:
+        key = org_key_of(dataset)
+        if key:
+            groups.setdefault(key, []).append(dataset)
+    orgs = [
+        Organisation(
+            key=key,
+            name=data.org_name(items[0]) or key,
+            page=paths.organisation_page(key),
+            url=paths.web_url(data.org_urls.get(key)),
+            datasets=sorted(items, key=lambda d: d.title.lower()),
+        )
+        for key, items in groups.items()
+    ]
+    return sorted(orgs, key=lambda o: o.name.lower())
+
+
+def index_context(data: SiteData, spdr: list[SpdrEntry]) -> dict[str, Any]:
+    spdr_rows = []
+    spdr_keys = set()
+    for entry in spdr:
+        found = find_spdr(entry, data.current.datasets)
+        if found is not None:
+            spdr_keys.add(found.key)
+            spdr_rows.append(SpdrRow(entry, data.row(found), None))
+        else:
+            spdr_rows.append(SpdrRow(entry, None, missing_reason(entry, data)))
+    others = sorted(
+        (d for d in data.current.datasets if d.key not in spdr_keys),
+        key=lambda d: d.title.lower(),
+    )
+    counts = summary(data)
+    counts["spdr"] = len(spdr_keys)
+    counts["spdr_total"] = len(spdr)
+    return {
+        "spdr_rows": spdr_rows,
+        "other_rows": data.rows(others),
+        "catalogues": [catalogue_view(c) for c in data.current.catalogues],
+        "organisations": organisations(data),
+        "summary": counts,
+    }
+
+
+def catalogue_view(status: CatalogueStatus) -> dict[str, Any]:
+    return {
+        "status": status,
+        "page": paths.catalogue_page(status.id),
+        "href": paths.web_url(status.url),
+        "failure": (
+            "Source en échec : " + " ; ".join(_error_text(e) for e in status.errors)
+            if not status.ok
+            else None
+        ),
+    }
+
+
+def _services_for(data: SiteData, dataset: Dataset) -> list[Service]:
+    return [s for s in data.current.services if dataset.key in s.dataset_keys]
+
+
+def _api_row(data: SiteData, name: str, url: str | None) -> ApiRow:
+    probe = data.probe_for(url)
+    outcome = labels.OUTCOME_LABELS.get(probe.outcome, probe.outcome) if probe else "non sondé"
+    return ApiRow(name, url, paths.web_url(url), probe, outcome)
+
+
+def api_rows(data: SiteData, dataset: Dataset, entry: SpdrEntry | None) -> list[ApiRow]:
+    """APIs of a dataset (services and configured SPDR checks) with their latest probe."""
+    rows = [_api_row(data, s.title, s.endpoint_url) for s in _services_for(data, dataset)]
+    rows += [_api_row(data, check.name, check.url) for check in (entry.apis if entry else [])]
+    return rows
+
+
+def dataset_context(
+    data: SiteData, dataset: Dataset, entry: SpdrEntry | None, history: History | None
+) -> dict[str, Any]:
+    row = data.row(dataset)
+    return {
+        "row": row,
+        "entry": entry,
+        "criteria": data.criteria(row.score),
+        "resources": data.resources(dataset),
+        "apis": api_rows(data, dataset, entry),
+        "landing_href": paths.web_url(dataset.landing_page),
+        "uri_href": paths.web_url(dataset.uri),
+        "chart": charts.score_chart(history) if history else None,
+        "history": [
+            {
+                "run_id": run_id,
+                "at": at,
+                "overall": overall,
+                "pillars": [pillars.get(p) for p in PILLARS],
+            }
+            for run_id, at, overall, pillars in (history or [])
+        ],
+    }
+
+
+def catalogue_context(data: SiteData, status: CatalogueStatus) -> dict[str, Any]:
+    datasets = sorted(
+        (d for d in data.current.datasets if d.catalogue_id == status.id),
+        key=lambda d: d.title.lower(),
+    )
+    return {"catalogue": catalogue_view(status), "rows": data.rows(datasets)}
+
+
+def organisation_context(data: SiteData, org: Organisation) -> dict[str, Any]:
+    """An organisation's datasets and its fix list, heaviest criteria first."""
+    rows = data.rows(org.datasets)
+    order = {p: i for i, p in enumerate(PILLARS)}
+    fixes = [
+        FixRow(row, r, labels.PILLAR_LABELS.get(r.pillar, r.pillar))
+        for row in rows
+        if row.score
+        for r in row.score.results
+        if r.status in ("fail", "partial")
+    ]
+    fixes.sort(
+        key=lambda f: (-f.result.weight, order.get(f.result.pillar, 9), f.row.dataset.title.lower())
+    )
+    return {"org": org, "rows": rows, "fixes": fixes}
+
+
+def fix_record(priority: int, fix: FixRow) -> dict[str, Any]:
+    """One fix-list line for the organisation CSV."""
+    r = fix.result
+    return {
+        "priority": priority,
+        "dataset_key": fix.row.dataset.key,
+        "dataset_title": fix.row.dataset.title,
+        "criterion_id": r.criterion_id,
+        "label": r.label,
+        "pillar": r.pillar,
+        "status": r.status,
+        "weight": r.weight,
+        "fix_hint": r.fix_hint,
+    }
+
+
+def runs_context(runs: list[RunInfo]) -> dict[str, Any]:
+    ordered = sorted(runs, key=lambda r: (r.started_at.timestamp(), r.id), reverse=True)
+    return {
+        "runs": [
+            {
+                "run": r,
+                "status_label": labels.RUN_STATUS_LABELS.get(r.status, r.status),
+                "summary": r.summary or {},
+            }
+            for r in ordered
+        ]
+    }

@@ -1,0 +1,104 @@
+"""Open-data exports: one row per dataset, criterion and probe; formulas neutralised."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from .conftest import Published
+from .factories import PORTAL
+
+HOSTILE_KEY = f"{PORTAL}:../../etc/passwd"
+
+
+def _csv(published: Published, name: str) -> list[dict[str, str]]:
+    with (published.root / "data" / name).open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_datasets_export_has_one_row_per_dataset_with_scores(published: Published) -> None:
+    rows = _csv(published, "datasets.csv")
+    assert len(rows) == len(published.current.datasets)
+    assert list(rows[0]) == [
+        "key",
+        "title",
+        "organisation",
+        "spdr",
+        "catalogue",
+        "completeness",
+        "freshness",
+        "conformity",
+        "availability",
+        "overall",
+        "run_date",
+    ]
+    sirene = next(r for r in rows if r["spdr"] == "sirene")
+    score = published.current.scores[sirene["key"]]
+    assert float(sirene["overall"]) == score.overall
+    assert float(sirene["availability"]) == score.pillars["availability"]
+    assert sirene["run_date"] == "2025-04-07T06:00:00+00:00"
+    as_json = json.loads((published.root / "data" / "datasets.json").read_text("utf-8"))
+    assert [r["key"] for r in as_json] == [r["key"] for r in rows]
+    assert as_json[0]["overall"] == published.current.scores[as_json[0]["key"]].overall
+
+
+def test_criteria_and_probes_exports(published: Published) -> None:
+    criteria = _csv(published, "criteria.csv")
+    expected = sum(len(s.results) for s in published.current.scores.values())
+    assert len(criteria) == expected
+    failed = [r for r in criteria if r["status"] == "fail" and r["fix_hint"]]
+    assert failed and all(r["label"] for r in failed)
+    probes = _csv(published, "probes.csv")
+    assert len(probes) == len(published.current.probes)
+    down = [r for r in probes if r["outcome"] == "down"]
+    assert down and all(r["status"] == "404" and r["dataset_key"] for r in down)
+    as_json = json.loads((published.root / "data" / "probes.json").read_text("utf-8"))
+    assert len(as_json) == len(probes)
+
+
+def test_csv_cells_cannot_run_as_formulas(published: Published) -> None:
+    rows = _csv(published, "datasets.csv")
+    for name in ("datasets.csv", "criteria.csv", "probes.csv"):
+        for row in _csv(published, name):
+            for value in row.values():
+                assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), (name, value)
+    criteria = [r for r in _csv(published, "criteria.csv") if r["dataset_key"] == HOSTILE_KEY]
+    assert criteria[0]["label"] == "<script>alert(1)</script>"  # plain text is kept
+    assert criteria[0]["evidence"].startswith("{")
+    assert any(r["key"] == HOSTILE_KEY for r in rows)
+
+
+def test_neutralise_each_formula_start() -> None:
+    from observatory.publish.exports import neutralise
+
+    for value in ("=1+1", "+33 1 23", "-2", "@SUM(A1)", "\t=x", "\r=x"):
+        assert neutralise(value) == "'" + value
+    assert neutralise("Base Sirene") == "Base Sirene"
+    assert neutralise(-2.5) == -2.5  # numbers the observatory computed stay numbers
+    assert neutralise(None) is None
+
+
+def test_organisation_csv_lists_fixes_in_priority_order(published: Published) -> None:
+    from observatory.publish import paths
+
+    jeux, corrections = paths.organisation_exports(f"{PORTAL}:insee")
+    with (published.root / corrections).open(encoding="utf-8", newline="") as fh:
+        fixes = list(csv.DictReader(fh))
+    assert [int(r["priority"]) for r in fixes] == list(range(1, len(fixes) + 1))
+    weights = [float(r["weight"]) for r in fixes]
+    assert weights == sorted(weights, reverse=True) and fixes[0]["fix_hint"]
+    with (published.root / jeux).open(encoding="utf-8", newline="") as fh:
+        titles = {r["title"] for r in csv.DictReader(fh)}
+    assert "Fichier des prénoms" in titles and len(titles) == 3
+
+
+def test_datapackage_describes_the_csv_exports(published: Published) -> None:
+    package = json.loads((published.root / "data" / "datapackage.json").read_text("utf-8"))
+    assert {r["path"] for r in package["resources"]} == {
+        "datasets.csv",
+        "criteria.csv",
+        "probes.csv",
+    }
+    fields = [f["name"] for f in package["resources"][0]["schema"]["fields"]]
+    with (published.root / "data" / "datasets.csv").open(encoding="utf-8") as fh:
+        assert fh.readline().strip().split(",") == fields
