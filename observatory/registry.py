@@ -190,7 +190,7 @@ def parse_config(text: str, path: str = "<config>", env: dict[str, str] | None =
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
-        lines = [_describe(e, root, path) for e in exc.errors()]
+        lines = [_describe(dict(e), root, path) for e in exc.errors()]
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(lines)) from None
     return apply_environment(config.model_copy(update={"source_path": path}), env)
 

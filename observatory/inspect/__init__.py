@@ -1,0 +1,1 @@
+"""Inspection of downloaded content: format sniffing, Table Schema validation, completeness."""

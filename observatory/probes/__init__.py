@@ -1,0 +1,1 @@
+"""Availability probes: files (HEAD/GET with fallbacks) and APIs (sample requests)."""
