@@ -167,6 +167,31 @@ def cmd_criteria(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_probe(args: argparse.Namespace) -> int:
+    """Probe one URL now, with the same rules as the scheduled probes."""
+    from observatory.model import to_jsonable
+    from observatory.net.fetch import HttpSettings
+    from observatory.probes.http import probe_url
+    from observatory.registry import load_config
+
+    config = load_config(args.config)
+    if "://" not in args.url:
+        print(f"observatory probe: '{args.url}' is not a URL (http:// or https:// expected)", file=sys.stderr)
+        return EXIT_ERROR
+    http = HttpSettings.from_settings(config.settings)
+    result = probe_url(args.url, http, slow_ms=config.settings.slow_ms, expect_file=not args.page)
+    if args.json:
+        _print_json(to_jsonable(result))
+    else:
+        status = result.status if result.status is not None else "—"
+        latency = f"{result.latency_ms:.0f} ms" if result.latency_ms is not None else "—"
+        print(f"{result.outcome.upper():9} HTTP {status}  {latency}  {result.url}")
+        if result.final_url and result.final_url != result.url:
+            print(f"          → {result.final_url}")
+        print(f"          {result.reason}")
+    return EXIT_OK if result.outcome == "up" else EXIT_FAILURES
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="observatory",
@@ -189,6 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("sandbox", cmd_sandbox, "serve the sandbox portal on loopback until interrupted")
     p.add_argument("--port", type=int, default=DEMO_PORT, help=f"port (default {DEMO_PORT})")
     p.add_argument("--generation", type=int, default=0, help="state of the sandbox (default 0)")
+    p = add("probe", cmd_probe, "probe one URL now (exit 0 up, 1 any other outcome)")
+    p.add_argument("url", help="the URL of a file or API")
+    p.add_argument("--page", action="store_true", help="the URL is a web page, not a file")
     p = add("criteria", cmd_criteria, "list the scoring criteria (id, pillar, weight, label)")
     p.add_argument("--markdown", action="store_true", help="print the methodology page")
     p = add("report", cmd_report, "re-render the report site from the store")

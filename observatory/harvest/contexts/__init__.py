@@ -1,0 +1,1 @@
+"""Local copies of well-known JSON-LD contexts: remote contexts are never fetched."""

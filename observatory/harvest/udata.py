@@ -1,0 +1,242 @@
+"""Harvest a udata portal's API: dataset list pages, datasets by id, dataservices.
+
+Every function reads through the guarded ``net.fetch`` and never raises for a source
+problem: HTTP errors, timeouts, oversized or non-JSON bodies become ``SourceError``
+records on the returned page (or list). Normalisation lives in ``udata_model``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote, urlencode, urljoin
+
+import requests
+
+from observatory.harvest.udata_model import (
+    dataset_from_udata,
+    organisation_from_udata,
+    service_from_udata,
+)
+from observatory.model import HarvestPage, Organisation, Service, SourceError
+from observatory.net.fetch import FetchError, HttpSettings, fetch
+
+JSON_HEADERS = {"Accept": "application/json"}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _api(portal_url: str, path: str) -> str:
+    return portal_url.rstrip("/") + "/api/1/" + path.lstrip("/")
+
+
+def udata_datasets_url(
+    portal_url: str,
+    *,
+    badge: str | None = None,
+    organization: str | None = None,
+    tag: str | None = None,
+    page_size: int = 100,
+) -> str:
+    """The first page of ``/api/1/datasets/`` with the given filters."""
+    params = {"badge": badge, "organization": organization, "tag": tag, "page_size": page_size}
+    query = urlencode({k: v for k, v in params.items() if v is not None})
+    return _api(portal_url, "datasets/") + "?" + query
+
+
+def get_json(
+    url: str, source: str, http: HttpSettings, session: requests.Session | None
+) -> tuple[Any, SourceError | None]:
+    """GET a JSON document; return (payload, None) or (None, the error)."""
+    try:
+        response = fetch(url, http, session, headers=JSON_HEADERS)
+    except FetchError as exc:
+        return None, SourceError(source, url, exc.kind, f"{url}: {exc.message}", _now())
+    try:
+        return json.loads(response.content), None
+    except (ValueError, UnicodeDecodeError) as exc:
+        kind = response.content_type or "no content type"
+        message = f"{url}: not JSON ({kind}): {exc}"
+        return None, SourceError(source, url, "parse", message, _now())
+
+
+def _normalise_all(
+    items: list[Any], catalogue_id: str, url: str, page: HarvestPage, make: Callable[..., Any]
+) -> list[Any]:
+    """Normalise each item; a broken item is an error on the page, the others stay."""
+    out = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            message = f"{url}: item {index} is not an object"
+            page.errors.append(SourceError(catalogue_id, url, "parse", message, _now()))
+            continue
+        notes: list[str] = []
+        try:
+            out.append(make(item, catalogue_id, notes))
+        except Exception as exc:  # one odd record must not lose the page
+            message = f"{url}: item {index} could not be read: {type(exc).__name__}: {exc}"
+            page.errors.append(SourceError(catalogue_id, url, "parse", message, _now()))
+        page.errors.extend(
+            SourceError(catalogue_id, url, "invalid-value", note, _now()) for note in notes
+        )
+    return out
+
+
+def _organisations(payloads: list[Any], cid: str) -> list[Organisation]:
+    found: dict[str, Organisation] = {}
+    for payload in payloads:
+        if isinstance(payload, dict):
+            org = organisation_from_udata(payload.get("organization"), cid)
+            if org:
+                found.setdefault(org.key, org)
+    return list(found.values())
+
+
+def fetch_udata_page(
+    url: str, catalogue_id: str, http: HttpSettings, session: requests.Session | None = None
+) -> HarvestPage:
+    """One ``/api/1/datasets/``-style list page; errors go to ``page.errors``."""
+    page = HarvestPage(url=url)
+    payload, error = get_json(url, catalogue_id, http, session)
+    if error:
+        page.errors.append(error)
+        return page
+    if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
+        message = f"{url}: not a udata list page (no 'data' list)"
+        page.errors.append(SourceError(catalogue_id, url, "parse", message, _now()))
+        return page
+    items = payload["data"]
+    page.datasets = _normalise_all(items, catalogue_id, url, page, dataset_from_udata)
+    page.organisations = _organisations(items, catalogue_id)
+    next_page = payload.get("next_page")
+    page.next_url = urljoin(url, next_page) if isinstance(next_page, str) and next_page else None
+    total = payload.get("total")
+    page.total = total if isinstance(total, int) else None
+    return page
+
+
+def fetch_udata_datasets(
+    portal_url: str,
+    ids: list[str],
+    catalogue_id: str,
+    http: HttpSettings,
+    session: requests.Session | None = None,
+    spdr_keys: dict[str, str] | None = None,
+) -> HarvestPage:
+    """Datasets by id or slug (``/api/1/datasets/<id>/``); a missing one is a named error.
+
+    ``spdr_keys`` maps a requested id (or slug) to its SPDR registry key, set on the dataset.
+    """
+    spdr_keys = spdr_keys or {}
+    page = HarvestPage(url=_api(portal_url, "datasets/"))
+    payloads: list[Any] = []
+    for ident in ids:
+        url = _api(portal_url, f"datasets/{quote(ident, safe='')}/")
+        payload, error = get_json(url, catalogue_id, http, session)
+        if error:
+            error.message = f"dataset {ident}: {error.message}"
+            page.errors.append(error)
+            continue
+        found = _normalise_all([payload], catalogue_id, url, page, dataset_from_udata)
+        for dataset in found:
+            dataset.spdr = (
+                spdr_keys.get(ident)
+                or spdr_keys.get(dataset.source_id)
+                or (spdr_keys.get(dataset.slug) if dataset.slug else None)
+            )
+            page.datasets.append(dataset)
+            payloads.append(payload)
+    page.organisations = _organisations(payloads, catalogue_id)
+    page.total = len(page.datasets)
+    return page
+
+
+def _merge_service(found: dict[str, Service], service: Service) -> None:
+    known = found.get(service.key)
+    if known is None:
+        found[service.key] = service
+        return
+    for key in service.dataset_keys:
+        if key not in known.dataset_keys:
+            known.dataset_keys.append(key)
+
+
+def fetch_udata_dataservices(
+    portal_url: str,
+    catalogue_id: str,
+    http: HttpSettings,
+    session: requests.Session | None = None,
+    max_pages: int = 100,
+    dataset_ids: list[str] | None = None,
+    page_size: int = 100,
+) -> tuple[list[Service], list[SourceError]]:
+    """The portal's APIs (``/api/1/dataservices/``), all of them or those serving datasets.
+
+    With ``dataset_ids``, asks ``?dataset=<id>`` for each and keeps a service only when it
+    lists that dataset (or gives no list, trusting the server's filter); the dataset's key
+    is added to the service's ``dataset_keys``. Returns (services, errors), never raises.
+    """
+    from observatory.harvest.paging import walk_pages
+
+    found: dict[str, Service] = {}
+    errors: list[SourceError] = []
+    queries: list[tuple[str | None, str]] = []
+    base = _api(portal_url, "dataservices/")
+    if dataset_ids is None:
+        queries.append((None, f"{base}?{urlencode({'page_size': page_size})}"))
+    else:
+        for ident in dataset_ids:
+            query = urlencode({"dataset": ident, "page_size": page_size})
+            queries.append((ident, f"{base}?{query}"))
+    for wanted, first in queries:
+
+        def read(url: str, wanted: str | None = wanted) -> HarvestPage:
+            return _dataservice_page(url, catalogue_id, http, session, wanted)
+
+        for page in walk_pages(first, read, max_pages, catalogue_id):
+            errors.extend(page.errors)
+            for service in page.services:
+                _merge_service(found, service)
+    return list(found.values()), errors
+
+
+def _ids(listed: list[Any]) -> set[str]:
+    return {str(d.get("id")) if isinstance(d, dict) else str(d) for d in listed}
+
+
+def _dataservice_page(
+    url: str,
+    catalogue_id: str,
+    http: HttpSettings,
+    session: requests.Session | None,
+    wanted: str | None,
+) -> HarvestPage:
+    """One dataservices list page; with ``wanted``, only services of that dataset."""
+    page = HarvestPage(url=url)
+    payload, error = get_json(url, catalogue_id, http, session)
+    if error:
+        page.errors.append(error)
+        return page
+    if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
+        message = f"{url}: not a udata list page (no 'data' list)"
+        page.errors.append(SourceError(catalogue_id, url, "parse", message, _now()))
+        return page
+
+    def make(item: dict[str, Any], cid: str, _notes: list[str]) -> Service | None:
+        listed = item.get("datasets")
+        if wanted and isinstance(listed, list) and wanted not in _ids(listed):
+            return None  # the server ignored the filter: not a service of that dataset
+        service = service_from_udata(item, cid)
+        if wanted and f"{cid}:{wanted}" not in service.dataset_keys:
+            service.dataset_keys.append(f"{cid}:{wanted}")
+        return service
+
+    services = _normalise_all(payload["data"], catalogue_id, url, page, make)
+    page.services = [s for s in services if s is not None]
+    next_page = payload.get("next_page")
+    page.next_url = urljoin(url, next_page) if isinstance(next_page, str) and next_page else None
+    return page
