@@ -31,6 +31,14 @@ from observatory.inspect.decode import (
     to_utf8,
     unzip_single_table,
 )
+from observatory.inspect.fast_source import (
+    FAST_THRESHOLD,
+    head_of,
+    scratch_dir,
+    spool_download,
+    validate_large,
+)
+from observatory.inspect.fastpath import unsupported_reason
 from observatory.inspect.sniff import sniff_format
 from observatory.model import ValidationError, ValidationReport
 from observatory.net.fetch import FetchError, HttpSettings, fetch, open_stream, read_capped
@@ -175,8 +183,11 @@ def validate_table(
         "checked_at": now or datetime.now(UTC),
         "partial": partial,
     }
-    raw = Path(source).read_bytes() if isinstance(source, str | Path) else source
     url = url or (str(source) if isinstance(source, str | Path) else "")
+    large = _validate_large(source, schema, url, base, fmt, encoding, limit_errors, max_bytes)
+    if large is not None:
+        return large
+    raw = Path(source).read_bytes() if isinstance(source, str | Path) else source
     try:
         unpacked, outer = unpack(raw, fmt, max_bytes)
     except UnreadableError as exc:
@@ -195,6 +206,44 @@ def validate_table(
         fatal = f"not a CSV file: the content looks like {inner or 'binary data'}"
         return _report(url, fatal=fatal, detected_format=detected, **base)
     return _validate_csv(data, schema, unpacked, url, detected, encoding, limit_errors, base)
+
+
+def required_fields(schema: dict[str, Any]) -> list[str]:
+    """Names of the fields the schema declares required (the data-completeness criterion's)."""
+    return [
+        str(f.get("name"))
+        for f in schema.get("fields", [])
+        if isinstance(f, dict) and (f.get("constraints") or {}).get("required")
+    ]
+
+
+def _validate_large(
+    source: bytes | str | Path,
+    schema: dict[str, Any],
+    url: str,
+    base: dict[str, Any],
+    fmt: str | None,
+    encoding: str | None,
+    limit_errors: int | None,
+    max_bytes: int,
+) -> ValidationReport | None:
+    """The fast path's report for a file above FAST_THRESHOLD, or None to use frictionless."""
+    size = len(source) if isinstance(source, bytes) else Path(source).stat().st_size
+    if size <= FAST_THRESHOLD or unsupported_reason(schema):
+        return None
+    options: dict[str, Any] = {
+        "url": url,
+        "base": base,
+        "fmt": fmt,
+        "encoding": encoding,
+        "limit_errors": limit_errors,
+        "max_bytes": max_bytes,
+    }
+    if not isinstance(source, bytes):
+        return validate_large(Path(source), schema, **options)
+    with scratch_dir() as folder:
+        (folder / "data").write_bytes(source)
+        return validate_large(folder / "data", schema, **options)
 
 
 def _validate_csv(
@@ -225,6 +274,7 @@ def _validate_csv(
     fatal_errors = [e for e in errors if e.type in FATAL_TYPES]
     task_stats: dict[str, Any] = dict(report.tasks[0].stats) if report.tasks else {}
     stats.update(empty_cell_stats(utf8, delimiter))
+    stats["required"] = required_fields(schema)
     if limit_errors is not None and len(errors) >= limit_errors:
         stats["errors_capped"] = True
     return _report(
@@ -259,11 +309,20 @@ def validate_resource(
         schema = load_schema(schema_url, http)
     except SchemaError as exc:
         return _report(url, fatal=f"schema: {exc}", **base)
-    try:
-        data, truncated, content_type = download(url, http, max_bytes)
-    except FetchError as exc:
-        return _report(url, fatal=f"download failed: {exc.message}", **base)
-    detected = sniff_format(data[:65536], content_type)
+    with scratch_dir() as folder:
+        spooled = folder / "download"
+        try:
+            truncated, content_type = spool_download(url, http, max_bytes, spooled)
+        except FetchError as exc:
+            return _report(url, fatal=f"download failed: {exc.message}", **base)
+        detected = sniff_format(head_of(spooled), content_type)
+        if spooled.stat().st_size > FAST_THRESHOLD and not (truncated and detected == "zip"):
+            fast = validate_large(
+                spooled, schema, url=url, base=base | {"partial": truncated}, max_bytes=max_bytes
+            )
+            if fast is not None:
+                return fast
+        data = spooled.read_bytes()
     if truncated and detected == "zip":
         fatal = f"ZIP larger than the {max_bytes:,}-byte cap: cannot be read in part"
         return _report(url, fatal=fatal, detected_format=detected, partial=True, **base)

@@ -6,7 +6,7 @@
 | slow-api | annuaire records API | answers after ``slow_seconds`` (1.5 s) | State org. API |
 | intermittent-api | company search API | requests 1, N+1, 2N+1… (N=3) answer 500 | Sirene API |
 | rate-limited | cadastre parcels file | 429 with Retry-After: 120 | PCI resource |
-| lying-head | RNA import ZIP | HEAD 200 with Content-Length, GET 404 | RNA resource |
+| lying-head | RNA import ZIP | HEAD 200 (no length, no date), GET 404 | RNA resource |
 | firewall | RGE BD TOPO CSV | 200 text/html "Request Rejected" page | RGE resource |
 | stale-dataset | State organisation dataset | weekly, last update 400 days ago | SPDR entry |
 | schema-broken-csv | RNA Waldec extract | bad date, missing title, duplicate id | RNA resource |
@@ -37,7 +37,8 @@ FAULT_ROLES: dict[str, str] = {
     "not-found": "static",
     "slow-api": "apis",
     "intermittent-api": "apis",
-    "rate-limited": "static",
+    # On its own host: the cool-off after a 429 holds back the whole host.
+    "rate-limited": "schemas",
     "lying-head": "static",
     "firewall": "static",
     "stale-dataset": "portal",
@@ -66,7 +67,7 @@ def fault_response(state: SandboxState, path: str) -> Response | None:
             200,
             b"",
             "application/zip",
-            headers={"Content-Length": "48213"},
+            headers={"Content-Length": ""},  # neither length nor date: probes must GET
         )
         return Response(404, b"Not Found", "text/plain; charset=utf-8", head_override=head)
     if path == FAULTS["firewall"]:

@@ -113,7 +113,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", response.content_type)
         headers = {"Content-Length": str(len(response.body))} | response.headers
         for name, value in headers.items():
-            self.send_header(name, value)
+            if value:  # an empty value removes the header (the lying HEAD sends no length)
+                self.send_header(name, value)
         self.end_headers()
         if not head and response.status != 304:
             self.wfile.write(response.body)

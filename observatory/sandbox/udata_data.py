@@ -141,7 +141,7 @@ SPDR: tuple[Ds, ...] = (
                "application/geo+json", days_ago=40),
            Res("pci-parcelles", "Parcelles France entière (json.gz)",
                "/static/cadastre/cadastre-france-parcelles.json.gz", "json",
-               "application/gzip", days_ago=40, check_status=429),
+               "application/gzip", days_ago=40, check_status=429, role="schemas"),
            _doc("pci-doc", "Notice du PCI", "/static/cadastre/notice-pci.pdf"),
        ), ("cadastre", "parcelles", "foncier"), True, ("2024-01-01", None), ("country:fr",),
        "fr:commune"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -75,3 +76,27 @@ def test_faults_are_found(two_runs) -> None:
     assert outcomes.get("up", 0) > 0
     assert outcomes.get("down", 0) >= 2  # the 404 file, the lying HEAD, the firewall page
     assert second["summary"]["invalid_files"] >= 1  # the CSV that breaks its schema
+
+
+def test_no_criterion_crashed_and_each_fault_has_its_outcome(two_runs, sandbox) -> None:
+    tmp, _, second = two_runs
+    store = Store(f"sqlite:///{tmp / 'store.db'}")
+    snapshot = store.load_snapshot(second["run_id"])
+    store.close()
+    crashed = [
+        (key, r.criterion_id)
+        for key, score in snapshot.scores.items()
+        for r in score.results
+        if r.evidence.get("reason") == "erreur interne"
+    ]
+    assert crashed == []
+    by_path = {urlsplit(p.url).path: p for p in snapshot.probes}
+
+    def outcome(fault: str) -> str:
+        return by_path[urlsplit(sandbox.fault_url(fault)).path].outcome
+
+    assert outcome("lying-head") == "down"
+    assert outcome("firewall") == "down"
+    assert outcome("not-found") == "down"
+    assert outcome("rate-limited") == "unknown"
+    assert outcome("redirect-loop") == "down"

@@ -105,7 +105,7 @@ def test_dcat_properties():
 
 
 def test_data_cells_required_columns():
-    stats = {"empty_share": {"id": 0.0, "nom": 0.1, "note": 0.9}, "required": ["id", "nom"]}
+    stats = {"empty_cells": {"id": 0.0, "nom": 0.1, "note": 0.9}, "required": ["id", "nom"]}
     result = run("completeness.data_cells", context(validations={"cat:r1": report(stats=stats)}))
     # only the required columns are judged: "note" (optional) is ignored
     assert result.status == "partial"
@@ -114,10 +114,10 @@ def test_data_cells_required_columns():
 
 
 def test_data_cells_pass_fail_and_na():
-    full = {"empty_share": {"id": 0.0, "nom": 0.0}, "required": ["id", "nom"]}
+    full = {"empty_cells": {"id": 0.0, "nom": 0.0}, "required": ["id", "nom"]}
     ok = run("completeness.data_cells", context(validations={"cat:r1": report(stats=full)}))
     assert ok.status == "pass" and ok.score == 1.0
-    holes = {"empty_share": {"id": 0.0, "nom": 0.5}, "required": ["id", "nom"]}
+    holes = {"empty_cells": {"id": 0.0, "nom": 0.5}, "required": ["id", "nom"]}
     bad = run("completeness.data_cells", context(validations={"cat:r1": report(stats=holes)}))
     assert bad.status == "fail" and bad.evidence["worst_empty_share"] == 0.5
     assert run("completeness.data_cells", context()).status == "na"
@@ -126,7 +126,7 @@ def test_data_cells_pass_fail_and_na():
 
 
 def test_data_cells_without_required_list_judges_all_columns():
-    stats = {"empty_share": {"a": 0.01, "b": 0.03}}
+    stats = {"empty_cells": {"a": 0.01, "b": 0.03}}
     result = run("completeness.data_cells", context(validations={"cat:r1": report(stats=stats)}))
     assert result.status == "pass"
     assert round(result.score, 4) == 0.98

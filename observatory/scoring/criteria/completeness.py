@@ -206,7 +206,8 @@ def dcat_properties(ctx: ScoringContext) -> Verdict:
 
 def _empty_shares(stats: dict[str, Any]) -> tuple[dict[str, float], bool]:
     """Per-column empty shares to judge: the required columns if declared, else all."""
-    shares = {str(k): float(v) for k, v in (stats.get("empty_share") or {}).items()}
+    per_column = stats.get("empty_cells") or {}
+    shares = {str(k): float(v) for k, v in per_column.items() if v is not None}
     required = [str(c) for c in stats.get("required") or []]
     if required:
         return {c: shares.get(c, 0.0) for c in required}, True
@@ -219,7 +220,7 @@ def _empty_shares(stats: dict[str, Any]) -> tuple[dict[str, float], bool]:
 def data_cells(ctx: ScoringContext) -> Verdict:
     """Data completeness of tabular files, from the validation statistics.
 
-    For each validated table, the share of empty cells per column (``stats["empty_share"]``)
+    For each validated table, the share of empty cells per column (``stats["empty_cells"]``)
     of the required columns (``stats["required"]``) or, when none is declared, of every
     column. Score = 1 - mean share. Pass when no required cell is empty (no column over 5 %
     empty without declared requirements), fail when a column is 20 % empty or more.
@@ -231,7 +232,7 @@ def data_cells(ctx: ScoringContext) -> Verdict:
     any_required = False
     for dist in ctx.dataset.distributions:
         report = ctx.validation_for(dist)
-        if report is None or not report.stats.get("empty_share"):
+        if report is None or not report.stats.get("empty_cells"):
             continue
         columns, required = _empty_shares(report.stats)
         if not columns:

@@ -165,3 +165,26 @@ def licence_known(ctx: ScoringContext) -> Verdict:
         "obligatoire pour les données publiques.",
         value=value,
     )
+
+
+@criterion(
+    "conformity.dcat_shacl", "conformity", "Conformité DCAT-AP (SHACL)", 1.0, "dataset (DCAT)"
+)
+def dcat_shacl(ctx: ScoringContext) -> Verdict:
+    """The dataset's DCAT description passes the official DCAT-AP SHACL shapes (mandatory
+    properties, ranges, controlled vocabularies, deprecated URIs), validated with pyshacl.
+
+    Fails on any violation, with the first messages as evidence; warnings do not count.
+    Not applicable when the dataset did not come from a DCAT catalogue (no RDF validated).
+    """
+    found = ctx.dataset.extras.get("shacl")
+    if not isinstance(found, dict):
+        return na("pas de description DCAT validée")
+    evidence = {k: found.get(k) for k in ("version", "violations", "warnings", "messages")}
+    if found.get("conforms"):
+        return passed(**evidence)
+    return fail(
+        f"Corrigez la description DCAT-AP ({found.get('violations')} non-conformité(s) "
+        "aux formes SHACL officielles) : " + "; ".join(found.get("messages") or [])[:500],
+        **evidence,
+    )

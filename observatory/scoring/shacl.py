@@ -1,0 +1,342 @@
+"""DCAT-AP compliance: validate RDF with pyshacl against the official DCAT-AP shapes.
+
+The shapes (``shapes/dcat-ap-<version>/``: mandatory properties and cardinalities, ranges,
+controlled vocabularies, deprecated URIs) ship with the package and are parsed once.
+Validation runs without inference (RDFS adds minutes and nothing the shapes need) over
+the whole catalogue at once, or over chunks of dataset subgraphs for large catalogues;
+each result is then attributed to the dataset(s) whose description holds its focus node.
+
+The controlled-vocabulary shapes check that a theme, format, licence… is a concept of an
+EU authority table (``skos:inScheme``), which only holds when the table itself is loaded.
+We do not download the tables: an IRI in an authority table's namespace
+(``http://publications.europa.eu/resource/authority/<table>/<code>``) is given the
+membership and class the table would assert (``vocabulary_stubs``). An IRI of the wrong
+table, or a literal where a concept is expected, still fails. Only ``sh:Violation``
+results make a dataset non-compliant; warnings are reported beside.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from pyshacl import validate
+from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
+from rdflib.term import Node
+
+from observatory.model import Dataset
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+SHAPES_DIR = Path(__file__).resolve().parent / "shapes"
+SHAPE_FILES = ("shapes.ttl", "range.ttl", "mdr-vocabularies.shape.ttl", "deprecateduris.ttl")
+VERSIONS = ("3.0.1", "2.1.1")
+DEFAULT_VERSION = "3.0.1"
+
+AUTHORITY = "http://publications.europa.eu/resource/authority/"
+IANA_PREFIXES = (
+    "http://www.iana.org/assignments/media-types/",
+    "https://www.iana.org/assignments/media-types/",
+)
+
+#: Authority table -> classes its concepts carry besides skos:Concept.
+_TABLE_CLASSES: dict[str, tuple[URIRef, ...]] = {
+    "file-type": (DCTERMS.MediaTypeOrExtent,),
+    "licence": (DCTERMS.LicenseDocument,),
+    "language": (DCTERMS.LinguisticSystem,),
+    "country": (DCTERMS.Location,),
+    "place": (DCTERMS.Location,),
+    "continent": (DCTERMS.Location,),
+    "atu": (DCTERMS.Location,),
+    "frequency": (DCTERMS.Frequency,),
+    "access-right": (DCTERMS.RightsStatement,),
+    "corporate-body": (FOAF.Agent,),
+}
+
+#: Predicates not followed when collecting a dataset's description (they lead elsewhere).
+_STOP_PREDICATES = frozenset({DCAT.dataset, DCAT.catalog, DCAT.record, FOAF.primaryTopic})
+MAX_DEPTH = 4
+
+
+@dataclass
+class ShaclIssue:
+    """One SHACL validation result, readable by a person."""
+
+    focus: str  # the focus node (IRI, or ``_:id`` for a blank node)
+    path: str | None  # the property at fault
+    severity: str  # Violation | Warning | Info
+    message: str
+    value: str | None = None
+    shape: str | None = None
+
+    def text(self) -> str:
+        where = f" {_short(self.path)}" if self.path else ""
+        value = f" (valeur : {_clip(self.value, 120)})" if self.value else ""
+        return f"{self.focus}{where} : {_clip(self.message, 240)}{value}"
+
+
+@dataclass
+class ShaclReport:
+    """DCAT-AP compliance of one dataset: compliant when no violation names its nodes."""
+
+    subject: str
+    conforms: bool
+    violations: int = 0
+    warnings: int = 0
+    issues: list[ShaclIssue] = field(default_factory=list)  # the first ones, violations first
+
+    @property
+    def messages(self) -> list[str]:
+        return [i.text() for i in self.issues]
+
+
+@dataclass
+class CatalogueShacl:
+    """SHACL results of a whole graph: per dataset, plus what belongs to no dataset."""
+
+    version: str
+    datasets: dict[str, ShaclReport]  # by subject id (IRI or ``_:id``)
+    other: list[ShaclIssue] = field(default_factory=list)  # catalogue-level, first ones
+    other_violations: int = 0
+    results: int = 0
+    seconds: float = 0.0
+
+    @property
+    def conforms(self) -> bool:
+        return self.other_violations == 0 and all(r.conforms for r in self.datasets.values())
+
+
+def subject_id(node: Node) -> str:
+    """A stable string for a node: the IRI, or ``_:id`` for a blank node."""
+    return node.n3() if isinstance(node, BNode) else str(node)
+
+
+def _clip(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def _short(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1] if "://" in iri else iri
+
+
+@cache
+def load_shapes(version: str = DEFAULT_VERSION) -> Graph:
+    """The official shapes of a DCAT-AP release, parsed once per process."""
+    if version not in VERSIONS:
+        raise ValueError(f"unknown DCAT-AP version {version!r}; known: {', '.join(VERSIONS)}")
+    graph = Graph()
+    for name in SHAPE_FILES:
+        graph.parse(SHAPES_DIR / f"dcat-ap-{version}" / name, format="turtle")
+    return graph
+
+
+def vocabulary_stubs(graph: Graph) -> Graph:
+    """Membership and class triples an EU authority table or IANA would give its IRIs."""
+    stubs = Graph()
+    for obj in set(graph.objects()):
+        if not isinstance(obj, URIRef):
+            continue
+        iri = str(obj)
+        if iri.startswith(IANA_PREFIXES):
+            stubs.add((obj, RDF.type, DCTERMS.MediaType))
+            stubs.add((obj, RDF.type, DCTERMS.MediaTypeOrExtent))
+            continue
+        bare = iri.replace("https://", "http://", 1)
+        if not bare.startswith(AUTHORITY):
+            continue
+        table, _, code = bare[len(AUTHORITY) :].partition("/")
+        if not table:
+            continue
+        scheme = URIRef(AUTHORITY + table)
+        stubs.add((scheme, RDF.type, SKOS.ConceptScheme))
+        stubs.add((scheme, DCTERMS.title, Literal(table)))
+        if not code:  # the table itself (themeTaxonomy)
+            continue
+        stubs.add((obj, RDF.type, SKOS.Concept))
+        stubs.add((obj, SKOS.inScheme, scheme))
+        stubs.add((obj, SKOS.prefLabel, Literal(code)))
+        for cls in _TABLE_CLASSES.get(table, ()):
+            stubs.add((obj, RDF.type, cls))
+    return stubs
+
+
+def dataset_nodes(graph: Graph) -> list[Node]:
+    """Every dcat:Dataset subject, IRIs first, in a stable order."""
+    nodes = set(graph.subjects(RDF.type, DCAT.Dataset))
+    return sorted(nodes, key=lambda n: (isinstance(n, BNode), str(n)))
+
+
+def closure(graph: Graph, start: Node, stop: set[Node]) -> set[Node]:
+    """Nodes describing ``start``: reachable through outgoing links, up to ``MAX_DEPTH``,
+    without entering another dataset or the catalogue (``stop``)."""
+    seen = {start}
+    queue: deque[tuple[Node, int]] = deque([(start, 0)])
+    while queue:
+        node, depth = queue.popleft()
+        if depth >= MAX_DEPTH:
+            continue
+        for pred, obj in graph.predicate_objects(node):
+            if pred in _STOP_PREDICATES or isinstance(obj, Literal) or obj in seen:
+                continue
+            if obj in stop:
+                continue
+            seen.add(obj)
+            queue.append((obj, depth + 1))
+    return seen
+
+
+def _subgraph(graph: Graph, nodes: Iterable[Node]) -> Graph:
+    sub = Graph()
+    for node in nodes:
+        for pred, obj in graph.predicate_objects(node):
+            sub.add((node, pred, obj))
+    return sub
+
+
+def _rest(graph: Graph, described: set[Node]) -> Graph:
+    """Triples about nodes no dataset describes, plus the types of the nodes they cite."""
+    rest = _subgraph(graph, (s for s in set(graph.subjects()) if s not in described))
+    for obj in set(rest.objects()):
+        if not isinstance(obj, Literal):
+            for cls in graph.objects(obj, RDF.type):
+                rest.add((obj, RDF.type, cls))
+    return rest
+
+
+def _chunks(items: list[Node], size: int) -> Iterator[list[Node]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _run(data: Graph, version: str) -> Graph:
+    data = data + vocabulary_stubs(data)
+    _conforms, results, _text = validate(
+        data,
+        shacl_graph=load_shapes(version),
+        inference="none",
+        allow_warnings=True,
+        advanced=False,
+        meta_shacl=False,
+    )
+    return results  # type: ignore[no-any-return]
+
+
+def _issues(results: Graph) -> list[tuple[Node, ShaclIssue]]:
+    out: list[tuple[Node, ShaclIssue]] = []
+    top = {
+        r
+        for report in results.subjects(RDF.type, SH.ValidationReport)
+        for r in results.objects(report, SH.result)
+    }
+    for res in top:  # nested sh:detail results repeat a top-level one, with its severity
+        focus = results.value(res, SH.focusNode)
+        if focus is None or isinstance(focus, Literal):
+            continue  # a literal focus repeats the result on the node that holds it
+        severity = results.value(res, SH.resultSeverity)
+        path = results.value(res, SH.resultPath)
+        value = results.value(res, SH.value)
+        shape = results.value(res, SH.sourceShape)
+        out.append(
+            (
+                focus,
+                ShaclIssue(
+                    focus=subject_id(focus),
+                    path=str(path) if isinstance(path, URIRef) else None,
+                    severity=_short(str(severity)) if severity else "Violation",
+                    message=str(results.value(res, SH.resultMessage) or "non conforme"),
+                    value=str(value) if value is not None else None,
+                    shape=str(shape) if isinstance(shape, URIRef) else None,
+                ),
+            )
+        )
+    out.sort(key=lambda fi: (fi[1].severity != "Violation", fi[1].focus, fi[1].path or ""))
+    return out
+
+
+def validate_graph(
+    graph: Graph,
+    version: str = DEFAULT_VERSION,
+    *,
+    chunk_size: int = 500,
+    max_issues: int = 10,
+) -> CatalogueShacl:
+    """Validate a DCAT graph; per-dataset compliance with the first issues of each.
+
+    Up to ``chunk_size`` datasets are validated in one pass over the whole graph; beyond,
+    the datasets' own subgraphs are validated chunk by chunk (bounded memory) and the
+    remaining triples (catalogue, records) once.
+    """
+    started = time.perf_counter()
+    datasets = dataset_nodes(graph)
+    stop = set(datasets) | set(graph.subjects(RDF.type, DCAT.Catalog))
+    owners: dict[Node, list[Node]] = {}
+    closures: dict[Node, set[Node]] = {}
+    for ds in datasets:
+        closures[ds] = closure(graph, ds, stop - {ds})
+        for node in closures[ds]:
+            owners.setdefault(node, []).append(ds)
+    # (graph, whether results on dataset nodes count: not in the catalogue-level pass)
+    if len(datasets) <= chunk_size:
+        passes = [(graph, True)]
+    else:
+        passes = [
+            (_subgraph(graph, set().union(*(closures[d] for d in chunk))), True)
+            for chunk in _chunks(datasets, chunk_size)
+        ]
+        passes.append((_rest(graph, set(owners)), False))
+    reports = {subject_id(d): ShaclReport(subject_id(d), True) for d in datasets}
+    out = CatalogueShacl(version=version, datasets=reports)
+    seen: set[tuple[str, str | None, str, str | None, str | None]] = set()
+    for data, on_datasets in passes:
+        for focus, issue in _issues(_run(data, version)):
+            if not on_datasets and focus in owners:
+                continue  # validated with its dataset; here it lacks its description
+            ident = (issue.focus, issue.path, issue.message, issue.value, issue.shape)
+            if ident in seen:  # a shared node validated in two chunks
+                continue
+            seen.add(ident)
+            out.results += 1
+            _attribute(out, owners.get(focus, []), issue, max_issues)
+    out.seconds = round(time.perf_counter() - started, 3)
+    return out
+
+
+def _attribute(out: CatalogueShacl, owners: list[Node], issue: ShaclIssue, limit: int) -> None:
+    violation = issue.severity == "Violation"
+    if not owners:
+        out.other_violations += violation
+        if len(out.other) < limit:
+            out.other.append(issue)
+        return
+    for ds in owners:
+        report = out.datasets[subject_id(ds)]
+        if violation:
+            report.violations += 1
+            report.conforms = False
+        else:
+            report.warnings += 1
+        if len(report.issues) < limit:
+            report.issues.append(issue)
+
+
+def attach_shacl(datasets: Iterable[Dataset], report: CatalogueShacl) -> int:
+    """Store each dataset's SHACL verdict in ``dataset.extras["shacl"]`` (matched by IRI),
+    where the ``conformity.dcat_shacl`` criterion reads it; returns how many matched."""
+    matched = 0
+    for ds in datasets:
+        found = report.datasets.get(ds.uri or "")
+        if found is None:
+            continue
+        ds.extras["shacl"] = {
+            "version": report.version,
+            "conforms": found.conforms,
+            "violations": found.violations,
+            "warnings": found.warnings,
+            "messages": found.messages[:5],
+        }
+        matched += 1
+    return matched
