@@ -320,3 +320,37 @@ class CriterionResultRow(Base):
     evidence: Mapped[dict[str, Any]]
     fix_hint: Mapped[str | None]
     label: Mapped[str]
+
+
+class ProbeRollupRow(Base):
+    """Seconds up/degraded/down/unknown, probe counts and latency histogram of one URL in
+    one hour or day: what is left of raw probes once pruned (monthly figures survive)."""
+
+    __tablename__ = "probe_rollups"
+    __table_args__ = (UniqueConstraint("url_hash", "period", "bucket_start"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str]
+    url_hash: Mapped[str]
+    period: Mapped[str]  # hour | day
+    bucket_start: Mapped[datetime]
+    target: Mapped[str]
+    up_seconds: Mapped[float] = mapped_column(Float)
+    degraded_seconds: Mapped[float] = mapped_column(Float)
+    down_seconds: Mapped[float] = mapped_column(Float)
+    unknown_seconds: Mapped[float] = mapped_column(Float)
+    counts: Mapped[dict[str, Any]]
+    latency_count: Mapped[int]
+    latency_sum: Mapped[float] = mapped_column(Float)
+    latency_hist: Mapped[list[Any]] = mapped_column(JSON)
+
+
+class ProbeRollupMark(Base):
+    """Per URL, the instant before which its time lives in rollups, not in raw probes."""
+
+    __tablename__ = "probe_rollup_marks"
+
+    url_hash: Mapped[str] = mapped_column(SafeText, primary_key=True)
+    url: Mapped[str]
+    rolled_until: Mapped[datetime]
+    max_gap_seconds: Mapped[float] = mapped_column(Float)

@@ -9,7 +9,7 @@ never reaches ``finish_run`` stays ``running``, so readers can tell it apart.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -28,7 +28,7 @@ from observatory.model import (
     to_jsonable,
 )
 from observatory.storage import models as m
-from observatory.storage import reads, writes
+from observatory.storage import reads, rollups, writes
 from observatory.storage.checks import integrity_problems
 from observatory.storage.engine import WRITE_OPTIONS, make_engine
 from observatory.storage.migrate import upgrade_to_head
@@ -174,6 +174,43 @@ class Store:
     ) -> dict[str, list[ProbeResult]]:
         """``probe_history`` for many URLs at once (uptime of every download)."""
         return self._read(lambda conn: reads.probe_histories(conn, urls, since))
+
+    def roll_up_and_prune(
+        self, keep_raw_days: int, now: datetime, max_gap: timedelta | None = None
+    ) -> dict[str, Any]:
+        """Roll raw probes older than ``keep_raw_days`` (from UTC midnight) into hourly and
+        daily buckets, then delete them (one transaction). Returns what was done."""
+        from observatory.availability.stats import DEFAULT_MAX_GAP
+
+        gap = max_gap or DEFAULT_MAX_GAP
+        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            return rollups.roll_up_and_prune(session, now, keep_raw_days, gap)
+
+    def availability(
+        self,
+        url: str,
+        now: datetime,
+        max_gap: timedelta | None = None,
+        open_after: int | None = None,
+        close_after: int | None = None,
+    ) -> dict[str, Any]:
+        """Uptime windows, calendar months with compliance, latency and incidents of ``url``,
+        from raw probes and rollups together (see ``observatory.availability.summary``)."""
+        from observatory.availability import incidents, stats
+        from observatory.availability.summary import availability_summary
+
+        raw, hourly, daily, rolled_until = self._read(lambda c: rollups.load_history(c, url))
+        return availability_summary(
+            url,
+            raw,
+            hourly,
+            daily,
+            rolled_until,
+            now,
+            max_gap=max_gap or stats.DEFAULT_MAX_GAP,
+            open_after=open_after or incidents.OPEN_AFTER,
+            close_after=close_after or incidents.CLOSE_AFTER,
+        )
 
     def integrity_check(self) -> list[str]:
         """Problems found in the database, in plain words (empty list: all is well)."""

@@ -29,6 +29,8 @@ TABLES = {
     "validation_reports",
     "dataset_scores",
     "criterion_results",
+    "probe_rollups",
+    "probe_rollup_marks",
 }
 
 

@@ -1,0 +1,1 @@
+"""Availability history: uptime on time, percentiles, incidents, rollups, badges, feed."""

@@ -1,0 +1,122 @@
+"""The command line as a newcomer uses it: demo, report, sandbox, probe, criteria."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = 240):
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("OBSERVATORY_DATABASE_URL", None)
+    full_env["PYTHONPATH"] = str(ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "observatory.cli", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=timeout, env=full_env,
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory) -> Path:
+    """`observatory demo` run twice in an empty folder, as `make demo` does."""
+    work = tmp_path_factory.mktemp("demo")
+    (work / "reports").mkdir()
+    for _ in range(2):
+        proc = _run(["demo"], work)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        output = proc.stdout + proc.stderr
+        assert not re.search(r"Traceback|ERROR", output), output[-3000:]
+    (work / "last-output.txt").write_text(proc.stdout, encoding="utf-8")
+    return work
+
+
+def test_demo_prints_a_summary_and_writes_the_site(demo_dir: Path) -> None:
+    out = (demo_dir / "last-output.txt").read_text(encoding="utf-8")
+    assert "Run 2 terminé" in out
+    assert "9 de référence SPDR" in out
+    assert "incidents" in out and "reports" in out
+    index = (demo_dir / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "Base Sirene" in index and "Code Officiel Géographique" in index
+    assert (demo_dir / "observatory.db").exists()
+    assert list((demo_dir / "reports" / "data").glob("*.csv"))
+
+
+def test_report_rerenders_from_the_store(demo_dir: Path) -> None:
+    index = demo_dir / "reports" / "index.html"
+    index.unlink()
+    proc = _run(["report", "--json"], demo_dir)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["run_id"] == 2
+    assert index.exists()
+
+
+def test_report_without_history_exits_2(tmp_path: Path) -> None:
+    proc = _run(["report"], tmp_path)
+    assert proc.returncode == 2
+    assert "Aucun run" in proc.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_sandbox_command_serves_the_portal(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "observatory.cli", "sandbox", "--port", str(port)],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/api/1/datasets/?badge=spd"
+        for _ in range(100):
+            try:
+                response = requests.get(url, timeout=2)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        assert response.status_code == 200
+        assert response.json()["total"] == 9
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_probe_command_json_and_exit_codes(sandbox, tmp_path: Path) -> None:
+    allow = {"OBSERVATORY_ALLOWED_NETWORKS": "127.0.0.0/8"}
+    proc = _run(["probe", sandbox.fault_url("lying-head"), "--json"], tmp_path, allow)
+    assert proc.returncode == 1
+    data = json.loads(proc.stdout)
+    assert data["outcome"] == "down" and data["status"] == 404
+    assert {"url", "outcome", "status", "latency_ms", "final_url", "reason"} <= set(data)
+    refused = _run(["probe", sandbox.fault_url("lying-head"), "--json"], tmp_path,
+                   {"OBSERVATORY_ALLOWED_NETWORKS": ""})
+    assert refused.returncode == 1 and json.loads(refused.stdout)["outcome"] == "refused"
+    assert _run(["probe"], tmp_path).returncode == 2
+
+
+def test_criteria_command_lists_the_registry(tmp_path: Path) -> None:
+    proc = _run(["criteria", "--json"], tmp_path)
+    assert proc.returncode == 0
+    ids = {c["id"] for c in json.loads(proc.stdout)}
+    assert {"completeness.legal_metadata", "freshness.frequency", "conformity.schema",
+            "availability.files"} <= ids
+
+
+def test_help_everywhere(tmp_path: Path) -> None:
+    for command in ([], ["run"], ["demo"], ["sandbox"], ["report"], ["probe"], ["criteria"]):
+        proc = _run([*command, "--help"], tmp_path)
+        assert proc.returncode == 0 and "usage" in proc.stdout
