@@ -192,6 +192,39 @@ def cmd_probe(args: argparse.Namespace) -> int:
     return EXIT_OK if result.outcome == "up" else EXIT_FAILURES
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate a CSV (file or URL) against a Table Schema (file or URL)."""
+    from observatory.inspect.validate_cmd import report_json, validate_source
+    from observatory.net.fetch import HttpSettings
+    from observatory.registry import load_config
+
+    config = load_config(args.config)
+    http = HttpSettings.from_settings(config.settings)
+    report = validate_source(
+        args.source,
+        args.schema,
+        http,
+        limit_errors=args.limit_errors,
+        max_bytes=config.settings.validate_max_bytes,
+    )
+    if args.json:
+        _print_json(report_json(report))
+    elif report.fatal:
+        print(f"observatory validate: {args.source}: {report.fatal}", file=sys.stderr)
+    else:
+        verdict = "valide" if report.valid else "non valide"
+        print(f"{args.source} : {verdict} ({report.row_count} lignes, {len(report.errors)} erreurs)")
+        for error in report.errors:
+            where = f"ligne {error.row}" if error.row is not None else "en-tête"
+            field = f", champ « {error.field} »" if error.field else ""
+            print(f"  {error.type:18} {where}{field} : {error.message}")
+        if report.partial:
+            print("  (validation partielle : le fichier dépasse la taille maximale)")
+    if report.fatal:
+        return EXIT_ERROR
+    return EXIT_OK if report.valid else EXIT_FAILURES
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="observatory",
@@ -217,6 +250,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("probe", cmd_probe, "probe one URL now (exit 0 up, 1 any other outcome)")
     p.add_argument("url", help="the URL of a file or API")
     p.add_argument("--page", action="store_true", help="the URL is a web page, not a file")
+    p = add("validate", cmd_validate, "validate a CSV against a Table Schema (exit 0 valid, 1 invalid, 2 unreadable)")
+    p.add_argument("source", metavar="FILE_OR_URL", help="the CSV file (a ZIP holding one CSV works too)")
+    p.add_argument("--schema", required=True, metavar="SCHEMA", help="Table Schema file or URL")
+    p.add_argument("--limit-errors", type=int, metavar="N", help="report at most N errors (default: all)")
     p = add("criteria", cmd_criteria, "list the scoring criteria (id, pillar, weight, label)")
     p.add_argument("--markdown", action="store_true", help="print the methodology page")
     p = add("report", cmd_report, "re-render the report site from the store")

@@ -120,3 +120,18 @@ def test_help_everywhere(tmp_path: Path) -> None:
     for command in ([], ["run"], ["demo"], ["sandbox"], ["report"], ["probe"], ["criteria"]):
         proc = _run([*command, "--help"], tmp_path)
         assert proc.returncode == 0 and "usage" in proc.stdout
+
+
+def test_validate_command_json_and_exit_codes(tmp_path: Path) -> None:
+    corpus = ROOT.parent / "shared" / "corpus" / "schemas" / "stationnement"
+    schema = str(corpus / "schema.json")
+    bad = _run(["validate", str(corpus / "exemple-invalide.csv"), "--schema", schema, "--json"],
+               tmp_path)
+    assert bad.returncode == 1
+    report = json.loads(bad.stdout)
+    assert report["valid"] is False and report["errors"]
+    assert set(report["errors"][0]) >= {"type", "row", "field", "message"}
+    good = _run(["validate", str(corpus / "exemple-valide.csv"), "--schema", schema], tmp_path)
+    assert good.returncode == 0
+    missing = _run(["validate", str(tmp_path / "nope.csv"), "--schema", schema], tmp_path)
+    assert missing.returncode == 2 and "nope.csv" in missing.stderr

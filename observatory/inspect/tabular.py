@@ -43,6 +43,7 @@ from observatory.inspect.sniff import sniff_format
 from observatory.model import ValidationError, ValidationReport
 from observatory.net.fetch import FetchError, HttpSettings, fetch, open_stream, read_capped
 
+NO_LIMIT = 2**62  # "no limit" for frictionless's limit_errors
 SCHEMA_TTL = 600.0  # seconds a fetched schema (or its failure) is reused within a process
 TABLE_FORMATS = ("csv", "text")
 FATAL_TYPES = {
@@ -143,9 +144,8 @@ def run_frictionless(
         dialect=Dialect(controls=[formats.CsvControl(delimiter=delimiter)]),
         schema=Schema.from_descriptor(copy.deepcopy(schema)),
     )
-    if limit_errors is None:
-        return resource.validate()
-    return resource.validate(limit_errors=limit_errors)
+    # frictionless stops at 1,000 errors by default: every error is wanted unless capped
+    return resource.validate(limit_errors=NO_LIMIT if limit_errors is None else limit_errors)
 
 
 def convert_errors(report: frictionless.Report) -> list[ValidationError]:
