@@ -26,7 +26,7 @@ CHUNK = 64 * 1024
 class HttpSettings:
     """What every request of the observatory obeys."""
 
-    user_agent: str = "observatory/0.1 (+https://github.com/etalab/observatory)"
+    user_agent: str = "observatory/0.1 (+https://github.com/etalab/observatory; observatoire@data.gouv.fr)"
     connect_timeout: float = 5.0
     read_timeout: float = 20.0
     total_timeout: float = 60.0

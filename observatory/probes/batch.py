@@ -1,23 +1,21 @@
-"""Probe many URLs politely: a thread pool, a per-host concurrency budget, a cool-off after 429.
+"""Probe many URLs politely: a per-host concurrency budget, a request rate, a cool-off after 429.
 
-Each host gets at most ``per_host`` workers, each draining that host's queue in order with
-its own keep-alive session; hosts run side by side in the pool. When a host answers 429
-(or 503 with Retry-After), its remaining URLs are not requested until the cool-off ends:
-they are recorded as "unknown", since hammering a server that asked to slow down would
-both be rude and measure nothing.
+Each host gets at most ``per_host`` workers, each draining that host's queue in order; hosts
+run side by side. When a host answers 429 (or 503 with Retry-After), its remaining URLs are
+not requested until the cool-off ends: they are recorded as "unknown", since hammering a
+server that asked to slow down would both be rude and measure nothing. Small lists run on a
+thread pool (one keep-alive session per worker); large ones on the asynchronous engine
+(``probes.aio``), which applies the same rules (``probes.rules``) and the same politeness
+(``probes.polite``) and gives the same results.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from collections import deque
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
-from typing import TypeVar
-from urllib.parse import urlsplit
+from typing import Literal, TypeVar
 
 import requests
 
@@ -25,19 +23,34 @@ from observatory.model import ProbeResult
 from observatory.net.fetch import HttpSettings, make_session
 from observatory.probes.api import check_api
 from observatory.probes.http import probe_url
+from observatory.probes.polite import (
+    DEFAULT_COOL_OFF,
+    MAX_COOL_OFF,
+    HostBudget,
+    HostPacer,
+    cool_off_seconds,
+    host_of,
+)
+from observatory.probes.rules import Validators
 from observatory.registry import ApiCheck
 
+__all__ = [
+    "ASYNC_FROM",
+    "DEFAULT_COOL_OFF",
+    "MAX_COOL_OFF",
+    "HostBudget",
+    "check_apis",
+    "cool_off_seconds",
+    "group_by_host",
+    "host_of",
+    "probe_many",
+    "run_per_host",
+    "unique",
+]
+
 T = TypeVar("T")
-DEFAULT_COOL_OFF = 60.0  # seconds, when a 429 carries no usable Retry-After
-MAX_COOL_OFF = 3600.0
-
-
-def host_of(url: str) -> str:
-    """The host name a per-host budget applies to ("" for a URL without one)."""
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
+ASYNC_FROM = 200  # probe_many switches to the asynchronous engine above this many URLs
+Engine = Literal["auto", "threads", "async"]
 
 
 def unique(urls: list[str]) -> list[str]:
@@ -54,45 +67,6 @@ def group_by_host(urls: list[str], max_batch: int = 200) -> list[list[str]]:
         for group in by_host.values()
         for i in range(0, len(group), max_batch)
     ]
-
-
-def cool_off_seconds(retry_after: str | None, now: float | None = None) -> float:
-    """Seconds to leave a host alone after it asked to slow down (Retry-After, capped)."""
-    if not retry_after:
-        return DEFAULT_COOL_OFF
-    value = retry_after.strip()
-    if value.isdigit():
-        return min(float(value), MAX_COOL_OFF)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return DEFAULT_COOL_OFF
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    current = datetime.now(UTC).timestamp() if now is None else now
-    return max(0.0, min(when.timestamp() - current, MAX_COOL_OFF))
-
-
-class HostBudget:
-    """Per-host cool-off deadlines, shared by the workers of one batch."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._until: dict[str, tuple[float, str]] = {}
-
-    def cooling(self, host: str) -> str | None:
-        """Why ``host`` must be left alone now, or None."""
-        with self._lock:
-            until, why = self._until.get(host, (0.0, ""))
-        return why if time.monotonic() < until else None
-
-    def note(self, host: str, result: ProbeResult) -> None:
-        if result.outcome != "unknown" or result.status not in (429, 503):
-            return
-        seconds = cool_off_seconds(result.extra.get("retry_after"))
-        why = f"not requested: {host} asked to slow down (HTTP {result.status})"
-        with self._lock:
-            self._until[host] = (time.monotonic() + seconds, why)
 
 
 def run_per_host(
@@ -149,19 +123,47 @@ def probe_many(
     slow_ms: float = 5000,
     workers: int = 32,
     pages: Collection[str] = (),
+    rate: float | None = None,
+    previous: Mapping[str, Validators] | None = None,
+    engine: Engine = "auto",
 ) -> list[ProbeResult]:
     """Probe every unique URL (results in the order of first appearance).
 
     ``pages`` lists URLs whose expected answer is an HTML page (a landing page, an API
-    documentation), so an HTML answer there is not taken for a block page.
+    documentation), so an HTML answer there is not taken for a block page. ``rate`` caps
+    the requests per second to one host; ``previous`` maps a URL to the validators of its
+    last probe, for conditional requests (``extra["changed"]``). ``engine`` "auto" uses the
+    asynchronous engine above ``ASYNC_FROM`` URLs (``workers`` is the thread pool size).
     """
     targets = unique(urls)
+    if engine == "async" or (engine == "auto" and len(targets) > ASYNC_FROM):
+        from observatory.probes.aio import probe_many_async, run_sync
+
+        coro = probe_many_async(
+            targets,
+            http,
+            per_host=per_host,
+            slow_ms=slow_ms,
+            pages=pages,
+            rate=rate,
+            previous=previous,
+        )
+        return run_sync(coro)
     now = datetime.now(UTC)
     html_expected = set(pages)
+    known = previous or {}
+    pacer = HostPacer(rate)
 
     def work(url: str, session: requests.Session) -> ProbeResult:
-        expect_file = url not in html_expected
-        return probe_url(url, http, session, slow_ms=slow_ms, expect_file=expect_file)
+        return probe_url(
+            url,
+            http,
+            session,
+            slow_ms=slow_ms,
+            expect_file=url not in html_expected,
+            previous=known.get(url),
+            before_request=lambda: pacer.wait(host_of(url)),
+        )
 
     def skip(url: str, why: str) -> ProbeResult:
         return ProbeResult(url=url, outcome="unknown", reason=why, checked_at=now)
