@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 quality failures found, 2 usage, configuration or fetch erro
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -113,10 +114,8 @@ def _start_sandbox(factory: Callable[..., Any], generation: int) -> Any:
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from observatory.sandbox.server import serve_forever
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         serve_forever(args.port, generation=args.generation)
-    except KeyboardInterrupt:
-        pass
     return EXIT_OK
 
 
@@ -132,7 +131,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         run_id = args.run or latest_run_id(store)
         if run_id is None:
-            print("Aucun run dans l'historique : lancez d'abord `observatory run` ou `observatory demo`.", file=sys.stderr)
+            print(
+                "Aucun run dans l'historique : lancez d'abord "
+                "`observatory run` ou `observatory demo`.",
+                file=sys.stderr,
+            )
             return EXIT_ERROR
         site = publish_run(store, run_id, config, Path(args.out) if args.out else None)
     finally:
@@ -156,8 +159,14 @@ def cmd_criteria(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(
             [
-                {"id": c.id, "pillar": c.pillar, "weight": c.weight, "applies_to": c.applies_to,
-                 "label": c.label, "doc": c.doc}
+                {
+                    "id": c.id,
+                    "pillar": c.pillar,
+                    "weight": c.weight,
+                    "applies_to": c.applies_to,
+                    "label": c.label,
+                    "doc": c.doc,
+                }
                 for c in criteria
             ]
         )
@@ -176,7 +185,10 @@ def cmd_probe(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     if "://" not in args.url:
-        print(f"observatory probe: '{args.url}' is not a URL (http:// or https:// expected)", file=sys.stderr)
+        print(
+            f"observatory probe: '{args.url}' is not a URL (http:// or https:// expected)",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     http = HttpSettings.from_settings(config.settings)
     result = probe_url(args.url, http, slow_ms=config.settings.slow_ms, expect_file=not args.page)
@@ -213,7 +225,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"observatory validate: {args.source}: {report.fatal}", file=sys.stderr)
     else:
         verdict = "valide" if report.valid else "non valide"
-        print(f"{args.source} : {verdict} ({report.row_count} lignes, {len(report.errors)} erreurs)")
+        print(
+            f"{args.source} : {verdict} ({report.row_count} lignes, {len(report.errors)} erreurs)"
+        )
         for error in report.errors:
             where = f"ligne {error.row}" if error.row is not None else "en-tête"
             field = f", champ « {error.field} »" if error.field else ""
@@ -231,13 +245,19 @@ def build_parser() -> argparse.ArgumentParser:
         description="Observatoire de la qualité des données publiques : moissonne, évalue, publie.",
     )
     parser.add_argument(
-        "--config", metavar="PATH", help="datasets.yml to use (default: OBSERVATORY_CONFIG or ./datasets.yml)"
+        "--config",
+        metavar="PATH",
+        help="datasets.yml to use (default: OBSERVATORY_CONFIG or ./datasets.yml)",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, func: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
+    def add(
+        name: str, func: Callable[[argparse.Namespace], int], help_: str
+    ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_, description=help_)
-        p.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help="datasets.yml to use")
+        p.add_argument(
+            "--config", metavar="PATH", default=argparse.SUPPRESS, help="datasets.yml to use"
+        )
         p.add_argument("--json", action="store_true", help="machine-readable output on stdout")
         p.set_defaults(func=func)
         return p
@@ -250,10 +270,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("probe", cmd_probe, "probe one URL now (exit 0 up, 1 any other outcome)")
     p.add_argument("url", help="the URL of a file or API")
     p.add_argument("--page", action="store_true", help="the URL is a web page, not a file")
-    p = add("validate", cmd_validate, "validate a CSV against a Table Schema (exit 0 valid, 1 invalid, 2 unreadable)")
-    p.add_argument("source", metavar="FILE_OR_URL", help="the CSV file (a ZIP holding one CSV works too)")
+    p = add(
+        "validate",
+        cmd_validate,
+        "validate a CSV against a Table Schema (exit 0 valid, 1 invalid, 2 unreadable)",
+    )
+    p.add_argument(
+        "source", metavar="FILE_OR_URL", help="the CSV file (a ZIP holding one CSV works too)"
+    )
     p.add_argument("--schema", required=True, metavar="SCHEMA", help="Table Schema file or URL")
-    p.add_argument("--limit-errors", type=int, metavar="N", help="report at most N errors (default: all)")
+    p.add_argument(
+        "--limit-errors", type=int, metavar="N", help="report at most N errors (default: all)"
+    )
     p = add("criteria", cmd_criteria, "list the scoring criteria (id, pillar, weight, label)")
     p.add_argument("--markdown", action="store_true", help="print the methodology page")
     p = add("report", cmd_report, "re-render the report site from the store")

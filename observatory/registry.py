@@ -44,7 +44,9 @@ class Expectation(_Strict):
 
     status: int = 200
     content_type: str | None = None  # prefix match, e.g. "application/json"
-    json_path: str | None = None  # dotted path with [i] indexes, e.g. "features[0].properties.label"
+    json_path: str | None = (
+        None  # dotted path with [i] indexes, e.g. "features[0].properties.label"
+    )
     equals: Any = None  # expected value at json_path
     type: Literal["string", "number", "integer", "boolean", "array", "object", "null"] | None = None
     contains: str | None = None  # substring of the body
@@ -100,7 +102,9 @@ class Timeouts(_Strict):
 
 
 class Settings(_Strict):
-    user_agent: str = "observatory/0.1 (+https://github.com/etalab/observatory; observatoire@data.gouv.fr)"
+    user_agent: str = (
+        "observatory/0.1 (+https://github.com/etalab/observatory; observatoire@data.gouv.fr)"
+    )
     timeouts: Timeouts = Field(default_factory=Timeouts)
     max_bytes: int = Field(default=20_000_000, gt=0)  # bytes read from any one body
     max_redirects: int = Field(default=5, ge=0)

@@ -34,7 +34,7 @@ def run_summary(snapshot: Snapshot) -> dict[str, Any]:
 
 
 def publish_run(store: Store, run_id: int, config: Config, out_dir: Path | None = None) -> Path:
-    """Render the site for ``run_id`` (with its previous run for changes) into the reports folder."""
+    """Render the site for ``run_id`` (compared with its previous run) into the reports folder."""
     from observatory.publish.site import publish_site
     from observatory.scoring.docs import methodology_markdown
 

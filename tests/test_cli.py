@@ -23,7 +23,11 @@ def _run(args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout:
     full_env["PYTHONPATH"] = str(ROOT)
     return subprocess.run(
         [sys.executable, "-m", "observatory.cli", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=timeout, env=full_env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=full_env,
     )
 
 
@@ -78,7 +82,11 @@ def test_sandbox_command_serves_the_portal(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "observatory.cli", "sandbox", "--port", str(port)],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     try:
         url = f"http://127.0.0.1:{port}/api/1/datasets/?badge=spd"
@@ -102,8 +110,11 @@ def test_probe_command_json_and_exit_codes(sandbox, tmp_path: Path) -> None:
     data = json.loads(proc.stdout)
     assert data["outcome"] == "down" and data["status"] == 404
     assert {"url", "outcome", "status", "latency_ms", "final_url", "reason"} <= set(data)
-    refused = _run(["probe", sandbox.fault_url("lying-head"), "--json"], tmp_path,
-                   {"OBSERVATORY_ALLOWED_NETWORKS": ""})
+    refused = _run(
+        ["probe", sandbox.fault_url("lying-head"), "--json"],
+        tmp_path,
+        {"OBSERVATORY_ALLOWED_NETWORKS": ""},
+    )
     assert refused.returncode == 1 and json.loads(refused.stdout)["outcome"] == "refused"
     assert _run(["probe"], tmp_path).returncode == 2
 
@@ -112,8 +123,12 @@ def test_criteria_command_lists_the_registry(tmp_path: Path) -> None:
     proc = _run(["criteria", "--json"], tmp_path)
     assert proc.returncode == 0
     ids = {c["id"] for c in json.loads(proc.stdout)}
-    assert {"completeness.legal_metadata", "freshness.frequency", "conformity.schema",
-            "availability.files"} <= ids
+    assert {
+        "completeness.legal_metadata",
+        "freshness.frequency",
+        "conformity.schema",
+        "availability.files",
+    } <= ids
 
 
 def test_help_everywhere(tmp_path: Path) -> None:
@@ -125,8 +140,9 @@ def test_help_everywhere(tmp_path: Path) -> None:
 def test_validate_command_json_and_exit_codes(tmp_path: Path) -> None:
     corpus = ROOT.parent / "shared" / "corpus" / "schemas" / "stationnement"
     schema = str(corpus / "schema.json")
-    bad = _run(["validate", str(corpus / "exemple-invalide.csv"), "--schema", schema, "--json"],
-               tmp_path)
+    bad = _run(
+        ["validate", str(corpus / "exemple-invalide.csv"), "--schema", schema, "--json"], tmp_path
+    )
     assert bad.returncode == 1
     report = json.loads(bad.stdout)
     assert report["valid"] is False and report["errors"]

@@ -26,7 +26,9 @@ CHUNK = 64 * 1024
 class HttpSettings:
     """What every request of the observatory obeys."""
 
-    user_agent: str = "observatory/0.1 (+https://github.com/etalab/observatory; observatoire@data.gouv.fr)"
+    user_agent: str = (
+        "observatory/0.1 (+https://github.com/etalab/observatory; observatoire@data.gouv.fr)"
+    )
     connect_timeout: float = 5.0
     read_timeout: float = 20.0
     total_timeout: float = 60.0
@@ -135,7 +137,9 @@ def open_stream(
         if response.is_redirect and location:
             response.close()
             if len(seen) > settings.max_redirects:
-                raise FetchError(url, "redirect-loop", f"more than {settings.max_redirects} redirects")
+                raise FetchError(
+                    url, "redirect-loop", f"more than {settings.max_redirects} redirects"
+                )
             current = urljoin(current, location)
             if response.status_code == 303:
                 method = "GET"
@@ -144,7 +148,10 @@ def open_stream(
 
 
 def read_capped(
-    response: requests.Response, max_bytes: int, deadline: float | None, allow_truncated: bool = False
+    response: requests.Response,
+    max_bytes: int,
+    deadline: float | None,
+    allow_truncated: bool = False,
 ) -> tuple[bytes, bool]:
     """Read a streamed body up to ``max_bytes`` (decompressed); return (bytes, truncated)."""
     chunks: list[bytes] = []
@@ -155,7 +162,9 @@ def read_capped(
             size += len(chunk)
             if size > max_bytes:
                 if not allow_truncated:
-                    raise FetchError(url, "too-large", f"body larger than the {max_bytes:,}-byte cap")
+                    raise FetchError(
+                        url, "too-large", f"body larger than the {max_bytes:,}-byte cap"
+                    )
                 chunks.append(chunk[: max_bytes - (size - len(chunk))])
                 return b"".join(chunks), True
             chunks.append(chunk)
@@ -205,7 +214,9 @@ def fetch(
     )
 
 
-def fetch_json(url: str, settings: HttpSettings, session: requests.Session | None = None, **kw: Any) -> Any:
+def fetch_json(
+    url: str, settings: HttpSettings, session: requests.Session | None = None, **kw: Any
+) -> Any:
     """Fetch and decode JSON; a body that is not JSON raises FetchError(kind='parse')."""
     import json
 
@@ -213,4 +224,6 @@ def fetch_json(url: str, settings: HttpSettings, session: requests.Session | Non
     try:
         return json.loads(response.content)
     except ValueError as exc:
-        raise FetchError(url, "parse", f"not JSON ({response.content_type or 'no content type'}): {exc}") from None
+        raise FetchError(
+            url, "parse", f"not JSON ({response.content_type or 'no content type'}): {exc}"
+        ) from None
