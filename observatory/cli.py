@@ -239,6 +239,42 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if report.valid else EXIT_FAILURES
 
 
+def cmd_harvest(args: argparse.Namespace) -> int:
+    """Harvest one source (URL or local file) into the normalised model."""
+    from observatory.harvest.source import UnknownKind, dataset_json_line, harvest_source
+    from observatory.net.fetch import HttpSettings
+    from observatory.registry import load_config
+
+    config = load_config(args.config)
+    http = HttpSettings.from_settings(config.settings)
+    try:
+        catalogue = harvest_source(args.source, args.kind, http, config.settings.max_pages)
+    except (UnknownKind, ValueError) as exc:
+        print(f"observatory harvest: {args.source}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    for error in catalogue.errors:
+        where = f" ({error.url})" if error.url and error.url != error.source else ""
+        print(
+            f"observatory harvest: {error.source}{where}: {error.kind}: {error.message}",
+            file=sys.stderr,
+        )
+    if args.json:
+        for dataset in catalogue.datasets:
+            print(dataset_json_line(dataset))
+    else:
+        distributions = sum(len(d.distributions) for d in catalogue.datasets)
+        print(
+            f"{catalogue.name or args.source} ({catalogue.kind}) : {len(catalogue.datasets)} jeux "
+            f"de données, {distributions} ressources, {len(catalogue.services)} API, "
+            f"{catalogue.pages} page(s), {len(catalogue.errors)} problème(s)"
+        )
+        for dataset in catalogue.datasets[:20]:
+            print(f"  - {dataset.title} ({len(dataset.distributions)} ressources)")
+        if len(catalogue.datasets) > 20:
+            print(f"  … et {len(catalogue.datasets) - 20} autres (--json pour tout avoir)")
+    return EXIT_ERROR if catalogue.failed else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="observatory",
@@ -281,6 +317,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--schema", required=True, metavar="SCHEMA", help="Table Schema file or URL")
     p.add_argument(
         "--limit-errors", type=int, metavar="N", help="report at most N errors (default: all)"
+    )
+    p = add(
+        "harvest", cmd_harvest, "harvest one catalogue (URL or local file) and print its datasets"
+    )
+    p.add_argument("source", metavar="SOURCE", help="URL or local file of a catalogue")
+    p.add_argument(
+        "--kind",
+        choices=["udata", "dcat", "csw", "ckan", "catalog-csv"],
+        help="source kind (detected when not given)",
     )
     p = add("criteria", cmd_criteria, "list the scoring criteria (id, pillar, weight, label)")
     p.add_argument("--markdown", action="store_true", help="print the methodology page")

@@ -151,3 +151,19 @@ def test_validate_command_json_and_exit_codes(tmp_path: Path) -> None:
     assert good.returncode == 0
     missing = _run(["validate", str(tmp_path / "nope.csv"), "--schema", schema], tmp_path)
     assert missing.returncode == 2 and "nope.csv" in missing.stderr
+
+
+def test_harvest_command_json_lines_and_exit_codes(tmp_path: Path) -> None:
+    corpus = ROOT.parent / "shared" / "corpus" / "dcat" / "udata-catalog.xml"
+    proc = _run(["harvest", str(corpus), "--json"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(lines) == 4
+    assert sum(len(d["distributions"]) for d in lines) == 8
+    dead = _run(
+        ["harvest", "http://127.0.0.1:9/catalog.jsonld", "--kind", "dcat"],
+        tmp_path,
+        {"OBSERVATORY_ALLOWED_NETWORKS": "127.0.0.0/8"},
+    )
+    assert dead.returncode == 2
+    assert "127.0.0.1:9" in dead.stderr and "Traceback" not in dead.stderr

@@ -3,7 +3,8 @@
 ``walk_pages`` follows ``next_url`` until a page has none, and stops (recording why on
 the last page it yields) when the next URL was already read — a loop A→B→A or a page
 pointing to itself — or when the page cap is reached. Pages read before stay.
-``harvest_catalogue`` dispatches on the catalogue kind and gathers the pages.
+``harvest_catalogue`` dispatches on the catalogue kind (udata, dcat, ckan, csw,
+catalog-csv) and gathers the pages.
 """
 
 from __future__ import annotations
@@ -130,6 +131,68 @@ def _harvest_dcat(
     absorb(catalogue, pages)
 
 
+def _harvest_ckan(
+    catalogue: Catalogue,
+    entry: CatalogueEntry,
+    http: HttpSettings,
+    max_pages: int,
+    session: requests.Session,
+) -> None:
+    from observatory.harvest.ckan import fetch_ckan_page, first_ckan_url
+
+    pages = walk_pages(
+        first_ckan_url(entry.url),
+        lambda url: fetch_ckan_page(url, entry.id, http, session),
+        max_pages,
+        entry.id,
+    )
+    absorb(catalogue, pages)
+
+
+def _harvest_csw(
+    catalogue: Catalogue,
+    entry: CatalogueEntry,
+    http: HttpSettings,
+    max_pages: int,
+    session: requests.Session,
+) -> None:
+    from observatory.harvest.csw import fetch_csw_page, getrecords_url
+
+    pages = walk_pages(
+        getrecords_url(entry.url),
+        lambda url: fetch_csw_page(url, entry.id, http, session),
+        max_pages,
+        entry.id,
+    )
+    absorb(catalogue, pages)
+
+
+def _harvest_catalog_csv(
+    catalogue: Catalogue,
+    entry: CatalogueEntry,
+    http: HttpSettings,
+    max_pages: int,
+    session: requests.Session,
+) -> None:
+    """The datasets export at ``entry.url``, with its sibling exports when named alike."""
+    from observatory.harvest.catalog_csv import fetch_catalog_csv, remote_sibling
+
+    urls = {"datasets": entry.url}
+    resources = remote_sibling(entry.url, "resource")
+    if resources:
+        urls["resources"] = resources
+    absorb(catalogue, [fetch_catalog_csv(urls, entry.id, http, session)])
+
+
+READERS = {
+    "udata": _harvest_udata,
+    "dcat": _harvest_dcat,
+    "ckan": _harvest_ckan,
+    "csw": _harvest_csw,
+    "catalog-csv": _harvest_catalog_csv,
+}
+
+
 def harvest_catalogue(
     entry: CatalogueEntry,
     http: HttpSettings,
@@ -140,9 +203,8 @@ def harvest_catalogue(
     catalogue = Catalogue(id=entry.id, name=entry.name, kind=entry.kind, url=entry.url)
     own = session is None
     session = session or make_session(http)
-    readers = {"udata": _harvest_udata, "dcat": _harvest_dcat}
     try:
-        reader = readers.get(entry.kind)
+        reader = READERS.get(entry.kind)
         if reader is None:
             message = f"catalogue kind '{entry.kind}' is not harvested by this module"
             catalogue.errors.append(

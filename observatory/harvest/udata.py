@@ -20,6 +20,7 @@ from observatory.harvest.udata_model import (
     organisation_from_udata,
     service_from_udata,
 )
+from observatory.harvest.udata_v2 import LIST_MASK, expand_resources
 from observatory.model import HarvestPage, Organisation, Service, SourceError
 from observatory.net.fetch import FetchError, HttpSettings, fetch
 
@@ -49,11 +50,15 @@ def udata_datasets_url(
 
 
 def get_json(
-    url: str, source: str, http: HttpSettings, session: requests.Session | None
+    url: str,
+    source: str,
+    http: HttpSettings,
+    session: requests.Session | None,
+    headers: dict[str, str] | None = None,
 ) -> tuple[Any, SourceError | None]:
     """GET a JSON document; return (payload, None) or (None, the error)."""
     try:
-        response = fetch(url, http, session, headers=JSON_HEADERS)
+        response = fetch(url, http, session, headers=JSON_HEADERS | (headers or {}))
     except FetchError as exc:
         return None, SourceError(source, url, exc.kind, f"{url}: {exc.message}", _now())
     try:
@@ -96,12 +101,34 @@ def _organisations(payloads: list[Any], cid: str) -> list[Organisation]:
     return list(found.values())
 
 
+def _expand_all(
+    items: list[Any],
+    catalogue_id: str,
+    http: HttpSettings,
+    session: requests.Session | None,
+    page: HarvestPage,
+) -> None:
+    """API v2 payloads: fetch the resources they only link to."""
+    for item in items:
+        if isinstance(item, dict):
+            page.errors.extend(expand_resources(item, catalogue_id, http, session))
+
+
 def fetch_udata_page(
-    url: str, catalogue_id: str, http: HttpSettings, session: requests.Session | None = None
+    url: str,
+    catalogue_id: str,
+    http: HttpSettings,
+    session: requests.Session | None = None,
+    x_fields: str | None = LIST_MASK,
 ) -> HarvestPage:
-    """One ``/api/1/datasets/``-style list page; errors go to ``page.errors``."""
+    """One ``/api/1/datasets/``-style list page; errors go to ``page.errors``.
+
+    ``x_fields`` is sent as the ``X-Fields`` mask (None sends none): only the fields
+    the normaliser reads are serialised by the portal.
+    """
     page = HarvestPage(url=url)
-    payload, error = get_json(url, catalogue_id, http, session)
+    headers = {"X-Fields": x_fields} if x_fields else None
+    payload, error = get_json(url, catalogue_id, http, session, headers)
     if error:
         page.errors.append(error)
         return page
@@ -110,6 +137,7 @@ def fetch_udata_page(
         page.errors.append(SourceError(catalogue_id, url, "parse", message, _now()))
         return page
     items = payload["data"]
+    _expand_all(items, catalogue_id, http, session, page)
     page.datasets = _normalise_all(items, catalogue_id, url, page, dataset_from_udata)
     page.organisations = _organisations(items, catalogue_id)
     next_page = payload.get("next_page")
@@ -141,6 +169,7 @@ def fetch_udata_datasets(
             error.message = f"dataset {ident}: {error.message}"
             page.errors.append(error)
             continue
+        _expand_all([payload], catalogue_id, http, session, page)
         found = _normalise_all([payload], catalogue_id, url, page, dataset_from_udata)
         for dataset in found:
             dataset.spdr = (

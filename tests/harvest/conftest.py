@@ -38,6 +38,7 @@ class Site:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.hits: list[str] = []
+        self.headers: list[dict[str, str]] = []  # request headers, in the order of hits
         self.base = ""
 
     def url(self, path: str) -> str:
@@ -64,6 +65,7 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802
             site.hits.append(self.path)
+            site.headers.append(dict(self.headers.items()))
             reply = site.reply_for(self.path)
             if reply.delay:
                 time.sleep(reply.delay)

@@ -125,6 +125,8 @@ def test_catalogue_of_a_broken_source_is_failed_not_raised(site: Site, http) -> 
 
 
 def test_unsupported_kind_is_an_error(http) -> None:
-    entry = CatalogueEntry(id="csw", name="CSW", kind="csw", url="https://example.test/csw")
+    entry = CatalogueEntry.model_construct(
+        id="sp", name="SPARQL", kind="sparql", url="https://example.test/sparql", max_pages=None
+    )
     catalogue = harvest_catalogue(entry, http, max_pages=5)
     assert catalogue.failed and catalogue.errors[0].kind == "unsupported"

@@ -247,3 +247,56 @@ def test_api_list_url_is_walked_as_given(portal: str, http) -> None:
     catalogue = harvest_catalogue(entry, http, 1)
     assert len(catalogue.datasets) == 2 and catalogue.services == []
     assert [e.kind for e in catalogue.errors] == ["page-cap"]
+
+
+def test_filtered_list_urls_by_badge_tag_and_organisation() -> None:
+    url = udata_datasets_url("https://www.data.gouv.fr", badge="spd", tag="adresse", page_size=20)
+    assert url == "https://www.data.gouv.fr/api/1/datasets/?badge=spd&tag=adresse&page_size=20"
+    org = udata_datasets_url("https://www.data.gouv.fr/", organization="534fff75a3a7292c64a77de4")
+    assert org.endswith("/api/1/datasets/?organization=534fff75a3a7292c64a77de4&page_size=100")
+
+
+def test_list_pages_send_an_x_fields_mask(portal: str, site: Site, http) -> None:
+    before = len(site.hits)
+    fetch_udata_page(udata_datasets_url(portal, page_size=2), "dgf", http)
+    mask = site.headers[before]["X-Fields"]
+    assert mask.startswith("data{id,slug,title,") and "next_page" in mask
+    assert "resources{id,url," in mask and "extras" in mask and "quality" in mask
+    fetch_udata_page(udata_datasets_url(portal, page_size=2), "dgf", http, x_fields=None)
+    assert "X-Fields" not in site.headers[before + 1]
+
+
+def test_api_v2_resources_link_is_paged(site: Site, http) -> None:
+    v2 = payload(7)
+    resources = copy.deepcopy(REAL["resources"])[:3]
+    href = site.url("/v2/api/2/datasets/id7/resources/?page=1&page_size=50")
+    v2["resources"] = {"rel": "subsection", "href": href, "type": "GET", "total": 3}
+    site.add("/v2/api/1/datasets/id7/", as_json(v2))
+    second = site.url("/v2/api/2/datasets/id7/resources/?page=2&page_size=100")
+    site.add(
+        "/v2/api/2/datasets/id7/resources/?page=1&page_size=100",
+        as_json({"data": resources[:2], "page": 1, "total": 3, "next_page": second}),
+    )
+    site.add(
+        "/v2/api/2/datasets/id7/resources/?page=2&page_size=100",
+        as_json({"data": resources[2:], "page": 2, "total": 3, "next_page": None}),
+    )
+    page = fetch_udata_datasets(site.url("/v2"), ["id7"], "dgf", http)
+    assert not page.errors
+    (ds,) = page.datasets
+    assert [d.source_id for d in ds.distributions] == [r["id"] for r in resources]
+    assert ds.distributions[0].extras["check:available"] is True
+
+
+def test_api_v2_resources_short_of_total_are_reported(site: Site, http) -> None:
+    v2 = payload(8)
+    href = site.url("/v2/api/2/datasets/id8/resources/")
+    v2["resources"] = {"href": href, "total": 5}
+    site.add("/v2/api/1/datasets/id8/", as_json(v2))
+    site.add(
+        "/v2/api/2/datasets/id8/resources/?page=1&page_size=100",
+        as_json({"data": [REAL["resources"][0]], "next_page": site.url("/v2/broken")}),
+    )
+    page = fetch_udata_datasets(site.url("/v2"), ["id8"], "dgf", http)
+    assert len(page.datasets[0].distributions) == 1  # what was read is kept
+    assert sorted(e.kind for e in page.errors) == ["http-404", "incomplete"]

@@ -1,0 +1,103 @@
+"""A synthetic DCAT-AP catalogue served on loopback, pages generated on the fly.
+
+``/catalog.ttl?page=N`` answers page N of a data.gouv.fr-like catalogue in Turtle: 100
+datasets, each with 3 distributions, and a ``hydra:PartialCollectionView`` pointing to
+the next page. Run as ``python -m bench.harvest.server DATASETS``: prints the port.
+"""
+
+from __future__ import annotations
+
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+PAGE_SIZE = 100
+PREFIXES = """@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix hydra: <http://www.w3.org/ns/hydra/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
+"""
+FORMATS = (("csv", "text/csv"), ("json", "application/json"), ("zip", "application/zip"))
+
+
+def dataset_ttl(n: int) -> str:
+    """One dataset with three distributions, as data.gouv.fr's catalogue writes them."""
+    base = f"https://data.example.gouv.fr/datasets/{n:08d}"
+    dists = []
+    for k, (fmt, mime) in enumerate(FORMATS):
+        dists.append(
+            f"""<{base}/r/{k}> a dcat:Distribution ;
+    dct:title "Fichier {n} {fmt.upper()}" ;
+    dct:description "Extraction {k} du jeu {n}." ;
+    dcat:accessURL <https://static.example.gouv.fr/{n}/{k}.{fmt}> ;
+    dcat:downloadURL <https://static.example.gouv.fr/{n}/{k}.{fmt}> ;
+    dct:format "{fmt}" ;
+    dcat:mediaType "{mime}" ;
+    dcat:byteSize "{1000 + n * 3 + k}"^^xsd:decimal ;
+    dct:issued "2020-01-0{k + 1}T00:00:00"^^xsd:dateTime ;
+    dct:modified "2024-06-{10 + k}T12:00:00"^^xsd:dateTime ;
+    dct:license <https://www.etalab.gouv.fr/licence-ouverte-open-licence> ."""
+        )
+    links = ", ".join(f"<{base}/r/{k}>" for k in range(len(FORMATS)))
+    return f"""<{base}> a dcat:Dataset ;
+    dct:identifier "{n:08d}" ;
+    dct:title "Jeu de données synthétique {n}" ;
+    dct:description "Description du jeu {n}, assez longue pour ressembler à une vraie." ;
+    dcat:keyword "synthetique", "benchmark", "theme-{n % 17}" ;
+    dct:issued "2019-03-01T08:00:00"^^xsd:dateTime ;
+    dct:modified "2024-06-0{1 + n % 9}T08:00:00"^^xsd:dateTime ;
+    dct:accrualPeriodicity <http://publications.europa.eu/resource/authority/frequency/MONTHLY> ;
+    dct:publisher <https://data.example.gouv.fr/organizations/org-{n % 50}> ;
+    dcat:contactPoint [ a vcard:Kind ; vcard:fn "Contact {n % 50}" ;
+        vcard:hasEmail <mailto:contact{n % 50}@example.gouv.fr> ] ;
+    dcat:landingPage <{base}/> ;
+    dcat:distribution {links} .
+<https://data.example.gouv.fr/organizations/org-{n % 50}> a foaf:Organization ;
+    foaf:name "Organisation {n % 50}" .
+""" + "\n".join(dists)
+
+
+def page_ttl(page: int, total: int, url: str) -> str:
+    start = (page - 1) * PAGE_SIZE
+    stop = min(start + PAGE_SIZE, total)
+    last = max(1, -(-total // PAGE_SIZE))
+    view = f"<{url}?page={page}> a hydra:PartialCollectionView ; hydra:first <{url}?page=1>"
+    if page < last:
+        view += f" ; hydra:next <{url}?page={page + 1}>"
+    body = "\n".join(dataset_ttl(n) for n in range(start, stop))
+    catalog = f'<{url}> a dcat:Catalog ; hydra:totalItems "{total}"^^xsd:integer .'
+    return f"{PREFIXES}\n{catalog}\n{view} .\n{body}\n"
+
+
+def make_handler(total: int) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:  # noqa: N802
+            parts = urlsplit(self.path)
+            page = int(parse_qs(parts.query).get("page", ["1"])[0])
+            url = f"http://{self.headers['Host']}{parts.path}"
+            body = page_ttl(page, total, url).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/turtle; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    return Handler
+
+
+def main() -> None:
+    total = int(sys.argv[1])
+    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(total))
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
