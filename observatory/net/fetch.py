@@ -35,6 +35,7 @@ class HttpSettings:
     max_bytes: int = 20_000_000
     max_redirects: int = 5
     allowed: tuple[IPNetwork, ...] = ()
+    ca_bundle: str | None = None  # a PEM file of trusted CAs; None: the system trust store
 
     @classmethod
     def from_settings(cls, settings: Settings) -> HttpSettings:
@@ -80,6 +81,8 @@ def make_session(settings: HttpSettings, pool_size: int = 10) -> requests.Sessio
     session = requests.Session()
     session.headers["User-Agent"] = settings.user_agent
     session.trust_env = False  # no proxies from the environment: the guard must see the target
+    if settings.ca_bundle:
+        session.verify = settings.ca_bundle
     adapter = requests.adapters.HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
     session.mount("http://", adapter)
     session.mount("https://", adapter)

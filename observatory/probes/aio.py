@@ -28,6 +28,8 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from observatory.model import ProbeResult
 from observatory.net.fetch import CHUNK, FetchError, HttpSettings
 from observatory.net.guard import IPAddress, RefusedURL, check_address, check_url
+from observatory.probes.aio_phases import PhaseConnector, ssl_context
+from observatory.probes.phases import recording
 from observatory.probes.polite import HostBudget, HostPacer, host_of
 from observatory.probes.rules import Answer, Validators, plan
 
@@ -193,8 +195,11 @@ class AsyncProber:
         self._session: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> AsyncProber:
-        connector = aiohttp.TCPConnector(
-            limit=self.in_flight, resolver=self.resolver, use_dns_cache=False
+        connector = PhaseConnector(
+            limit=self.in_flight,
+            resolver=self.resolver,
+            use_dns_cache=False,
+            ssl=ssl_context(self.http.ca_bundle),
         )
         timeout = aiohttp.ClientTimeout(
             total=None, sock_connect=self.http.connect_timeout, sock_read=self.http.read_timeout
@@ -252,7 +257,8 @@ class AsyncProber:
         answer = Answer(method=method)
         start = time.monotonic()
         try:
-            response, redirects = await self._open(url, method, headers)
+            with recording() as answer.phases:
+                response, redirects = await self._open(url, method, headers)
         except FetchError as exc:
             answer.error = exc
             answer.latency_ms = (time.monotonic() - start) * 1000

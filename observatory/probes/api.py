@@ -17,6 +17,7 @@ import requests
 from observatory.model import Outcome, ProbeResult
 from observatory.net.fetch import HttpSettings
 from observatory.probes.http import Answer, judge_error, request, retry_after_reason
+from observatory.probes.rules import note_certificate, timing_extra
 from observatory.registry import ApiCheck, Expectation
 
 _MISSING = object()
@@ -182,9 +183,8 @@ def check_api(
         check.url, http, session, check.method, read_bytes=http.max_bytes, headers=check.headers
     )
     outcome, reason, assertions = judge_api(answer, check.expect, slow_ms)
-    extra: dict[str, Any] = {"assertions": assertions}
-    if answer.ttfb_ms is not None:
-        extra["ttfb_ms"] = round(answer.ttfb_ms, 1)
+    extra: dict[str, Any] = {"assertions": assertions, **timing_extra(answer, checked_at)}
+    reason = note_certificate(outcome, reason, extra)
     if answer.redirects:
         extra["redirects"] = answer.redirects
     if "retry-after" in answer.headers:

@@ -20,9 +20,10 @@ from typing import Literal, TypeVar
 import requests
 
 from observatory.model import ProbeResult
-from observatory.net.fetch import HttpSettings, make_session
+from observatory.net.fetch import HttpSettings
 from observatory.probes.api import check_api
 from observatory.probes.http import probe_url
+from observatory.probes.phases import probe_session
 from observatory.probes.polite import (
     DEFAULT_COOL_OFF,
     MAX_COOL_OFF,
@@ -87,7 +88,7 @@ def run_per_host(
     budget = HostBudget()
 
     def drain(name: str, queue: deque[int]) -> None:
-        session = make_session(http, pool_size=1)
+        session = probe_session(http, pool_size=1)
         try:
             while True:
                 try:

@@ -15,6 +15,7 @@ import requests
 
 from observatory.model import ProbeResult
 from observatory.net.fetch import FetchError, HttpSettings, open_stream, read_capped
+from observatory.probes.phases import probe_session, recording
 from observatory.probes.rules import (
     BLOCK_WORDS,
     PREFIX_BYTES,
@@ -56,11 +57,19 @@ def request(
     read_bytes: int = 0,
     headers: dict[str, str] | None = None,
 ) -> Answer:
-    """Send one guarded request; read at most ``read_bytes`` of the body. Never raises."""
+    """Send one guarded request; read at most ``read_bytes`` of the body. Never raises.
+
+    With a ``probe_session`` (the default when ``session`` is None) the answer carries the
+    connection phases and, for https, the certificate expiry.
+    """
+    if session is None:
+        with probe_session(http, pool_size=1) as own:
+            return request(url, http, own, method, read_bytes=read_bytes, headers=headers)
     answer = Answer(method=method)
     start = time.monotonic()
     try:
-        response, redirects = open_stream(url, http, session, method, headers)
+        with recording() as answer.phases:
+            response, redirects = open_stream(url, http, session, method, headers)
     except FetchError as exc:
         answer.error = exc
         answer.latency_ms = (time.monotonic() - start) * 1000
@@ -99,7 +108,20 @@ def probe_url(
 
     With ``previous`` validators the requests are conditional and ``extra["changed"]``
     tells whether the file changed; ``before_request`` runs before each request (pacing).
+    Without ``session``, one keep-alive ``probe_session`` serves the probe's requests.
     """
+    if session is None:
+        with probe_session(http, pool_size=1) as own:
+            return probe_url(
+                url,
+                http,
+                own,
+                slow_ms=slow_ms,
+                expect_file=expect_file,
+                now=now,
+                previous=previous,
+                before_request=before_request,
+            )
     checked_at = now or datetime.now(UTC)
     steps = plan(
         url, expect_file=expect_file, slow_ms=slow_ms, checked_at=checked_at, previous=previous

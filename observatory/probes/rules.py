@@ -16,6 +16,7 @@ from typing import Any
 
 from observatory.model import Outcome, ProbeResult
 from observatory.net.fetch import FetchError
+from observatory.probes.phases import Phases, cert_warning, phase_extra
 
 PREFIX_BYTES = 64 * 1024  # what a GET probe reads at most
 SMALL_HTML = 256 * 1024  # an HTML answer this small where a file is expected is suspicious
@@ -48,6 +49,7 @@ class Answer:
     ttfb_ms: float | None = None
     latency_ms: float | None = None
     error: FetchError | None = None
+    phases: Phases | None = None  # connect/TLS times and certificate of the final hop
 
     @property
     def content_type(self) -> str | None:
@@ -195,13 +197,27 @@ def changed(previous: Validators | None, result: ProbeResult) -> bool | None:
     return None
 
 
+def timing_extra(answer: Answer, checked_at: datetime) -> dict[str, Any]:
+    """connect_ms, tls_ms, ttfb_ms, cert_not_after and cert_days_left, when known."""
+    extra = phase_extra(answer.phases, checked_at)
+    if answer.ttfb_ms is not None:
+        extra["ttfb_ms"] = round(answer.ttfb_ms, 1)
+    return extra
+
+
+def note_certificate(outcome: Outcome, reason: str, extra: dict[str, Any]) -> str:
+    """The reason, with a warning when the certificate expires soon (the outcome holds:
+    the resource answers now; an expired certificate already fails as a TLS error)."""
+    warning = cert_warning(extra) if outcome in ("up", "degraded") else None
+    return f"{reason}; {warning}" if warning else reason
+
+
 def make_result(
     url: str, outcome: Outcome, reason: str, answer: Answer, checked_at: datetime
 ) -> ProbeResult:
     """The ProbeResult of the request that decided."""
-    extra: dict[str, Any] = {}
-    if answer.ttfb_ms is not None:
-        extra["ttfb_ms"] = round(answer.ttfb_ms, 1)
+    extra = timing_extra(answer, checked_at)
+    reason = note_certificate(outcome, reason, extra)
     if answer.redirects:
         extra["redirects"] = answer.redirects
     if "retry-after" in answer.headers:

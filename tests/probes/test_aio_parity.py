@@ -14,6 +14,9 @@ from observatory.probes.aio import AsyncProber, probe_url_async, run_sync
 from observatory.probes.http import probe_url
 
 ENGINES = ("threads", "async")
+# Timings differ from run to run; connect/TLS times even come and go with keep-alive reuse
+# (the threaded engine closes a redirect's connection, aiohttp keeps it).
+TIMINGS = ("ttfb_ms", "connect_ms", "tls_ms")
 
 
 def probe(engine: str, url: str, http: HttpSettings, **kw):
@@ -24,7 +27,7 @@ def probe(engine: str, url: str, http: HttpSettings, **kw):
 
 def comparable(result) -> dict:
     """What a reuser sees, without the timings that differ from one run to the next."""
-    extra = {k: v for k, v in result.extra.items() if k != "ttfb_ms"}
+    extra = {k: v for k, v in result.extra.items() if k not in TIMINGS}
     return {
         "outcome": result.outcome,
         "reason": re.sub(r"\d+ ms >", "N ms >", result.reason),
