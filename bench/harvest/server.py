@@ -2,11 +2,14 @@
 
 ``/catalog.ttl?page=N`` answers page N of a data.gouv.fr-like catalogue in Turtle: 100
 datasets, each with 3 distributions, and a ``hydra:PartialCollectionView`` pointing to
-the next page. Run as ``python -m bench.harvest.server DATASETS``: prints the port.
+the next page. ``/catalog.jsonld?page=N`` answers the same triples as JSON-LD in
+data.gouv.fr's catalog.jsonld shape (an ``@graph`` under udata's context URL). Run as
+``python -m bench.harvest.server DATASETS``: prints the port.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -71,6 +74,84 @@ def page_ttl(page: int, total: int, url: str) -> str:
     return f"{PREFIXES}\n{catalog}\n{view} .\n{body}\n"
 
 
+UDATA_CONTEXT = "https://www.data.gouv.fr/api/1/site/context.jsonld"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _typed(value: str, datatype: str) -> dict[str, str]:
+    return {"@value": value, "@type": f"xsd:{datatype}"}
+
+
+def dataset_nodes(n: int) -> list[dict[str, object]]:
+    """The JSON-LD nodes of ``dataset_ttl(n)``: the same triples."""
+    base = f"https://data.example.gouv.fr/datasets/{n:08d}"
+    org = f"https://data.example.gouv.fr/organizations/org-{n % 50}"
+    nodes: list[dict[str, object]] = [
+        {
+            "@id": base,
+            "@type": "dcat:Dataset",
+            "identifier": f"{n:08d}",
+            "title": f"Jeu de données synthétique {n}",
+            "description": f"Description du jeu {n}, assez longue pour ressembler à une vraie.",
+            "keyword": ["synthetique", "benchmark", f"theme-{n % 17}"],
+            "issued": "2019-03-01T08:00:00",
+            "modified": f"2024-06-0{1 + n % 9}T08:00:00",
+            "accrualPeriodicity": {
+                "@id": "http://publications.europa.eu/resource/authority/frequency/MONTHLY"
+            },
+            "publisher": org,
+            "contactPoint": {
+                "@type": "vcard:Kind",
+                "fn": f"Contact {n % 50}",
+                "vcard:hasEmail": {"@id": f"mailto:contact{n % 50}@example.gouv.fr"},
+            },
+            "landingPage": {"@id": f"{base}/"},
+            "distribution": [f"{base}/r/{k}" for k in range(len(FORMATS))],
+        },
+        {"@id": org, "@type": "foaf:Organization", "name": f"Organisation {n % 50}"},
+    ]
+    for k, (fmt, mime) in enumerate(FORMATS):
+        file_url = f"https://static.example.gouv.fr/{n}/{k}.{fmt}"
+        nodes.append(
+            {
+                "@id": f"{base}/r/{k}",
+                "@type": "dcat:Distribution",
+                "title": f"Fichier {n} {fmt.upper()}",
+                "description": f"Extraction {k} du jeu {n}.",
+                "accessURL": file_url,
+                "downloadURL": file_url,
+                "format": fmt,
+                "mediaType": mime,
+                "byteSize": _typed(str(1000 + n * 3 + k), "decimal"),
+                "issued": f"2020-01-0{k + 1}T00:00:00",
+                "modified": f"2024-06-{10 + k}T12:00:00",
+                "license": {"@id": "https://www.etalab.gouv.fr/licence-ouverte-open-licence"},
+            }
+        )
+    return nodes
+
+
+def page_jsonld(page: int, total: int, url: str) -> str:
+    """Page ``page`` as JSON-LD, the same triples as ``page_ttl``."""
+    start = (page - 1) * PAGE_SIZE
+    stop = min(start + PAGE_SIZE, total)
+    last = max(1, -(-total // PAGE_SIZE))
+    view: dict[str, object] = {
+        "@id": f"{url}?page={page}",
+        "@type": "hydra:PartialCollectionView",
+        "first": f"{url}?page=1",
+    }
+    if page < last:
+        view["next"] = f"{url}?page={page + 1}"
+    graph: list[dict[str, object]] = [
+        {"@id": url, "@type": "dcat:Catalog", "totalItems": total},
+        view,
+    ]
+    for n in range(start, stop):
+        graph.extend(dataset_nodes(n))
+    return json.dumps({"@context": UDATA_CONTEXT, "@graph": graph}, ensure_ascii=False)
+
+
 def make_handler(total: int) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -79,9 +160,12 @@ def make_handler(total: int) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             page = int(parse_qs(parts.query).get("page", ["1"])[0])
             url = f"http://{self.headers['Host']}{parts.path}"
-            body = page_ttl(page, total, url).encode()
+            if parts.path.endswith(".jsonld"):
+                body, ctype = page_jsonld(page, total, url).encode(), "application/ld+json"
+            else:
+                body, ctype = page_ttl(page, total, url).encode(), "text/turtle; charset=utf-8"
             self.send_response(200)
-            self.send_header("Content-Type", "text/turtle; charset=utf-8")
+            self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)

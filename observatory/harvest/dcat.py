@@ -13,12 +13,19 @@ from datetime import UTC, date, datetime
 from urllib.parse import urljoin
 
 import requests
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import DCAT as _DCAT
+from rdflib.namespace import DCTERMS as _DCTERMS
+from rdflib.namespace import FOAF as _FOAF
+from rdflib.namespace import RDF as _RDF
+from rdflib.namespace import RDFS as _RDFS
+from rdflib.namespace import SKOS as _SKOS
 from rdflib.term import Node
 
 from observatory.harvest import rdf_values as rv
-from observatory.harvest.rdf_parse import RdfError, parse_graph
+from observatory.harvest.fast_jsonld import index_jsonld
+from observatory.harvest.rdf_index import TripleIndex, TripleSource, from_graph
+from observatory.harvest.rdf_parse import RdfError, detect_format, load_json, parse_graph
 from observatory.model import (
     Dataset,
     Distribution,
@@ -30,11 +37,34 @@ from observatory.model import (
 )
 from observatory.net.fetch import FetchError, HttpSettings, fetch
 
-HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-LOCN = Namespace("http://www.w3.org/ns/locn#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-SCHEMAS = (Namespace("http://schema.org/"), Namespace("https://schema.org/"))
+
+class _Terms:
+    """IRIs of one namespace as plain attributes: rdflib's namespace lookups are slow."""
+
+    def __init__(self, base: str) -> None:
+        self._base = base
+
+    def __getattr__(self, name: str) -> URIRef:
+        value = URIRef(self._base + name)
+        setattr(self, name, value)
+        return value
+
+    def __getitem__(self, name: str) -> URIRef:
+        return getattr(self, name)
+
+
+DCAT = _Terms(str(_DCAT))
+DCTERMS = _Terms(str(_DCTERMS))
+FOAF = _Terms(str(_FOAF))
+RDF = _Terms(str(_RDF))
+RDFS = _Terms(str(_RDFS))
+SKOS = _Terms(str(_SKOS))
+OWL = _Terms("http://www.w3.org/2002/07/owl#")
+HYDRA = _Terms("http://www.w3.org/ns/hydra/core#")
+VCARD = _Terms("http://www.w3.org/2006/vcard/ns#")
+LOCN = _Terms("http://www.w3.org/ns/locn#")
+SPDX = _Terms("http://spdx.org/rdf/terms#")
+SCHEMAS = (_Terms("http://schema.org/"), _Terms("https://schema.org/"))
 ACCEPT = (
     "application/rdf+xml, text/turtle;q=0.9, application/ld+json;q=0.8, "
     "application/n-triples;q=0.7, */*;q=0.1"
@@ -48,7 +78,7 @@ def _now() -> datetime:
 class _Reader:
     """Reads one parsed graph into model records, collecting notes on bad values."""
 
-    def __init__(self, graph: Graph, catalogue_id: str, base_url: str) -> None:
+    def __init__(self, graph: TripleSource, catalogue_id: str, base_url: str) -> None:
         self.g = graph
         self.cid = catalogue_id
         self.base_url = base_url
@@ -128,7 +158,7 @@ class _Reader:
         ident = rv.text(self.g, node, DCTERMS.identifier)
         if ident:
             extras["identifier"] = ident
-        version = rv.text(self.g, node, Namespace("http://www.w3.org/2002/07/owl#").versionInfo)
+        version = rv.text(self.g, node, OWL.versionInfo)
         if version:
             extras["version"] = version
         return extras
@@ -318,7 +348,7 @@ def _algorithm(value: str) -> str:
     return parts[-1] if parts else ""
 
 
-def graph_to_page(graph: Graph, base_url: str, catalogue_id: str) -> HarvestPage:
+def graph_to_page(graph: TripleSource, base_url: str, catalogue_id: str) -> HarvestPage:
     """Read a parsed catalogue graph into a page of normalised records."""
     reader = _Reader(graph, catalogue_id, base_url)
     subjects = reader.dataset_subjects()
@@ -349,15 +379,33 @@ def graph_to_page(graph: Graph, base_url: str, catalogue_id: str) -> HarvestPage
 
 
 def parse_dcat(
-    content: bytes, content_type: str | None, base_url: str, catalogue_id: str
+    content: bytes, content_type: str | None, base_url: str, catalogue_id: str, fast: bool = True
 ) -> HarvestPage:
     """Parse one catalogue document; an unreadable one gives an empty page with its error."""
     try:
-        graph, _fmt = parse_graph(content, content_type, base_url)
+        triples = read_triples(content, content_type, base_url, fast)
     except RdfError as exc:
         error = SourceError(catalogue_id, base_url, exc.kind, f"{base_url}: {exc.message}", _now())
         return HarvestPage(url=base_url, errors=[error])
-    return graph_to_page(graph, base_url, catalogue_id)
+    return graph_to_page(triples, base_url, catalogue_id)
+
+
+def read_triples(
+    content: bytes, content_type: str | None, base_url: str, fast: bool = True
+) -> TripleIndex:
+    """The document's triples, indexed; the fast JSON-LD reader first when it is sure.
+
+    Raise RdfError when the document cannot be read (rdflib's verdict: the fast reader
+    only ever declines).
+    """
+    document = None
+    if fast and detect_format(content, content_type) == "json-ld":
+        document = load_json(content)
+        index = index_jsonld(document)
+        if index is not None:
+            return index
+    graph, _fmt = parse_graph(content, content_type, base_url, document)
+    return from_graph(graph)
 
 
 def fetch_dcat_page(

@@ -157,22 +157,27 @@ def localise_contexts(node: Any) -> Any:
     return node
 
 
-def _parse_jsonld(content: bytes, base_url: str, graph: Graph) -> None:
+def load_json(content: bytes) -> Any:
+    """The JSON value of a JSON-LD document; RdfError when it is not JSON."""
     try:
-        document = json.loads(content.decode("utf-8-sig"))
+        return json.loads(content.decode("utf-8-sig"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise RdfError("parse", f"malformed JSON-LD: {exc}") from None
-    document = localise_contexts(document)
-    graph.parse(data=json.dumps(document), format="json-ld", base=base_url)
 
 
-def parse_graph(content: bytes, content_type: str | None, base_url: str) -> tuple[Graph, str]:
-    """Parse untrusted RDF bytes; return (graph, format). Raise RdfError on any failure."""
+def parse_graph(
+    content: bytes, content_type: str | None, base_url: str, document: Any = None
+) -> tuple[Graph, str]:
+    """Parse untrusted RDF bytes; return (graph, format). Raise RdfError on any failure.
+
+    ``document`` is the already decoded JSON of a JSON-LD body, when the caller has it.
+    """
     fmt = detect_format(content, content_type)
     graph = Graph()
     try:
         if fmt == "json-ld":
-            _parse_jsonld(content, base_url, graph)
+            document = localise_contexts(load_json(content) if document is None else document)
+            graph.parse(data=json.dumps(document), format="json-ld", base=base_url)
         else:
             graph.parse(data=content, format=fmt, publicID=base_url)
     except RdfError:

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from observatory.harvest.dates import parse_date, parse_datetime
+from observatory.harvest.rdf_index import TripleSource
 
 PREFERRED_LANGS = ("fr", "", "en")
 
@@ -58,15 +59,26 @@ IANA_PREFIXES = (
 FILE_TYPE_PREFIX = "publications.europa.eu/resource/authority/file-type/"
 
 
-def objects(graph: Graph, subject: Node, predicates: Iterable[URIRef]) -> list[Node]:
+def objects(graph: TripleSource, subject: Node, predicates: Sequence[URIRef]) -> list[Node]:
     """Every object of ``subject`` over ``predicates``, sorted for a stable choice."""
+    if len(predicates) == 1:  # the common case, without building a set
+        (predicate,) = predicates
+        single = list(graph.objects(subject, predicate))
+        if len(single) < 2:
+            return single
     found: set[Node] = set()
     for predicate in predicates:
         found.update(graph.objects(subject, predicate))
-    return sorted(found, key=lambda n: (isinstance(n, BNode), str(n)))
+    if len(found) < 2:
+        return list(found)
+    return sorted(found, key=_order)
 
 
-def text(graph: Graph, subject: Node, *predicates: URIRef) -> str | None:
+def _order(node: Node) -> tuple[bool, str]:
+    return isinstance(node, BNode), str(node)
+
+
+def text(graph: TripleSource, subject: Node, *predicates: URIRef) -> str | None:
     """One literal value, preferring French, then no language, then any; IRIs as strings."""
     values = objects(graph, subject, predicates)
     literals = [v for v in values if isinstance(v, Literal) and str(v).strip()]
@@ -80,7 +92,7 @@ def text(graph: Graph, subject: Node, *predicates: URIRef) -> str | None:
     return str(iris[0]) if iris else None
 
 
-def texts(graph: Graph, subject: Node, *predicates: URIRef) -> list[str]:
+def texts(graph: TripleSource, subject: Node, *predicates: URIRef) -> list[str]:
     """Every value as a string: literals, IRIs, and labels of blank nodes."""
     out: list[str] = []
     for value in objects(graph, subject, predicates):
@@ -90,7 +102,7 @@ def texts(graph: Graph, subject: Node, *predicates: URIRef) -> list[str]:
     return out
 
 
-def node_label(graph: Graph, node: Node) -> str | None:
+def node_label(graph: TripleSource, node: Node) -> str | None:
     """A literal's text, an IRI, or for a blank node its label/value."""
     if isinstance(node, BNode):
         return text(graph, node, SKOS.prefLabel, RDFS.label, RDF.value)
@@ -98,7 +110,7 @@ def node_label(graph: Graph, node: Node) -> str | None:
     return value or None
 
 
-def iri(graph: Graph, subject: Node, *predicates: URIRef) -> str | None:
+def iri(graph: TripleSource, subject: Node, *predicates: URIRef) -> str | None:
     """The first IRI (or literal holding one) over ``predicates``."""
     for value in objects(graph, subject, predicates):
         if isinstance(value, URIRef | Literal) and str(value).strip():
@@ -107,7 +119,7 @@ def iri(graph: Graph, subject: Node, *predicates: URIRef) -> str | None:
 
 
 def when(
-    graph: Graph, subject: Node, predicate: URIRef, notes: list[str], *, day: bool = False
+    graph: TripleSource, subject: Node, predicate: URIRef, notes: list[str], *, day: bool = False
 ) -> Any:
     """A datetime (or a date when ``day``) from the first readable value; problems go to notes."""
     for value in objects(graph, subject, [predicate]):
@@ -126,7 +138,7 @@ def subject_label(node: Node) -> str:
     return f"<{node}>" if isinstance(node, URIRef) else "a blank node"
 
 
-def integer(graph: Graph, subject: Node, predicate: URIRef) -> int | None:
+def integer(graph: TripleSource, subject: Node, predicate: URIRef) -> int | None:
     for value in objects(graph, subject, [predicate]):
         try:
             return int(float(str(value).strip()))
