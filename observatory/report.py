@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,41 @@ def run_summary(snapshot: Snapshot) -> dict[str, Any]:
     }
 
 
+def _earlier_snapshots(store: Store, run_id: int, limit: int) -> Iterator[Snapshot]:
+    """Finished observe runs before ``run_id``, newest first, loaded one at a time."""
+    previous = store.previous_run_id(run_id)
+    while previous is not None and limit > 0:
+        yield store.load_snapshot(previous)
+        previous = store.previous_run_id(previous)
+        limit -= 1
+
+
+def publish_inputs(store: Store, current: Snapshot, config: Config, history_runs: int = 30) -> Any:
+    """Availability figures of each SPDR file and API, and since when each failing
+    criterion fails (at most ``history_runs`` runs back)."""
+    from observatory.publish.inputs import PublishInputs
+    from observatory.publish.pages import find_spdr
+    from observatory.publish.since import failing_since
+    from observatory.scoring.context import NON_DATA_TYPES
+
+    now = current.run.finished_at or current.run.started_at
+    names: dict[str, str] = {}
+    for entry in config.spdr:
+        found = find_spdr(entry, current.datasets)
+        for dist in found.distributions if found else []:
+            url = dist.download_url or dist.url
+            if url and (dist.type or "main") not in NON_DATA_TYPES:
+                names.setdefault(url, f"{entry.name} — {dist.title or url}")
+        for check in entry.apis:
+            names.setdefault(check.url, f"{entry.name} — {check.name}")
+    return PublishInputs(
+        availability={url: store.availability(url, now) for url in names},
+        since=failing_since(current, _earlier_snapshots(store, current.run.id, history_runs)),
+        names=names,
+        now=now,
+    )
+
+
 def publish_run(store: Store, run_id: int, config: Config, out_dir: Path | None = None) -> Path:
     """Render the site for ``run_id`` (compared with its previous run) into the reports folder."""
     from observatory.publish.site import publish_site
@@ -51,6 +87,7 @@ def publish_run(store: Store, run_id: int, config: Config, out_dir: Path | None 
         spdr=list(config.spdr),
         history=history,
         methodology_md=methodology_markdown(),
+        inputs=publish_inputs(store, current, config),
     )
 
 

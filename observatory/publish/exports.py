@@ -142,8 +142,40 @@ FIX_FIELDS = [
     "pillar",
     "status",
     "weight",
+    "what",
+    "why",
     "fix_hint",
+    "failing_since",
+    "failing_since_run",
 ]
+#: Table Schema type of each exported column (anything else is a string).
+FIELD_TYPES: dict[str, str] = {
+    **dict.fromkeys(PILLARS, "number"),
+    "overall": "number",
+    "score": "number",
+    "weight": "number",
+    "latency_ms": "number",
+    "status": "string",
+    "content_length": "integer",
+    "priority": "integer",
+    "failing_since_run": "integer",
+    "spdr": "string",
+    "run_date": "datetime",
+    "checked_at": "datetime",
+    "failing_since": "datetime",
+}
+INTEGER_STATUS = ("probes",)  # the probes export's ``status`` is an HTTP status code
+
+
+def table_schema(name: str, fields: list[str]) -> dict[str, Any]:
+    """The Table Schema of one export (numbers, integers and datetimes typed)."""
+    out = []
+    for f in fields:
+        kind = FIELD_TYPES.get(f, "string")
+        if f == "status" and name in INTEGER_STATUS:
+            kind = "integer"
+        out.append({"name": f, "type": kind})
+    return {"fields": out, "missingValues": [""]}
 
 
 def organisation_exports(
@@ -194,7 +226,7 @@ def write_datapackage(data_dir: Path, names: list[str]) -> None:
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
-            "schema": {"fields": [{"name": f, "type": "any"} for f in EXPORTS[name[:-4]][0]]},
+            "schema": table_schema(name[:-4], EXPORTS[name[:-4]][0]),
         }
         for name in names
         if name.endswith(".csv")

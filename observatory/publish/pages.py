@@ -11,14 +11,13 @@ from typing import Any
 from observatory.model import (
     PILLARS,
     CatalogueStatus,
-    CriterionResult,
     Dataset,
     ProbeResult,
     RunInfo,
     Service,
     SourceError,
 )
-from observatory.publish import charts, labels, paths
+from observatory.publish import amdac, charts, labels, paths, reference
 from observatory.publish.views import DatasetRow, SiteData, org_key_of
 from observatory.registry import SpdrEntry
 
@@ -39,13 +38,6 @@ class ApiRow:
     href: str | None
     probe: ProbeResult | None
     outcome_label: str
-
-
-@dataclass
-class FixRow:
-    row: DatasetRow
-    result: CriterionResult
-    pillar_label: str
 
 
 @dataclass
@@ -154,6 +146,7 @@ def catalogue_view(status: CatalogueStatus) -> dict[str, Any]:
     return {
         "status": status,
         "page": paths.catalogue_page(status.id),
+        "json": paths.api_path(paths.catalogue_page(status.id)),
         "href": paths.web_url(status.url),
         "failure": (
             "Source en échec : " + " ; ".join(_error_text(e) for e in status.errors)
@@ -185,6 +178,10 @@ def dataset_context(
 ) -> dict[str, Any]:
     row = data.row(dataset)
     return {
+        "mqa": reference.mqa_view(dataset, data.probes),
+        "udata": reference.udata_view(dataset, data.current.run.started_at),
+        "candidate": reference.candidate_view(dataset, data.validations_by_dist),
+        "json": paths.api_path(row.page),
         "row": row,
         "entry": entry,
         "criteria": data.criteria(row.score),
@@ -213,36 +210,17 @@ def catalogue_context(data: SiteData, status: CatalogueStatus) -> dict[str, Any]
     return {"catalogue": catalogue_view(status), "rows": data.rows(datasets)}
 
 
-def organisation_context(data: SiteData, org: Organisation) -> dict[str, Any]:
-    """An organisation's datasets and its fix list, heaviest criteria first."""
+def organisation_context(
+    data: SiteData, org: Organisation, since: dict[tuple[str, str], RunInfo]
+) -> dict[str, Any]:
+    """An organisation's datasets and its prioritised fix list."""
     rows = data.rows(org.datasets)
-    order = {p: i for i, p in enumerate(PILLARS)}
-    fixes = [
-        FixRow(row, r, labels.PILLAR_LABELS.get(r.pillar, r.pillar))
-        for row in rows
-        if row.score
-        for r in row.score.results
-        if r.status in ("fail", "partial")
-    ]
-    fixes.sort(
-        key=lambda f: (-f.result.weight, order.get(f.result.pillar, 9), f.row.dataset.title.lower())
-    )
-    return {"org": org, "rows": rows, "fixes": fixes}
-
-
-def fix_record(priority: int, fix: FixRow) -> dict[str, Any]:
-    """One fix-list line for the organisation CSV."""
-    r = fix.result
     return {
-        "priority": priority,
-        "dataset_key": fix.row.dataset.key,
-        "dataset_title": fix.row.dataset.title,
-        "criterion_id": r.criterion_id,
-        "label": r.label,
-        "pillar": r.pillar,
-        "status": r.status,
-        "weight": r.weight,
-        "fix_hint": r.fix_hint,
+        "org": org,
+        "rows": rows,
+        "fixes": amdac.build_fixes(rows, since),
+        "notice": paths.notice_paths(org.key),
+        "json": paths.api_path(org.page),
     }
 
 

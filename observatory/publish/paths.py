@@ -59,3 +59,15 @@ def web_url(url: object) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
     return candidate
+
+
+def api_path(page: str) -> str:
+    """The JSON mirror of a page: ``datasets/x.html`` -> ``api/datasets/x.json``."""
+    stem = page[:-5] if page.endswith(".html") else page
+    return f"api/{stem}.json"
+
+
+def notice_paths(org_key: str) -> tuple[str, str]:
+    """Paths of a producer's notice as Markdown and as HTML, relative to the site root."""
+    stem = f"notices/{safe_name(org_key)}"
+    return f"{stem}.md", f"{stem}.html"

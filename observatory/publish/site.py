@@ -18,7 +18,20 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from observatory.model import RunInfo, Snapshot
-from observatory.publish import exports, labels, pages, paths
+from observatory.publish import (
+    amdac,
+    apijson,
+    dqv,
+    ecosphere,
+    etalab,
+    exports,
+    labels,
+    pages,
+    paths,
+    recognition,
+    reusers,
+)
+from observatory.publish.inputs import PublishInputs
 from observatory.publish.mdrender import render_markdown
 from observatory.publish.views import SiteData
 from observatory.registry import SpdrEntry
@@ -53,6 +66,8 @@ def make_env() -> Environment:
         web_url=paths.web_url,
         dataset_page=paths.dataset_page,
         catalogue_page=paths.catalogue_page,
+        pct=reusers.pct,
+        legal_label=labels.legal_label,
         PILLAR_LABELS=labels.PILLAR_LABELS,
         PILLARS=list(labels.PILLAR_LABELS),
     )
@@ -77,6 +92,151 @@ class _Renderer:
         target.write_text(html, encoding="utf-8")
 
 
+def _datasets(out: _Renderer, data: SiteData, spdr: list[SpdrEntry], history: History) -> None:
+    entries = {}
+    for entry in spdr:
+        found = pages.find_spdr(entry, data.current.datasets)
+        if found is not None:
+            entries[found.key] = entry
+    for dataset in data.current.datasets:
+        ctx = pages.dataset_context(
+            data, dataset, entries.get(dataset.key), history.get(dataset.key)
+        )
+        badges = reusers.badge_paths(entries[dataset.key].key if dataset.key in entries else "")
+        out.page(
+            paths.dataset_page(dataset.key),
+            "dataset.html.j2",
+            badges=badges if dataset.key in entries else None,
+            quality_badge=reusers.badge_paths(dataset.key)[1],
+            **ctx,
+        )
+        apijson.write(out.root, ctx["json"], apijson.dataset_record(ctx))
+
+
+def _catalogues(out: _Renderer, data: SiteData) -> None:
+    for status in data.current.catalogues:
+        ctx = pages.catalogue_context(data, status)
+        ctx["diag"] = ecosphere.diagnosis(ctx["rows"], data.probes)
+        page = paths.catalogue_page(status.id)
+        out.page(page, "catalogue.html.j2", **ctx)
+        diag = ctx["diag"]
+        apijson.write(
+            out.root,
+            paths.api_path(page),
+            {
+                "catalogue": status,
+                "indicators": diag["indicators"],
+                "to_fix": [
+                    {
+                        "key": t.row.dataset.key,
+                        "title": t.row.dataset.title,
+                        "complete": t.complete,
+                        "update": t.update,
+                        "consolidate": t.consolidate,
+                    }
+                    for t in diag["todos"]
+                ],
+                "groups": {g["key"]: [r.dataset.key for r in g["rows"]] for g in diag["groups"]},
+                "datasets": [apijson.row_record(r) for r in ctx["rows"]],
+            },
+        )
+
+
+def _organisations(out: _Renderer, data: SiteData, inputs: PublishInputs) -> list[Any]:
+    orgs = pages.organisations(data)
+    for org in orgs:
+        ctx = pages.organisation_context(data, org, inputs.since)
+        csv_datasets, csv_fixes = paths.organisation_exports(org.key)
+        out.page(org.page, "organisation.html.j2", csv=(csv_datasets, csv_fixes), **ctx)
+        exports.organisation_exports(
+            (out.root / csv_datasets, out.root / csv_fixes),
+            data.current,
+            {d.key for d in org.datasets},
+            [amdac.fix_record(f) for f in ctx["fixes"]],
+        )
+        md_path, html_path = ctx["notice"]
+        text = amdac.notice_markdown(org.name, ctx["fixes"], data.current.run, _now(data, inputs))
+        (out.root / md_path).parent.mkdir(parents=True, exist_ok=True)
+        (out.root / md_path).write_text(text, encoding="utf-8")
+        out.page(html_path, "notice.html.j2", org=org, body=render_markdown(text), md=md_path)
+        apijson.write(out.root, ctx["json"], apijson.organisation_record(ctx))
+    return orgs
+
+
+def _now(data: SiteData, inputs: PublishInputs) -> datetime:
+    return inputs.now or data.current.run.finished_at or data.current.run.started_at
+
+
+def _reusers(out: _Renderer, data: SiteData, spdr_rows: list[Any], inputs: PublishInputs) -> None:
+    targets = reusers.targets(spdr_rows, data, inputs)
+    out.page("disponibilite.html", "availability.html.j2", **reusers.availability_context(targets))
+    reusers.write_badges(out.root, targets, data, _now(data, inputs))
+    apijson.write(
+        out.root,
+        "api/availability.json",
+        {"targets": [reusers.target_record(t) for t in targets]},
+    )
+
+
+def _themes(out: _Renderer, data: SiteData) -> None:
+    rows = data.rows(sorted(data.current.datasets, key=lambda d: d.title.lower()))
+    groups = ecosphere.by_group(rows)
+    todos = {t.row.dataset.key: t for t in (ecosphere.todo_for(r) for r in rows)}
+    out.page("thematiques.html", "themes.html.j2", groups=groups, todos=todos)
+    apijson.write(
+        out.root,
+        "api/thematiques.json",
+        {g["key"]: [apijson.row_record(r) for r in g["rows"]] for g in groups},
+    )
+
+
+def _recognition(out: _Renderer, data: SiteData, orgs: list[Any]) -> None:
+    found = recognition.laureates(data, orgs)
+    out.page("reconnaissance.html", "recognition.html.j2", laureates=found)
+    apijson.write(
+        out.root,
+        "api/reconnaissance.json",
+        [
+            {
+                "organisation": la.org.name,
+                "before": la.before,
+                "after": la.after,
+                "gain": la.gain,
+                "fixed": [{"dataset": f.row.dataset.title, "criterion": f.label} for f in la.fixed],
+            }
+            for la in found
+        ],
+    )
+
+
+def _editions(
+    out: _Renderer,
+    data: SiteData,
+    spdr_rows: list[Any],
+    inputs: PublishInputs,
+    history: History,
+    old_site: Path | None,
+    methodology: Any,
+) -> None:
+    """Carry older editions over, write (or replace) the run's own day, list them all."""
+    day = etalab.edition_day(data.current)
+    days = etalab.existing_days(old_site) if old_site else []
+    write = etalab.should_write(day, days)
+    if old_site:
+        etalab.carry_editions(old_site, out.root, day if write else None)
+    if write:
+        ctx = etalab.edition_context(day, spdr_rows, data, inputs, history, days)
+        folder = f"{etalab.EDITIONS}/{day}"
+        out.page(f"{folder}/index.html", "edition.html.j2", **ctx)
+        out.page(f"{folder}/methodologie.html", "methodology.html.j2", body=methodology)
+        etalab.write_edition_data(
+            out.root / folder, etalab.edition_record(ctx, data.current.run.id)
+        )
+    listed = etalab.editions_index(out.root)
+    out.page(f"{etalab.EDITIONS}/index.html", "editions.html.j2", editions=listed)
+    apijson.write(out.root, "api/editions.json", listed)
+
+
 def _build(
     root: Path,
     current: Snapshot,
@@ -86,39 +246,43 @@ def _build(
     history: History | None,
     methodology_md: str | None,
     title: str,
+    inputs: PublishInputs,
+    old_site: Path | None,
 ) -> None:
     data = SiteData(current, previous)
+    history = history or {}
     out = _Renderer(root, {"site_title": title, "run": current.run, "previous_run": previous})
     (root / "assets").mkdir(parents=True, exist_ok=True)
     shutil.copyfile(TEMPLATES / "style.css", root / "assets" / "style.css")
-    out.page("index.html", "index.html.j2", **pages.index_context(data, spdr))
-    entries = {}
-    for entry in spdr:
-        found = pages.find_spdr(entry, current.datasets)
-        if found is not None:
-            entries[found.key] = entry
-    for dataset in current.datasets:
-        ctx = pages.dataset_context(
-            data, dataset, entries.get(dataset.key), (history or {}).get(dataset.key)
-        )
-        out.page(paths.dataset_page(dataset.key), "dataset.html.j2", **ctx)
-    for status in current.catalogues:
-        ctx = pages.catalogue_context(data, status)
-        out.page(paths.catalogue_page(status.id), "catalogue.html.j2", **ctx)
-    for org in pages.organisations(data):
-        ctx = pages.organisation_context(data, org)
-        csv_datasets, csv_fixes = paths.organisation_exports(org.key)
-        out.page(org.page, "organisation.html.j2", csv=(csv_datasets, csv_fixes), **ctx)
-        exports.organisation_exports(
-            (root / csv_datasets, root / csv_fixes),
-            current,
-            {d.key for d in org.datasets},
-            [pages.fix_record(i, fix) for i, fix in enumerate(ctx["fixes"], start=1)],
-        )
+    index = pages.index_context(data, spdr)
+    out.page("index.html", "index.html.j2", **index)
+    apijson.write(
+        root,
+        "api/index.json",
+        {
+            "run": current.run,
+            "summary": index["summary"],
+            "spdr": [apijson.spdr_record(i) for i in index["spdr_rows"]],
+            "others": [apijson.row_record(r) for r in index["other_rows"]],
+            "catalogues": [c["status"] for c in index["catalogues"]],
+            "organisations": [
+                {"name": o.name, "page": o.page, "json": paths.api_path(o.page)}
+                for o in index["organisations"]
+            ],
+        },
+    )
+    _datasets(out, data, spdr, history)
+    _catalogues(out, data)
+    orgs = _organisations(out, data, inputs)
     body = render_markdown(methodology_md or DEFAULT_METHODOLOGY)
     out.page("methodology.html", "methodology.html.j2", body=body)
     out.page("runs.html", "runs.html.j2", **pages.runs_context(runs))
+    _reusers(out, data, index["spdr_rows"], inputs)
+    _themes(out, data)
+    _recognition(out, data, orgs)
+    _editions(out, data, index["spdr_rows"], inputs, history, old_site, body)
     exports.write_exports(root / "data", current)
+    dqv.write_dqv(root / "data", current)
 
 
 def _swap(new: Path, out_dir: Path) -> None:
@@ -146,17 +310,31 @@ def publish_site(
     history: History | None = None,
     methodology_md: str | None = None,
     title: str = "Observatoire de la qualité des données publiques",
+    inputs: PublishInputs | None = None,
 ) -> Path:
     """Render the site of ``current`` (compared with ``previous``) into ``out_dir`` atomically.
 
-    A ``README.md`` already in ``out_dir`` is carried over. Returns ``out_dir``.
+    A ``README.md`` and the dated editions already in ``out_dir`` are carried over (see
+    ``etalab``). Returns ``out_dir``.
     """
     out_dir = Path(out_dir).absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     try:
         tmp.chmod(0o755)
-        _build(tmp, current, previous, runs, spdr, history, methodology_md, title)
+        old_site = out_dir if out_dir.is_dir() else None
+        _build(
+            tmp,
+            current,
+            previous,
+            runs,
+            spdr,
+            history,
+            methodology_md,
+            title,
+            inputs or PublishInputs(),
+            old_site,
+        )
         readme = out_dir / "README.md"
         if readme.is_file():
             shutil.copy2(readme, tmp / "README.md")

@@ -63,3 +63,11 @@ def published(tmp_path: Path) -> Published:
         methodology_md=METHODOLOGY,
     )
     return Published(root, current, previous, spdr)
+
+
+@pytest.fixture(scope="session")
+def observed(sandbox, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The observe flow run twice (sandbox + hostile catalogue): a real published site."""
+    from .observed import observe_twice
+
+    return observe_twice(sandbox, tmp_path_factory.mktemp("observed"))

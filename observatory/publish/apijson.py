@@ -1,0 +1,86 @@
+"""JSON files under ``api/`` mirroring each page's data, for programs instead of people."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from observatory.model import to_jsonable
+from observatory.publish import amdac, paths
+from observatory.publish.pages import SpdrRow
+from observatory.publish.views import DatasetRow
+
+
+def write(root: Path, rel: str, data: Any) -> None:
+    target = root / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(to_jsonable(data), ensure_ascii=False, indent=1, default=str)
+    target.write_text(text, encoding="utf-8")
+
+
+def row_record(row: DatasetRow) -> dict[str, Any]:
+    """A dataset as a table row: scores, change, legal items and links."""
+    return {
+        "key": row.dataset.key,
+        "title": row.dataset.title,
+        "organisation": row.org_name,
+        "spdr": row.dataset.spdr,
+        "pillars": {c.pillar: c.value for c in row.pillars},
+        "previous_pillars": {c.pillar: c.previous for c in row.pillars},
+        "overall": row.overall,
+        "previous_overall": row.previous_overall,
+        "change": row.overall_change.kind,
+        "legal": dict(row.score.legal) if row.score else {},
+        "page": row.page,
+        "json": paths.api_path(row.page),
+    }
+
+
+def spdr_record(item: SpdrRow) -> dict[str, Any]:
+    return {
+        "spdr": item.entry.key,
+        "name": item.entry.name,
+        "producer": item.entry.producer,
+        "observed": item.row is not None,
+        "reason": item.reason,
+        "dataset": row_record(item.row) if item.row else None,
+    }
+
+
+def dataset_record(ctx: dict[str, Any]) -> dict[str, Any]:
+    row: DatasetRow = ctx["row"]
+    return {
+        **row_record(row),
+        "metadata": row.dataset,
+        "criteria": row.score.results if row.score else [],
+        "resources": [
+            {
+                "url": r.distribution.url,
+                "title": r.distribution.title,
+                "format": r.distribution.format,
+                "availability": r.probe.outcome if r.probe else None,
+                "http_status": r.probe.status if r.probe else None,
+                "validation": r.validation_text,
+            }
+            for r in ctx["resources"]
+        ],
+        "apis": [
+            {"name": a.name, "url": a.url, "availability": a.probe.outcome if a.probe else None}
+            for a in ctx["apis"]
+        ],
+        "mqa": ctx["mqa"],
+        "udata_quality": ctx["udata"],
+        "reference_candidate": ctx["candidate"],
+        "history": ctx["history"],
+    }
+
+
+def organisation_record(ctx: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "key": ctx["org"].key,
+        "name": ctx["org"].name,
+        "datasets": [row_record(r) for r in ctx["rows"]],
+        "fixes": [amdac.fix_record(f) for f in ctx["fixes"]],
+        "notice": ctx["notice"][0],
+    }
