@@ -6,9 +6,12 @@ whole pipeline runs and is tested without a Prefect server.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import shutil
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from observatory.model import (
     Catalogue,
@@ -22,6 +25,10 @@ from observatory.model import (
 )
 from observatory.net.fetch import HttpSettings
 from observatory.registry import CatalogueEntry, Config, SpdrEntry
+
+if TYPE_CHECKING:
+    from observatory.probes.rules import Validators
+    from observatory.storage.cache import HttpValidators
 
 TABULAR_FORMATS = {"csv", "tsv", "txt", "zip", "csv.gz"}
 
@@ -131,7 +138,9 @@ def validation_targets(datasets: Iterable[Dataset]) -> list[ValidationTarget]:
             schema_url = dist.schema.url if dist.schema else None
             fmt = (dist.format or "").lower()
             if schema_url and (fmt in TABULAR_FORMATS or not fmt):
-                targets.append(ValidationTarget(dist.key, dist.download_url or dist.url, schema_url))
+                targets.append(
+                    ValidationTarget(dist.key, dist.download_url or dist.url, schema_url)
+                )
     return targets
 
 
@@ -196,3 +205,109 @@ def score_observation(
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
+
+
+# -- incremental runs: reuse what did not change -------------------------------------------
+
+
+def probe_validators(cached: Mapping[str, HttpValidators]) -> dict[str, Validators]:
+    """Stored validators as the probe engine's conditional-request input."""
+    from observatory.probes.rules import Validators
+
+    return {url: Validators(v.etag, v.last_modified, v.content_length) for url, v in cached.items()}
+
+
+def validators_to_save(
+    probes: Iterable[ProbeResult], cached: Mapping[str, HttpValidators]
+) -> list[HttpValidators]:
+    """What to remember for the next run: the newest validators seen (a 304 keeps the old)."""
+    from observatory.storage.cache import HttpValidators
+
+    out = []
+    for p in probes:
+        if p.target != "file" or p.outcome not in ("up", "degraded"):
+            continue
+        old = cached.get(p.url)
+        etag = p.etag or (old.etag if old and p.status == 304 else None)
+        modified = p.last_modified or (old.last_modified if old and p.status == 304 else None)
+        length = p.content_length if p.status != 304 else (old.content_length if old else None)
+        if etag or modified or length is not None:
+            out.append(HttpValidators(p.url, etag, modified, length))
+    return out
+
+
+def split_validations(
+    targets: list[ValidationTarget],
+    probes: Mapping[str, ProbeResult],
+    cached: Mapping[str, HttpValidators],
+    latest: Mapping[str, ValidationReport],
+) -> tuple[list[ValidationTarget], list[ValidationReport]]:
+    """(targets to validate again, reports reused) — a file is reused only when the server
+    says it did not change by ETag or Last-Modified (a 304, or equal validators) and the
+    last report was made from the same URL against the same schema."""
+    todo, reused = [], []
+    for t in targets:
+        probe, old, known = probes.get(t.url), latest.get(t.distribution_key), cached.get(t.url)
+        strong = known is not None and bool(known.etag or known.last_modified)
+        unchanged = probe is not None and probe.extra.get("changed") is False and strong
+        if unchanged and old and old.url == t.url and old.schema_url == t.schema_url:
+            stats = {**old.stats, "reused": True, "validated_at": old.checked_at.isoformat()}
+            reused.append(replace(old, stats=stats))
+        else:
+            todo.append(t)
+    return todo, reused
+
+
+def recover_site(out_dir: Path) -> list[str]:
+    """Repair what a publisher killed mid-swap left: restore the previous site when the
+    folder is missing, delete half-built temporary folders. Returns what was done."""
+    out_dir = Path(out_dir).absolute()
+    done = []
+    backups = sorted(out_dir.parent.glob(f".{out_dir.name}.old-*"), key=lambda p: p.stat().st_mtime)
+    if not out_dir.exists() and backups:
+        backups[-1].rename(out_dir)
+        done.append(f"restored {out_dir} from {backups[-1].name}")
+        backups = backups[:-1]
+    for stale in [*backups, *out_dir.parent.glob(f".{out_dir.name}.new-*")]:
+        shutil.rmtree(stale, ignore_errors=True)
+        done.append(f"removed {stale.name}")
+    return done
+
+
+def catalogue_unchanged(
+    url: str, http: HttpSettings, cached: HttpValidators | None
+) -> tuple[bool, HttpValidators | None]:
+    """Ask the server whether a catalogue's first page changed (If-None-Match /
+    If-Modified-Since); returns (unchanged, validators to store). Errors say "changed"."""
+    from observatory.net.fetch import FetchError, fetch
+    from observatory.storage.cache import HttpValidators
+
+    headers = cached.conditional_headers() if cached else {}
+    try:
+        response = fetch(url, http, headers=headers or None, accept_status=(200, 304))
+    except FetchError:
+        return False, None
+    if response.status == 304:
+        return True, cached
+    etag, modified = response.headers.get("etag"), response.headers.get("last-modified")
+    fresh = HttpValidators(url, etag, modified) if etag or modified else None
+    return False, fresh
+
+
+def reuse_catalogue(entry: CatalogueEntry, previous: Snapshot) -> Catalogue | None:
+    """The catalogue as the previous run stored it, when that harvest was complete."""
+    status = next((c for c in previous.catalogues if c.id == entry.id), None)
+    if status is None or not status.ok or status.errors:
+        return None
+    datasets = [d for d in previous.datasets if d.catalogue_id == entry.id]
+    orgs = {d.organization_key for d in datasets}
+    return Catalogue(
+        id=entry.id,
+        name=entry.name,
+        kind=entry.kind,
+        url=entry.url,
+        datasets=datasets,
+        services=[s for s in previous.services if s.catalogue_id == entry.id],
+        organisations=[o for o in previous.organisations if o.key in orgs],
+        pages=1,
+    )

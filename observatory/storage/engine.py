@@ -8,18 +8,41 @@ the write lock up front and wait ``busy_timeout`` instead of failing on lock upg
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 
 BUSY_TIMEOUT_MS = 30_000
+POOL_SIZE = 5
+MAX_OVERFLOW = 10
+POOL_RECYCLE = 1800  # seconds: below common server/proxy idle timeouts
 WRITE_OPTIONS = {"sqlite_begin": "IMMEDIATE"}
+
+
+def pool_options(url: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Connection pool settings for a server database (PostgreSQL); none for SQLite.
+
+    Defaults suit one flow process with a few threads (tasks, heartbeat); override with
+    OBSERVATORY_DB_POOL_SIZE, OBSERVATORY_DB_MAX_OVERFLOW, OBSERVATORY_DB_POOL_RECYCLE.
+    ``pool_pre_ping`` drops connections the server closed (restart, idle timeout).
+    """
+    if url.startswith("sqlite"):
+        return {}
+    env = dict(os.environ) if env is None else env
+    return {
+        "pool_pre_ping": True,
+        "pool_size": int(env.get("OBSERVATORY_DB_POOL_SIZE", POOL_SIZE)),
+        "max_overflow": int(env.get("OBSERVATORY_DB_MAX_OVERFLOW", MAX_OVERFLOW)),
+        "pool_recycle": int(env.get("OBSERVATORY_DB_POOL_RECYCLE", POOL_RECYCLE)),
+        "pool_timeout": 30,
+    }
 
 
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
-    engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
+    engine = create_engine(url, future=True, **pool_options(url))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)

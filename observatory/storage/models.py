@@ -79,7 +79,10 @@ def _run_fk() -> Any:
 
 class Run(Base):
     __tablename__ = "runs"
-    __table_args__ = (Index(None, "kind", "started_at"),)
+    __table_args__ = (
+        Index(None, "kind", "started_at"),
+        Index(None, "kind", "status", "started_at"),  # previous finished run of a kind
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str]
@@ -200,7 +203,10 @@ class DistributionObservation(Base):
     """One distribution of one dataset observation, in its declared order."""
 
     __tablename__ = "distribution_observations"
-    __table_args__ = (UniqueConstraint("dataset_observation_id", "position"),)
+    __table_args__ = (
+        UniqueConstraint("dataset_observation_id", "position"),
+        Index(None, "run_id", "dataset_observation_id", "position"),  # snapshot load order
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int] = mapped_column(_run_fk(), index=True)
@@ -263,6 +269,7 @@ class ProbeRow(Base):
 
 class ValidationRow(Base):
     __tablename__ = "validation_reports"
+    __table_args__ = (Index(None, "distribution_key", "run_id"),)  # latest validation of a file
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int] = mapped_column(_run_fk(), index=True)
@@ -304,7 +311,10 @@ class DatasetScoreRow(Base):
 
 class CriterionResultRow(Base):
     __tablename__ = "criterion_results"
-    __table_args__ = (UniqueConstraint("dataset_score_id", "position"),)
+    __table_args__ = (
+        UniqueConstraint("dataset_score_id", "position"),
+        Index(None, "run_id", "dataset_score_id", "position"),  # snapshot load order
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int] = mapped_column(_run_fk(), index=True)
@@ -354,3 +364,32 @@ class ProbeRollupMark(Base):
     url: Mapped[str]
     rolled_until: Mapped[datetime]
     max_gap_seconds: Mapped[float] = mapped_column(Float)
+
+
+class RunLock(Base):
+    """Who runs a flow kind now: one row per lock name, with a heartbeat (crash takeover)."""
+
+    __tablename__ = "run_locks"
+
+    name: Mapped[str] = mapped_column(SafeText, primary_key=True)
+    owner: Mapped[str]  # random token of the holder
+    host: Mapped[str]
+    pid: Mapped[int]
+    run_id: Mapped[int | None]
+    acquired_at: Mapped[datetime]
+    heartbeat_at: Mapped[datetime]
+
+
+class HttpCacheRow(Base):
+    """Validators (ETag, Last-Modified) last seen for a URL, for conditional requests."""
+
+    __tablename__ = "http_cache"
+
+    url_hash: Mapped[str] = mapped_column(SafeText, primary_key=True)
+    url: Mapped[str]
+    etag: Mapped[str | None]
+    last_modified: Mapped[str | None]
+    content_length: Mapped[int | None] = mapped_column(BigInteger)
+    content_hash: Mapped[str | None]
+    run_id: Mapped[int | None]
+    fetched_at: Mapped[datetime]

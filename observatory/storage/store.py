@@ -27,10 +27,12 @@ from observatory.model import (
     ValidationReport,
     to_jsonable,
 )
+from observatory.storage import cache, locks, reads, rollups, writes
 from observatory.storage import models as m
-from observatory.storage import reads, rollups, writes
+from observatory.storage.cache import HttpValidators
 from observatory.storage.checks import integrity_problems
 from observatory.storage.engine import WRITE_OPTIONS, make_engine
+from observatory.storage.locks import LockInfo
 from observatory.storage.migrate import upgrade_to_head
 
 DEFAULT_URL = "sqlite:///observatory.db"
@@ -211,6 +213,65 @@ class Store:
             open_after=open_after or incidents.OPEN_AFTER,
             close_after=close_after or incidents.CLOSE_AFTER,
         )
+
+    # -- locks and crash recovery (see observatory.storage.locks) ------------------------
+
+    def acquire_lock(self, name: str, owner: str, stale_after: timedelta) -> LockInfo | None:
+        """Take lock ``name`` (LockBusy if a live holder has it); returns a stale holder
+        taken over, if any."""
+        with Session(self._writer) as session, session.begin():
+            return locks.acquire(session, name, owner, writes.utcnow(), stale_after)
+
+    def heartbeat_lock(self, name: str, owner: str, run_id: int | None = None) -> bool:
+        with Session(self._writer) as session, session.begin():
+            return locks.heartbeat(session, name, owner, writes.utcnow(), run_id)
+
+    def release_lock(self, name: str, owner: str) -> None:
+        with Session(self._writer) as session, session.begin():
+            locks.release(session, name, owner)
+
+    def lock_holder(self, name: str) -> LockInfo | None:
+        with Session(self._engine) as session:
+            return locks.holder(session, name)
+
+    def abandon_running_runs(self, kind: str) -> list[int]:
+        """Close runs of ``kind`` still ``running`` as ``failed`` (call with the lock held:
+        their process is gone). Returns their ids."""
+        with Session(self._writer) as session, session.begin():
+            return writes.abandon_runs(session, kind)
+
+    # -- incremental runs (see observatory.storage.cache) ---------------------------------
+
+    def http_cache(self, url: str) -> HttpValidators | None:
+        """ETag / Last-Modified (and content hash) last stored for ``url``."""
+        return self._read(lambda conn: cache.http_cache(conn, [url]).get(url))
+
+    def http_caches(self, urls: list[str]) -> dict[str, HttpValidators]:
+        return self._read(lambda conn: cache.http_cache(conn, urls))
+
+    def save_http_cache(self, entries: list[HttpValidators], run_id: int | None = None) -> None:
+        """Insert or replace the validators of these URLs (one transaction)."""
+        with Session(self._writer) as session, session.begin():
+            cache.save_http_cache(session, entries, run_id, writes.utcnow())
+
+    def dataset_hashes(self, catalogue_id: str) -> dict[str, str]:
+        """dataset key -> content hash of its latest observation in a finished run."""
+        return self._read(lambda conn: cache.dataset_hashes(conn, catalogue_id))
+
+    def latest_validations(self, distribution_keys: list[str]) -> dict[str, ValidationReport]:
+        """Latest validation report per distribution key, from finished runs."""
+        return self._read(lambda conn: cache.latest_validations(conn, distribution_keys))
+
+    def latest_validation(self, distribution_key: str) -> ValidationReport | None:
+        return self.latest_validations([distribution_key]).get(distribution_key)
+
+    def run_probes(self, run_id: int) -> dict[str, ProbeResult]:
+        """The probes of one run by URL (the last one when a URL was probed twice)."""
+        return self._read(lambda conn: cache.run_probes(conn, run_id))
+
+    def catalogue_pages(self, run_id: int) -> dict[str, int]:
+        """Catalogue id -> pages read in ``run_id`` (a one-page source can be skipped whole)."""
+        return self._read(lambda conn: cache.catalogue_pages(conn, run_id))
 
     def integrity_check(self) -> list[str]:
         """Problems found in the database, in plain words (empty list: all is well)."""

@@ -326,3 +326,21 @@ def _score_row(run_id: int, score: DatasetScore, dataset_id: int | None) -> dict
 
 def _criterion_row(run_id: int, score_id: int, pos: int, r: CriterionResult) -> dict[str, Any]:
     return jsonable(r) | {"run_id": run_id, "dataset_score_id": score_id, "position": pos}
+
+
+def abandon_runs(session: Session, kind: str) -> list[int]:
+    """Close every ``running`` run of ``kind`` as failed: its process died mid-flight."""
+    now = utcnow()
+    query = select(m.Run).where(m.Run.kind == kind, m.Run.status == "running")
+    closed = []
+    for run in session.execute(query).scalars():
+        run.status = "failed"
+        run.finished_at = max(now, _aware(run.started_at))
+        run.summary = {
+            **(run.summary or {}),
+            "abandoned": True,
+            "error": "exécution interrompue avant sa fin (processus arrêté) : close au démarrage "
+            "de l'exécution suivante",
+        }
+        closed.append(run.id)
+    return closed

@@ -32,8 +32,12 @@ def two_runs(sandbox, tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("observe")
     # A catalogue whose host refuses connections: the run must complete and say so.
-    dead = {"id": "dead", "name": "Catalogue injoignable", "kind": "dcat",
-            "url": "http://127.0.0.1:9/catalog.jsonld"}
+    dead = {
+        "id": "dead",
+        "name": "Catalogue injoignable",
+        "kind": "dcat",
+        "url": "http://127.0.0.1:9/catalog.jsonld",
+    }
     path = _config_file(sandbox, tmp, [dead])
     first = observe(str(path))
     second = observe(str(path))

@@ -30,6 +30,8 @@ TABLES = {
     "dataset_scores",
     "criterion_results",
     "probe_rollups",
+    "run_locks",
+    "http_cache",
     "probe_rollup_marks",
 }
 

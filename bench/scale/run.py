@@ -1,0 +1,189 @@
+"""data.gouv.fr-scale benchmark: a synthetic portal of N datasets (5 resources each by
+default) over H loopback hosts; a full observe (harvest, probe every resource, metadata
+scoring, validation of the SPDR files) on SQLite and on PostgreSQL, then an unchanged re-run.
+
+    .venv/bin/python bench/scale/run.py                   # 50,000 datasets, 2,000 hosts
+    .venv/bin/python bench/scale/run.py --datasets 5000 --hosts 500 --backends sqlite
+
+Prints and writes (``--out``) wall time, peak RSS of the flow process and store size per
+run. Targets: first run <= 20 min, unchanged re-run >= 5x faster, peak RSS < 2 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from bench.probe.server import Farm  # noqa: E402
+from bench.scale.portal import Portal  # noqa: E402
+
+PG_URL = os.environ.get(
+    "OBSERVATORY_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+CHILD = """
+import json, resource, sys, time
+t = time.monotonic()
+from flows.observe import observe
+r = observe(sys.argv[1], publish_site=False)
+print("RESULT " + json.dumps({"wall_s": time.monotonic() - t,
+    "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "run_id": r["run_id"], "summary": r["summary"]}, default=str))
+"""
+
+
+def spdr_entries() -> list[dict[str, Any]]:
+    data = yaml.safe_load((ROOT / "datasets.yml").read_text(encoding="utf-8"))
+    return [{k: v for k, v in e.items() if k != "apis"} for e in data["spdr"]]
+
+
+def write_config(tmp: Path, portal: str, db_url: str, n: int) -> Path:
+    config = {
+        "portal": {"id": "bench-portal", "name": "Portail synthétique", "url": portal},
+        "settings": {
+            "allowed_networks": ["127.0.0.0/8"],
+            "timeouts": {"connect": 5, "read": 20, "total": 60},
+            "max_pages": n // 100 + 10,
+            "page_size": 100,
+            "per_host_concurrency": 4,
+        },
+        "spdr": spdr_entries(),
+        "catalogues": [
+            {
+                "id": "bench",
+                "name": "Catalogue synthétique",
+                "kind": "udata",
+                "url": f"{portal}/api/1/datasets/?page_size=100",
+                "max_pages": n // 100 + 10,
+            }
+        ],
+        "database_url": db_url,
+        "reports_dir": str(tmp / "reports"),
+    }
+    path = tmp / "datasets.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def run_observe(config: Path) -> dict[str, Any]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PREFECT_LOGGING_LEVEL="WARNING")
+    env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(config)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    line = next((x for x in out.stdout.splitlines() if x.startswith("RESULT ")), None)
+    if line is None:
+        raise RuntimeError(f"observe failed:\n{out.stderr[-4000:]}")
+    return json.loads(line[7:])
+
+
+def store_size(db_url: str, tmp: Path) -> int:
+    if db_url.startswith("sqlite"):
+        return sum(p.stat().st_size for p in tmp.glob("store.db*"))
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        size = conn.execute(
+            text(
+                "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = current_schema() AND c.relkind = 'r'"
+            )
+        ).scalar_one()
+    engine.dispose()
+    return int(size)
+
+
+def pg_schema_url() -> tuple[str, Any]:
+    from sqlalchemy import create_engine, text
+
+    schema = f"obs_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+
+    def drop() -> None:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+    sep = "&" if "?" in PG_URL else "?"
+    return f"{PG_URL}{sep}options=-csearch_path%3D{schema}", drop
+
+
+def bench_backend(backend: str, args: argparse.Namespace, bases: list[str]) -> dict[str, Any]:
+    spdr_ids = [e["id"] for e in spdr_entries()]
+    with (
+        tempfile.TemporaryDirectory() as tmp_name,
+        Portal(args.datasets, args.resources, bases, spdr_ids) as portal,
+    ):
+        tmp = Path(tmp_name)
+        drop = None
+        if backend == "sqlite":
+            db_url = f"sqlite:///{tmp / 'store.db'}"
+        else:
+            db_url, drop = pg_schema_url()
+        try:
+            config = write_config(tmp, portal.url, db_url, args.datasets)
+            out: dict[str, Any] = {"backend": backend}
+            for label in ("first", "unchanged"):
+                result = run_observe(config)
+                result["store_mb"] = round(store_size(db_url, tmp) / 2**20, 1)
+                out[label] = result
+                s = result["summary"]
+                print(
+                    f"[{backend}] {label}: {result['wall_s']:.1f} s, "
+                    f"peak RSS {result['peak_rss_mb']:.0f} MB, store {result['store_mb']} MB, "
+                    f"{s['datasets']} datasets, {s['probes']} probes, "
+                    f"incremental {s.get('incremental')}",
+                    flush=True,
+                )
+            out["speedup"] = round(out["first"]["wall_s"] / out["unchanged"]["wall_s"], 2)
+            return out
+        finally:
+            if drop:
+                drop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", type=int, default=50_000)
+    parser.add_argument("--resources", type=int, default=5, help="resources per dataset")
+    parser.add_argument("--hosts", type=int, default=2_000)
+    parser.add_argument("--processes", type=int, default=3, help="file-host server processes")
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "scale" / "results.json"))
+    args = parser.parse_args(argv)
+    results = {"datasets": args.datasets, "resources": args.datasets * args.resources}
+    results["hosts"] = args.hosts
+    with Farm(args.hosts, processes=args.processes, delay=0.0, lifetime=7200) as farm:
+        bases = farm.bases()
+        results["runs"] = [bench_backend(b, args, bases) for b in args.backends.split(",")]
+    Path(args.out).write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
+    print(json.dumps({r["backend"]: r["speedup"] for r in results["runs"]}))
+    return 0
+
+
+if __name__ == "__main__":
+    t0 = time.monotonic()
+    code = main()
+    print(f"total {time.monotonic() - t0:.0f} s")
+    raise SystemExit(code)

@@ -1,0 +1,125 @@
+"""What an incremental run reuses: HTTP validators, dataset hashes, latest validations.
+
+A later run asks the store what it already knows so that unchanged catalogues, files and
+datasets are not fetched, validated or recomputed again. Only finished runs (ok, partial)
+count as a source of truth: what a killed run half-wrote is never reused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from observatory.model import ProbeResult, ValidationReport
+from observatory.storage import models as m
+from observatory.storage.reads import probe, validation
+from observatory.storage.writes import _bigint, chunks, insert_rows, url_hash
+
+FINISHED = ("ok", "partial")
+
+
+@dataclass(frozen=True)
+class HttpValidators:
+    """Validators a server gave for a URL, to send back as If-None-Match/If-Modified-Since."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    content_length: int | None = None
+    content_hash: str | None = None  # sha256 of the body, when it was read
+
+    def conditional_headers(self) -> dict[str, str]:
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+
+def http_cache(conn: Connection, urls: list[str]) -> dict[str, HttpValidators]:
+    found: dict[str, HttpValidators] = {}
+    for part in chunks(list(dict.fromkeys(urls))):
+        digests = [url_hash(u) for u in part]
+        query = select(m.HttpCacheRow).where(m.HttpCacheRow.url_hash.in_(digests))
+        for row in conn.execute(query):
+            found[row.url] = HttpValidators(
+                row.url, row.etag, row.last_modified, row.content_length, row.content_hash
+            )
+    return found
+
+
+def save_http_cache(
+    session: Session, entries: list[HttpValidators], run_id: int | None, now: datetime
+) -> None:
+    unique = {e.url: e for e in entries}
+    hashes = [url_hash(u) for u in unique]
+    for part in chunks(hashes):
+        session.execute(delete(m.HttpCacheRow).where(m.HttpCacheRow.url_hash.in_(part)))
+    rows = [
+        {
+            "url_hash": url_hash(e.url),
+            "url": e.url,
+            "etag": e.etag,
+            "last_modified": e.last_modified,
+            "content_length": _bigint(e.content_length),
+            "content_hash": e.content_hash,
+            "run_id": run_id,
+            "fetched_at": now,
+        }
+        for e in unique.values()
+    ]
+    for start in range(0, len(rows), 500):
+        insert_rows(session, m.HttpCacheRow, rows[start : start + 500])
+
+
+def dataset_hashes(conn: Connection, catalogue_id: str) -> dict[str, str]:
+    """Key -> content hash of each dataset of a catalogue, as its latest finished run saw it."""
+    obs, ds, run = m.DatasetObservation, m.DatasetRow, m.Run
+    latest = (
+        select(obs.dataset_id, func.max(obs.run_id).label("run_id"))
+        .join(ds, ds.id == obs.dataset_id)
+        .join(run, run.id == obs.run_id)
+        .where(ds.catalogue_id == catalogue_id, run.status.in_(FINISHED))
+        .group_by(obs.dataset_id)
+        .subquery()
+    )
+    query = (
+        select(ds.key, obs.content_hash)
+        .join(obs, obs.dataset_id == ds.id)
+        .join(latest, (latest.c.dataset_id == obs.dataset_id) & (latest.c.run_id == obs.run_id))
+    )
+    return {key: digest for key, digest in conn.execute(query)}
+
+
+def latest_validations(conn: Connection, keys: list[str]) -> dict[str, ValidationReport]:
+    """Latest report per distribution key from finished runs."""
+    v, run = m.ValidationRow, m.Run
+    found: dict[str, ValidationReport] = {}
+    for part in chunks(list(dict.fromkeys(keys))):
+        query = (
+            select(v)
+            .join(run, run.id == v.run_id)
+            .where(v.distribution_key.in_(part), run.status.in_(FINISHED))
+            .order_by(v.run_id, v.id)
+        )
+        for row in conn.execute(query):
+            found[row.distribution_key] = validation(row)  # later rows win
+    return found
+
+
+def run_probes(conn: Connection, run_id: int) -> dict[str, ProbeResult]:
+    query = select(m.ProbeRow).where(m.ProbeRow.run_id == run_id).order_by(m.ProbeRow.id)
+    return {row.url: probe(row) for row in conn.execute(query)}
+
+
+def catalogue_pages(conn: Connection, run_id: int) -> dict[str, int]:
+    """Catalogue id -> pages read during ``run_id``."""
+    query = select(m.CatalogueRun.catalogue_id, m.CatalogueRun.pages).where(
+        m.CatalogueRun.run_id == run_id
+    )
+    return {cid: pages for cid, pages in conn.execute(query)}
