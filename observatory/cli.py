@@ -275,6 +275,53 @@ def cmd_harvest(args: argparse.Namespace) -> int:
     return EXIT_ERROR if catalogue.failed else EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Diagnose one dataset page, API record, catalogue, file or API now."""
+    from observatory.pipeline import http_settings
+    from observatory.publish.check import check_url, exit_code, render_text, to_json
+    from observatory.registry import load_config
+
+    config = load_config(args.config)
+    if "://" not in args.url:
+        print(
+            f"observatory check: '{args.url}' is not a URL (http:// or https:// expected)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    result = check_url(args.url, config, http_settings(config))
+    if args.json:
+        _print_json(to_json(result))
+    elif not result.readable:
+        error = result.error or "unreadable"
+        where = "" if error.startswith(args.url) else f"{args.url}: "
+        print(f"observatory check: {where}{error}", file=sys.stderr)
+    else:
+        print(render_text(result))
+    return exit_code(result)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the scheduled deployments of prefect.yaml in this process (Prefect's serve)."""
+    from observatory.deploy import load_specs, serve
+    from observatory.registry import load_config
+
+    load_config(args.config)  # fail fast, exit 2, before Prefect starts
+    if args.list:
+        rows = [
+            {"name": d.name, "entrypoint": d.entrypoint, "schedule": d.when}
+            for d in load_specs(args.prefect_yaml)
+        ]
+        if args.json:
+            _print_json(rows)
+        else:
+            for row in rows:
+                print(f"{row['name']:24} {row['entrypoint']:26} {row['schedule']}")
+        return EXIT_OK
+    quiet_prefect()
+    serve(args.config, args.prefect_yaml)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="observatory",
@@ -327,6 +374,16 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["udata", "dcat", "csw", "ckan", "catalog-csv"],
         help="source kind (detected when not given)",
     )
+    p = add(
+        "check",
+        cmd_check,
+        "diagnose one dataset page, API record, catalogue, file or API now "
+        "(exit 1 when a criterion fails, 2 when the URL cannot be read)",
+    )
+    p.add_argument("url", metavar="URL", help="a dataset page or API URL, a catalogue, a file")
+    p = add("serve", cmd_serve, "run the scheduled deployments of prefect.yaml (Prefect's serve)")
+    p.add_argument("--prefect-yaml", metavar="PATH", help="deployments file (default prefect.yaml)")
+    p.add_argument("--list", action="store_true", help="list the deployments and exit")
     p = add("criteria", cmd_criteria, "list the scoring criteria (id, pillar, weight, label)")
     p.add_argument("--markdown", action="store_true", help="print the methodology page")
     p = add("report", cmd_report, "re-render the report site from the store")

@@ -9,17 +9,26 @@ only inside the functions: the rest of the library stays Prefect-free.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import requests
 import yaml
+
+from observatory.registry import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFECT_YAML = ROOT / "prefect.yaml"
+LOCAL_SERVER_PORT = 4200
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,15 @@ class DeploymentSpec:
     description: str | None = None
 
     @property
+    def when(self) -> str:
+        """The schedule in words, for ``observatory serve --list``."""
+        if self.cron:
+            return f"cron {self.cron} ({self.timezone or 'UTC'})"
+        if self.interval:
+            return f"every {self.interval / 60:g} min"
+        return "on trigger (after another flow)" if self.triggers else "manual"
+
+    @property
     def module_and_flow(self) -> tuple[str, str]:
         path, _, attr = self.entrypoint.partition(":")
         return path.removesuffix(".py").replace("/", "."), attr
@@ -44,9 +62,21 @@ class DeploymentSpec:
 
 def load_specs(path: str | Path | None = None) -> list[DeploymentSpec]:
     """The deployments declared in ``prefect.yaml`` (this project's by default)."""
-    data = yaml.safe_load(Path(path or PREFECT_YAML).read_text(encoding="utf-8")) or {}
+    source = Path(path or PREFECT_YAML)
+    try:
+        data = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise ConfigError(f"{source}: cannot read the deployments file ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{source}: not valid YAML ({exc})") from exc
+    entries = data.get("deployments") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise ConfigError(f"{source}: 'deployments' must be a list of mappings")
     specs = []
-    for entry in data.get("deployments") or []:
+    for index, entry in enumerate(entries):
+        missing = [k for k in ("name", "entrypoint") if not entry.get(k)]
+        if missing:
+            raise ConfigError(f"{source}: deployments[{index}] lacks {', '.join(missing)}")
         schedule = (entry.get("schedules") or [{}])[0] or {}
         specs.append(
             DeploymentSpec(
@@ -97,10 +127,71 @@ def build_deployments(config_path: str | None = None, path: str | Path | None = 
     return out
 
 
-def serve(config_path: str | None = None, prefect_yaml: str | None = None) -> None:
-    """Serve every deployment of ``prefect.yaml`` in this process until interrupted."""
-    from prefect import serve as prefect_serve
+@contextlib.contextmanager
+def local_prefect_server(port: int = LOCAL_SERVER_PORT, timeout: float = 90) -> Iterator[str]:
+    """A Prefect server (API and UI) on loopback for the duration of ``serve``.
 
+    Prefect's own ephemeral server lives in the caller's process group, so Ctrl-C kills it
+    before the runner has stopped and the runner dies in connection errors. This one runs in
+    its own session, keeps its history in ``PREFECT_HOME`` and is stopped after the runner.
+    """
+    command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1"]
+    command += ["--port", str(port)]
+    env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    server = subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        _wait_healthy(server, url, timeout)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def _wait_healthy(server: subprocess.Popen[bytes], url: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            detail = (server.stderr.read() if server.stderr else b"").decode(errors="replace")
+            raise ConfigError(f"the local Prefect server did not start: {detail.strip()[-500:]}")
+        try:
+            if requests.get(f"{url}/health", timeout=2).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise ConfigError(f"the local Prefect server did not answer on {url} within {timeout:g} s")
+
+
+def serve(config_path: str | None = None, prefect_yaml: str | None = None) -> None:
+    """Serve every deployment of ``prefect.yaml`` in this process until interrupted.
+
+    With ``PREFECT_API_URL`` set, the deployments register with that server (production);
+    without it, a local Prefect server is started for the time of the serve.
+    """
     if config_path:
         os.environ.setdefault("OBSERVATORY_CONFIG", str(Path(config_path).absolute()))
+    load_specs(prefect_yaml)  # a bad file fails before any server starts
+    if os.environ.get("PREFECT_API_URL"):
+        _serve(config_path, prefect_yaml)
+        return
+    port = int(os.environ.get("OBSERVATORY_PREFECT_PORT", LOCAL_SERVER_PORT))
+    with local_prefect_server(port) as url:
+        os.environ["PREFECT_API_URL"] = url
+        print(f"Serveur Prefect local : http://127.0.0.1:{port} (interface et historique)")
+        _serve(config_path, prefect_yaml)
+
+
+def _serve(config_path: str | None, prefect_yaml: str | None) -> None:
+    from prefect import serve as prefect_serve
+
     prefect_serve(*build_deployments(config_path, prefect_yaml))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -132,7 +134,19 @@ def test_criteria_command_lists_the_registry(tmp_path: Path) -> None:
 
 
 def test_help_everywhere(tmp_path: Path) -> None:
-    for command in ([], ["run"], ["demo"], ["sandbox"], ["report"], ["probe"], ["criteria"]):
+    for command in (
+        [],
+        ["run"],
+        ["demo"],
+        ["sandbox"],
+        ["report"],
+        ["probe"],
+        ["criteria"],
+        ["check"],
+        ["serve"],
+        ["validate"],
+        ["harvest"],
+    ):
         proc = _run([*command, "--help"], tmp_path)
         assert proc.returncode == 0 and "usage" in proc.stdout
 
@@ -167,3 +181,62 @@ def test_harvest_command_json_lines_and_exit_codes(tmp_path: Path) -> None:
     )
     assert dead.returncode == 2
     assert "127.0.0.1:9" in dead.stderr and "Traceback" not in dead.stderr
+
+
+def test_check_command_diagnoses_a_catalogue_and_a_dead_url(sandbox, tmp_path: Path) -> None:
+    allow = {"OBSERVATORY_ALLOWED_NETWORKS": "127.0.0.0/8"}
+    config = tmp_path / "datasets.yml"
+    config.write_text(sandbox.config_text(), encoding="utf-8")
+    catalogue = f"{sandbox.portal_url}/api/1/site/catalog.jsonld"
+    text = _run(["--config", str(config), "check", catalogue], tmp_path, allow)
+    assert text.returncode == 1, text.stderr[-2000:]
+    assert "Corrections à apporter" in text.stdout and "Traceback" not in text.stderr
+    as_json = _run(["--config", str(config), "check", catalogue, "--json"], tmp_path, allow)
+    data = json.loads(as_json.stdout)
+    assert data["exit_code"] == 1 and len(data["scores"]) >= 10
+    dead = _run(["--config", str(config), "check", "http://127.0.0.1:9/x.csv"], tmp_path, allow)
+    assert dead.returncode == 2 and "127.0.0.1:9" in dead.stderr
+    assert "Traceback" not in dead.stderr
+    assert _run(["check", "not-a-url"], tmp_path).returncode == 2
+
+
+def test_serve_lists_and_serves_the_deployments_until_interrupted(tmp_path: Path) -> None:
+    listed = _run(["serve", "--list", "--json"], tmp_path)
+    assert listed.returncode == 0
+    names = {d["name"] for d in json.loads(listed.stdout)}
+    assert {"observe-daily", "probe-every-10-minutes", "publish-after-observe"} <= names
+    bad = tmp_path / "prefect.yaml"
+    bad.write_text("deployments: [{name: x}]\n", encoding="utf-8")
+    refused = _run(["serve", "--prefect-yaml", str(bad)], tmp_path)
+    assert refused.returncode == 2 and "entrypoint" in refused.stderr
+
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env |= {
+        "PYTHONPATH": str(ROOT),
+        "PREFECT_HOME": str(tmp_path / "prefect"),
+        "OBSERVATORY_PREFECT_PORT": str(port),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "observatory.cli", "--config", str(ROOT / "datasets.yml"), "serve"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    api = f"http://127.0.0.1:{port}/api/deployments/filter"
+    served: set[str] = set()
+    try:
+        deadline = time.monotonic() + 150
+        while time.monotonic() < deadline and len(served) < 3 and proc.poll() is None:
+            with contextlib.suppress(requests.RequestException, ValueError):
+                served = {d["name"] for d in requests.post(api, json={}, timeout=5).json()}
+            time.sleep(1)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    assert served == names, err[-3000:]
+    assert proc.returncode == 0 and "Traceback" not in err, err[-3000:]
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"http://127.0.0.1:{port}/api/health", timeout=2)
