@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.corpus import CORPUS as SHARED
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -152,7 +154,7 @@ def test_help_everywhere(tmp_path: Path) -> None:
 
 
 def test_validate_command_json_and_exit_codes(tmp_path: Path) -> None:
-    corpus = ROOT.parent / "shared" / "corpus" / "schemas" / "stationnement"
+    corpus = SHARED / "schemas" / "stationnement"
     schema = str(corpus / "schema.json")
     bad = _run(
         ["validate", str(corpus / "exemple-invalide.csv"), "--schema", schema, "--json"], tmp_path
@@ -168,7 +170,7 @@ def test_validate_command_json_and_exit_codes(tmp_path: Path) -> None:
 
 
 def test_harvest_command_json_lines_and_exit_codes(tmp_path: Path) -> None:
-    corpus = ROOT.parent / "shared" / "corpus" / "dcat" / "udata-catalog.xml"
+    corpus = SHARED / "dcat" / "udata-catalog.xml"
     proc = _run(["harvest", str(corpus), "--json"], tmp_path)
     assert proc.returncode == 0, proc.stderr
     lines = [json.loads(line) for line in proc.stdout.splitlines()]
@@ -228,14 +230,19 @@ def test_serve_lists_and_serves_the_deployments_until_interrupted(tmp_path: Path
     api = f"http://127.0.0.1:{port}/api/deployments/filter"
     served: set[str] = set()
     try:
-        deadline = time.monotonic() + 150
+        deadline = time.monotonic() + 240
         while time.monotonic() < deadline and len(served) < 3 and proc.poll() is None:
             with contextlib.suppress(requests.RequestException, ValueError):
                 served = {d["name"] for d in requests.post(api, json={}, timeout=5).json()}
             time.sleep(1)
     finally:
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
+        try:
+            out, err = proc.communicate(timeout=90)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+            pytest.fail(f"serve did not stop on Ctrl-C within 90 s: {err[-3000:]}")
     assert served == names, err[-3000:]
     assert proc.returncode == 0 and "Traceback" not in err, err[-3000:]
     with pytest.raises(requests.ConnectionError):

@@ -15,8 +15,9 @@ import pytest
 
 from observatory.net.fetch import HttpSettings
 from observatory.net.guard import parse_networks
+from tests.corpus import CORPUS as SHARED
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = SHARED
 DATA = Path(__file__).resolve().parent / "data"
 
 

@@ -15,9 +15,10 @@ from observatory.harvest.prefetch import PagePrefetcher, predicted_urls
 from observatory.harvest.rdf_parse import load_json
 from observatory.model import HarvestPage, to_jsonable
 from observatory.net.fetch import HttpSettings
+from tests.corpus import CORPUS as SHARED
 from tests.harvest.conftest import Reply, Site
 
-CORPUS = Path("/work/shared/corpus/dcat")
+CORPUS = SHARED / "dcat"
 DATA = Path(__file__).parent / "data"
 JSONLD_FILES = sorted(CORPUS.glob("*.jsonld")) + sorted(DATA.glob("*.jsonld"))
 

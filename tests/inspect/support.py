@@ -5,8 +5,10 @@ from __future__ import annotations
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from tests.corpus import CORPUS as SHARED
+
 DATA = Path(__file__).parent / "data"
-CORPUS = Path("/work/shared/corpus/schemas")
+CORPUS = SHARED / "schemas"
 
 
 class FileServer(ThreadingHTTPServer):

@@ -39,19 +39,13 @@ class Handler(BaseHTTPRequestHandler):
     def _dispatch(self, method: str) -> None:
         server = self.server
         with server.lock:
-            server.current += 1
-            server.max_seen = max(server.max_seen, server.current)
             server.hits.append((method, self.path))
-        try:
-            path = self.path.split("?")[0]
-            route = ROUTES.get(path) or (ROUTES["/conc"] if path.startswith("/conc/") else None)
-            if route is None:
-                self.send_body(404, b"not found", "text/plain", method)
-            else:
-                route(self, method)
-        finally:
-            with server.lock:
-                server.current -= 1
+        path = self.path.split("?")[0]
+        route = ROUTES.get(path) or (ROUTES["/conc"] if path.startswith("/conc/") else None)
+        if route is None:
+            self.send_body(404, b"not found", "text/plain", method)
+        else:
+            route(self, method)
 
     def send_body(
         self,
@@ -144,7 +138,17 @@ def _server_error(h: Handler, m: str) -> None:
 
 
 def _conc(h: Handler, m: str) -> None:
-    time.sleep(0.15)
+    """Hold the request a while and count how many are held at once. The count drops
+    before the answer is sent, so a client that got its answer can never be counted twice."""
+    server = h.server
+    with server.lock:
+        server.current += 1
+        server.max_seen = max(server.max_seen, server.current)
+    try:
+        time.sleep(0.15)
+    finally:
+        with server.lock:
+            server.current -= 1
     _file(h, m)
 
 

@@ -7,13 +7,13 @@ import hashlib
 import io
 import json
 import zipfile
-from pathlib import Path
 
 import requests
 
 from observatory.sandbox.common import luhn_ok
+from tests.corpus import CORPUS as SHARED
 
-CORPUS = Path("/work/shared/corpus/udata-api")
+CORPUS = SHARED / "udata-api"
 SPDR_IDS = {
     "5b7ffc618b4c4169d30727e0",
     "58e53811c751df03df38f42d",

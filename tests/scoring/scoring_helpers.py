@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 from observatory.model import (
@@ -18,9 +17,10 @@ from observatory.registry import SpdrEntry
 from observatory.scoring.context import ScoringContext
 from observatory.scoring.engine import run_criterion
 from observatory.scoring.registry import get_criterion
+from tests.corpus import CORPUS as SHARED
 
 NOW = datetime(2025, 4, 7, 12, 0, tzinfo=UTC)
-CORPUS = Path("/work/shared/corpus/udata-api")
+CORPUS = SHARED / "udata-api"
 
 
 def dist(n: int = 1, **kw: Any) -> Distribution:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import cache
-from pathlib import Path
 
 import pytest
 from rdflib import Graph
@@ -20,8 +19,9 @@ from observatory.scoring.mqa import (
     rating,
 )
 from observatory.scoring.mqa_vocab import eu_code, iana_media_type, licence_from_vocabulary
+from tests.corpus import CORPUS as SHARED
 
-DCAT_DIR = Path("/work/shared/corpus/dcat")
+DCAT_DIR = SHARED / "dcat"
 POOR = "ckan-mqa-dcatap_catalog.ttl"
 ZURICH = "ckan-mqa-dcatap-ch_catalog.ttl"
 GERMAN = "ckan-mqa-dcatap-de_catalog.rdf"

@@ -14,8 +14,9 @@ from observatory.scoring.shacl import (
     validate_graph,
     vocabulary_stubs,
 )
+from tests.corpus import CORPUS as SHARED
 
-DCAT_DIR = Path("/work/shared/corpus/dcat")
+DCAT_DIR = SHARED / "dcat"
 DATA = Path(__file__).parent / "data"
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 from observatory.model import (
     Catalogue,
@@ -21,8 +20,9 @@ from observatory.model import (
     ValidationError,
     ValidationReport,
 )
+from tests.corpus import CORPUS as SHARED
 
-CORPUS = Path("/work/shared/corpus/udata-api")
+CORPUS = SHARED / "udata-api"
 T0 = datetime(2025, 4, 7, 6, 0, tzinfo=UTC)
 
 
