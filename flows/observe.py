@@ -1,13 +1,17 @@
 """The ``observe`` flow: harvest → probe → validate → score → store → publish.
 
-Thin Prefect layer over ``observatory.pipeline``. Tasks are batches: one per catalogue
-page, per host batch of URLs, per batch of files to validate — never one per URL.
+Thin Prefect layer over ``observatory.pipeline`` and ``observatory.reuse``. Tasks are
+batches: one per catalogue page, per batch of whole hosts, per batch of files to validate —
+never one per URL.
 
 ``observe`` takes the run lock, then runs the ``observe-run`` subflow on the configured task
 runner (Prefect's default, or Dask: see ``flows.runtime``); its parameters stay small (a
-config path), so nothing large is sent to the Prefect API. Incremental: file probes are
-conditional requests with the stored validators, unchanged files keep their last validation
-report, and a one-page catalogue the server says did not change is reused from the store.
+config path), so nothing large is sent to the Prefect API. Incremental (``observatory.reuse``):
+each catalogue is classified against the previous run; unchanged datasets are copied in the
+store, deleted ones kept and marked; files probed less than ``reprobe_after`` ago are not
+requested again, older ones conditionally; unchanged files keep their last validation
+report; a score is carried over only when nothing it rests on moved; a one-page catalogue
+the server says did not change is taken from the store.
 """
 
 from __future__ import annotations
@@ -16,27 +20,26 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, get_run_logger, task, unmapped
+from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.utilities.annotations import quote
 
-from flows.runtime import database_url, publish_artifacts, score_rows, with_runner
-from observatory import pipeline
+from flows import observe_steps as steps
+from flows.runtime import (
+    MAX_TABLE_ROWS,
+    database_url,
+    publish_artifacts,
+    score_rows,
+    with_runner,
+)
+from observatory import pipeline, reuse
 from observatory.model import (
     Catalogue,
-    DatasetScore,
     HarvestPage,
-    ProbeResult,
-    Snapshot,
-    ValidationReport,
 )
 from observatory.net.fetch import HttpSettings
 from observatory.registry import CatalogueEntry, Config, load_config
 from observatory.storage import locks
 from observatory.storage.store import Store
-
-PROBE_BATCH = 200
-VALIDATE_BATCH = 8
 
 __all__ = ["database_url", "observe", "observe_run"]
 
@@ -51,12 +54,16 @@ def harvest_portal(config: Config, http: HttpSettings) -> Catalogue:
 
 
 @task(name="harvest-page", cache_policy=NO_CACHE)
-def harvest_page(kind: str, url: str, catalogue_id: str, http: HttpSettings) -> HarvestPage:
+def harvest_page(
+    kind: str, url: str, catalogue_id: str, http: HttpSettings, shacl: int = 0
+) -> HarvestPage:
+    """One page; a DCAT page's first ``shacl`` datasets also get their SHACL verdict."""
     from observatory.harvest.dcat import fetch_dcat_page
     from observatory.harvest.udata import fetch_udata_page
 
-    fetch = fetch_dcat_page if kind == "dcat" else fetch_udata_page
-    return fetch(url, catalogue_id, http)
+    if kind == "dcat":
+        return fetch_dcat_page(url, catalogue_id, http, shacl=shacl)
+    return fetch_udata_page(url, catalogue_id, http)
 
 
 def harvest_external(entry: CatalogueEntry, config: Config, http: HttpSettings) -> Catalogue:
@@ -69,7 +76,7 @@ def harvest_external(entry: CatalogueEntry, config: Config, http: HttpSettings) 
     try:
         pages = walk_pages(
             entry.url,
-            lambda url: harvest_page(entry.kind, url, entry.id, http),
+            lambda url: harvest_page(entry.kind, url, entry.id, http, config.settings.shacl_limit),
             entry.max_pages or config.settings.max_pages,
             entry.id,
         )
@@ -78,55 +85,6 @@ def harvest_external(entry: CatalogueEntry, config: Config, http: HttpSettings) 
         failed = pipeline.failed_catalogue(entry.id, entry.name, entry.kind, entry.url, exc)
         catalogue.errors.extend(failed.errors)
     return catalogue
-
-
-@task(name="probe-batch", cache_policy=NO_CACHE)
-def probe_batch(
-    urls: list[str], config: Config, http: HttpSettings, previous: dict[str, Any]
-) -> list[ProbeResult]:
-    """Probe one host batch; ``previous`` holds only this batch's stored validators."""
-    from observatory.probes.batch import probe_many
-
-    s = config.settings
-    return probe_many(
-        urls, http, per_host=s.per_host_concurrency, slow_ms=s.slow_ms, previous=previous
-    )
-
-
-@task(name="check-apis", cache_policy=NO_CACHE)
-def check_spdr_apis(config: Config, http: HttpSettings) -> dict[str, list[ProbeResult]]:
-    from observatory.probes.batch import check_apis
-
-    return {
-        entry.key: check_apis(list(entry.apis), http, slow_ms=config.settings.slow_ms)
-        for entry in config.spdr
-        if entry.apis
-    }
-
-
-@task(name="validate-batch", cache_policy=NO_CACHE)
-def validate_batch(
-    targets: list[pipeline.ValidationTarget], config: Config, http: HttpSettings
-) -> list[ValidationReport]:
-    from observatory.inspect.tabular import validate_resource
-
-    return [
-        validate_resource(
-            t.url,
-            t.schema_url,
-            http,
-            distribution_key=t.distribution_key,
-            max_bytes=config.settings.validate_max_bytes,
-        )
-        for t in targets
-    ]
-
-
-@task(name="score", cache_policy=NO_CACHE)
-def score(
-    obs: pipeline.Observation, config: Config, now: datetime, previous: Snapshot | None
-) -> list[DatasetScore]:
-    return pipeline.score_observation(obs, config, now, previous)
 
 
 @task(name="publish", cache_policy=NO_CACHE)
@@ -141,53 +99,30 @@ def publish(db_url: str, run_id: int, config: Config) -> str:
 
 
 def _harvest(
-    store: Store, config: Config, http: HttpSettings, previous: Snapshot | None
+    store: Store, config: Config, http: HttpSettings, previous_id: int | None
 ) -> tuple[list[Catalogue], list[str]]:
-    """Every source; a one-page catalogue unchanged since a complete harvest is reused."""
+    """Every source; a one-page catalogue the server says is unchanged since a complete
+    harvest is taken from the store (no download, no parsing)."""
     catalogues, reused, fresh = [harvest_portal(config, http)], [], []
-    pages = store.catalogue_pages(previous.run.id) if previous else {}
+    pages = store.catalogue_pages(previous_id) if previous_id else {}
     cached = store.http_caches([e.url for e in config.catalogues])
     for entry in config.catalogues:
-        unchanged, validators = pipeline.catalogue_unchanged(entry.url, http, cached.get(entry.url))
-        if validators is not None:
-            fresh.append(validators)
         again = None
-        if unchanged and previous is not None and pages.get(entry.id) == 1:
-            again = pipeline.reuse_catalogue(entry, previous)
+        if pages.get(entry.id, 1) == 1:  # multi-page sources are read page by page
+            unchanged, validators = pipeline.catalogue_unchanged(
+                entry.url, http, cached.get(entry.url)
+            )
+            if validators is not None:
+                fresh.append(validators)
+            if unchanged and previous_id is not None and pages.get(entry.id) == 1:
+                again = store.saved_catalogue(previous_id, entry.id)
         if again is not None:
             reused.append(entry.id)
+            again.name, again.kind, again.url = entry.name, entry.kind, entry.url
         catalogues.append(again or harvest_external(entry, config, http))
     if fresh:
         store.save_http_cache(fresh)
     return catalogues, reused
-
-
-def _check(
-    store: Store, obs: pipeline.Observation, config: Config, http: HttpSettings
-) -> dict[str, int]:
-    """Probe (conditionally), check the SPDR APIs, validate what changed; fills ``obs``."""
-    api_future = check_spdr_apis.submit(config, http)
-    urls = pipeline.probe_targets(obs.datasets)
-    cached = store.http_caches(urls)
-    previous = pipeline.probe_validators(cached)
-    url_batches = _host_batches(urls)
-    probe_futures = probe_batch.map(
-        url_batches,
-        config=unmapped(config),
-        http=unmapped(http),
-        previous=[{u: previous[u] for u in b if u in previous} for b in url_batches],
-    )
-    obs.probes = [p for f in probe_futures for p in f.result()]
-    targets = pipeline.validation_targets(obs.datasets)
-    latest = store.latest_validations([t.distribution_key for t in targets])
-    by_url = {p.url: p for p in obs.probes}
-    todo, reused = pipeline.split_validations(targets, by_url, cached, latest)
-    validate_futures = validate_batch.map(
-        pipeline.batches(todo, VALIDATE_BATCH), config=unmapped(config), http=unmapped(http)
-    )
-    obs.validations = reused + [v for f in validate_futures for v in f.result()]
-    obs.api_probes = api_future.result()
-    return {"validated": len(todo), "validations_reused": len(reused), "validators": len(cached)}
 
 
 @flow(name="observe-run", log_prints=False)
@@ -225,31 +160,24 @@ def observe_run(config_path: str | None = None, publish_site: bool = True) -> di
 def _run(
     store: Store, run_id: int, config: Config, http: HttpSettings, now: datetime
 ) -> dict[str, Any]:
-    from observatory.report import run_summary
-
-    logger = get_run_logger()
-    previous_run = store.previous_run_id(run_id)
-    previous = store.load_snapshot(previous_run) if previous_run else None
-    catalogues, reused = _harvest(store, config, http, previous)
-    for catalogue in catalogues:
-        store.save_catalogue(run_id, catalogue, pipeline.catalogue_status(catalogue))
-        for error in catalogue.errors:
-            logger.warning("%s: %s (%s)", error.source, error.message, error.url)
+    timings: dict[str, float] = {}
+    prev = store.previous_run_id(run_id)
+    with steps.gc_paused(), steps.timed(timings, "harvest"):
+        catalogues, reused_catalogues = _harvest(store, config, http, prev)
+    with steps.gc_paused(), steps.timed(timings, "store_catalogues"):
+        plans = steps.save_catalogues(store, run_id, catalogues, prev, now)
     obs = pipeline.Observation(catalogues)
-    incremental = _check(store, obs, config, http)
-    store.save_probes(run_id, obs.probes + [p for ps in obs.api_probes.values() for p in ps])
-    store.save_validations(run_id, obs.validations)
-    cached = store.http_caches([p.url for p in obs.probes])
-    store.save_http_cache(pipeline.validators_to_save(obs.probes, cached), run_id)
-    # quote(): Prefect must not walk every dataset to look for futures in the inputs
-    scores = score(quote(obs), config, now, quote(previous))  # type: ignore[call-overload]
-    store.save_scores(run_id, scores)
+    checks = steps.check(store, run_id, obs, config, http, now, prev, timings)
+    scoring = steps.score_run(store, run_id, obs, config, now, prev, plans, checks, timings)
+    with steps.timed(timings, "summary"):
+        summary = store.run_summary(run_id)
+        weakest, titles = store.weakest_scores(run_id, MAX_TABLE_ROWS)
+    summary["incremental"] = reuse.change_counts(plans) | checks.counts() | scoring
+    summary["incremental"]["catalogues_reused"] = reused_catalogues
+    summary["timings"] = timings
     failed = [c.id for c in catalogues if c.failed]
-    summary = run_summary(store.load_snapshot(run_id))
-    summary["incremental"] = incremental | {"catalogues_reused": reused}
     store.finish_run(run_id, "partial" if failed else "ok", summary)
-    titles = {d.key: d.title for d in obs.datasets}
-    return {"summary": summary, "rows": score_rows(scores, titles)}
+    return {"summary": summary, "rows": score_rows(weakest, titles)}
 
 
 @flow(name="observe", log_prints=False)
@@ -260,9 +188,3 @@ def observe(config_path: str | None = None, publish_site: bool = True) -> dict[s
     rows = result.pop("rows")
     publish_artifacts("observe", result["run_id"], result["summary"], rows, "Observation")
     return result
-
-
-def _host_batches(urls: list[str]) -> list[list[str]]:
-    from observatory.probes.batch import group_by_host
-
-    return group_by_host(urls, max_batch=PROBE_BATCH)

@@ -31,7 +31,9 @@ def probe_host_batch(urls: list[str], config: Config, http: HttpSettings) -> lis
     from observatory.probes.batch import probe_many
 
     s = config.settings
-    return probe_many(urls, http, per_host=s.per_host_concurrency, slow_ms=s.slow_ms)
+    return probe_many(
+        urls, http, per_host=s.per_host_concurrency, rate=s.per_host_rate, slow_ms=s.slow_ms
+    )
 
 
 @task(name="check-api-batch", cache_policy=NO_CACHE)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from observatory import progress
 from observatory.registry import ConfigError
 
 EXIT_OK, EXIT_FAILURES, EXIT_ERROR = 0, 1, 2
@@ -46,7 +47,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     quiet_prefect()
     from flows.observe import observe
 
-    result = observe(args.config)
+    with progress.Bars():
+        result = observe(args.config)
     _report_result(result, args.json)
     return EXIT_OK
 
@@ -99,7 +101,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
             path.write_text(text, encoding="utf-8")
             parse_config(text, str(path))
             print(f"Portail bac à sable : {sandbox.portal_url} (génération {generation})")
-            result = observe(str(path))
+            with progress.Bars():
+                result = observe(str(path))
     _report_result(result, args.json)
     return EXIT_OK
 
@@ -248,7 +251,8 @@ def cmd_harvest(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     http = HttpSettings.from_settings(config.settings)
     try:
-        catalogue = harvest_source(args.source, args.kind, http, config.settings.max_pages)
+        with progress.Bars():
+            catalogue = harvest_source(args.source, args.kind, http, config.settings.max_pages)
     except (UnknownKind, ValueError) as exc:
         print(f"observatory harvest: {args.source}: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -288,7 +292,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
-    result = check_url(args.url, config, http_settings(config))
+    with progress.Bars():
+        result = check_url(args.url, config, http_settings(config))
     if args.json:
         _print_json(to_json(result))
     elif not result.readable:

@@ -7,7 +7,7 @@ whole pipeline runs and is tested without a Prefect server.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -172,9 +172,14 @@ def spdr_entry(dataset: Dataset, config: Config) -> SpdrEntry | None:
 
 
 def score_observation(
-    obs: Observation, config: Config, now: datetime, previous: Snapshot | None
+    obs: Observation,
+    config: Config,
+    now: datetime,
+    previous: Snapshot | None,
+    keys: Collection[str] | None = None,
 ) -> list[DatasetScore]:
-    """Score every dataset from what the run saw (and the previous run, for drops)."""
+    """Score every dataset (or those of ``keys``) from what the run saw (and the previous
+    run, for drops)."""
     from observatory.scoring.context import ScoringContext
     from observatory.scoring.engine import score_all
 
@@ -185,8 +190,11 @@ def score_observation(
         if previous
         else {}
     )
+    wanted = None if keys is None else set(keys)
     contexts = []
     for dataset in obs.datasets:
+        if wanted is not None and dataset.key not in wanted:
+            continue
         entry = spdr_entry(dataset, config)
         contexts.append(
             ScoringContext(
@@ -241,15 +249,18 @@ def split_validations(
     probes: Mapping[str, ProbeResult],
     cached: Mapping[str, HttpValidators],
     latest: Mapping[str, ValidationReport],
+    not_requested: Collection[str] = (),
 ) -> tuple[list[ValidationTarget], list[ValidationReport]]:
     """(targets to validate again, reports reused) — a file is reused only when the server
-    says it did not change by ETag or Last-Modified (a 304, or equal validators) and the
+    says it did not change by ETag or Last-Modified (a 304, or equal validators), or when
+    it was not requested at all (``not_requested``: its recent probe was reused), and the
     last report was made from the same URL against the same schema."""
     todo, reused = [], []
     for t in targets:
         probe, old, known = probes.get(t.url), latest.get(t.distribution_key), cached.get(t.url)
         strong = known is not None and bool(known.etag or known.last_modified)
         unchanged = probe is not None and probe.extra.get("changed") is False and strong
+        unchanged = unchanged or t.url in not_requested
         if unchanged and old and old.url == t.url and old.schema_url == t.schema_url:
             stats = {**old.stats, "reused": True, "validated_at": old.checked_at.isoformat()}
             reused.append(replace(old, stats=stats))
@@ -292,22 +303,3 @@ def catalogue_unchanged(
     etag, modified = response.headers.get("etag"), response.headers.get("last-modified")
     fresh = HttpValidators(url, etag, modified) if etag or modified else None
     return False, fresh
-
-
-def reuse_catalogue(entry: CatalogueEntry, previous: Snapshot) -> Catalogue | None:
-    """The catalogue as the previous run stored it, when that harvest was complete."""
-    status = next((c for c in previous.catalogues if c.id == entry.id), None)
-    if status is None or not status.ok or status.errors:
-        return None
-    datasets = [d for d in previous.datasets if d.catalogue_id == entry.id]
-    orgs = {d.organization_key for d in datasets}
-    return Catalogue(
-        id=entry.id,
-        name=entry.name,
-        kind=entry.kind,
-        url=entry.url,
-        datasets=datasets,
-        services=[s for s in previous.services if s.catalogue_id == entry.id],
-        organisations=[o for o in previous.organisations if o.key in orgs],
-        pages=1,
-    )

@@ -112,11 +112,22 @@ class Settings(_Strict):
     page_size: int = Field(default=100, gt=0)
     per_host_concurrency: int = Field(default=4, gt=0)
     per_host_rate: float = Field(default=10.0, gt=0)  # requests per second per host
+    # observe reuses a file probe younger than this many seconds (its own or the probe
+    # flow's) instead of requesting the file again: the availability history is the
+    # frequent probe flow's job, scoring only needs a recent probe. 0: probe every file.
+    reprobe_after: float = Field(default=6 * 3600.0, ge=0)
     slow_ms: float = Field(default=5000.0, gt=0)  # a file/API slower than this is degraded
     validate_max_bytes: int = Field(default=50_000_000, gt=0)
+    shacl: bool = True  # validate DCAT catalogue pages against the DCAT-AP SHACL shapes
+    shacl_max_datasets: int = Field(default=1000, ge=0)  # validated per page; the rest n/a
     allowed_networks: list[str] = Field(default_factory=list)
     task_runner: Literal["default", "dask"] = "default"
     dask_address: str | None = None
+
+    @property
+    def shacl_limit(self) -> int:
+        """How many datasets of each DCAT page to validate with SHACL (0: none)."""
+        return self.shacl_max_datasets if self.shacl else 0
 
     @field_validator("allowed_networks")
     @classmethod

@@ -247,3 +247,15 @@ def test_serve_lists_and_serves_the_deployments_until_interrupted(tmp_path: Path
     assert proc.returncode == 0 and "Traceback" not in err, err[-3000:]
     with pytest.raises(requests.ConnectionError):
         requests.get(f"http://127.0.0.1:{port}/api/health", timeout=2)
+
+
+def test_harvest_shows_progress_on_a_terminal_only(sandbox, tmp_path: Path) -> None:
+    url = f"{sandbox.portal_url}/api/1/datasets/"
+    env = {"OBSERVATORY_ALLOWED_NETWORKS": "127.0.0.0/8", "OBSERVATORY_PROGRESS": "1"}
+    shown = _run(["harvest", url, "--json"], tmp_path, env)
+    assert shown.returncode == 0
+    count = len(shown.stdout.splitlines())
+    assert count > 5 and all(json.loads(line) for line in shown.stdout.splitlines())
+    assert "Moisson" in shown.stderr and f"{count}/{count}" in shown.stderr
+    quiet = _run(["harvest", url, "--json"], tmp_path, env | {"OBSERVATORY_PROGRESS": ""})
+    assert quiet.returncode == 0 and "Moisson" not in quiet.stderr  # stderr is not a terminal

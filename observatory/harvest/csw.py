@@ -153,14 +153,15 @@ def next_start(start: int, paging: dict[str, int | None]) -> tuple[int | None, s
     return following, None
 
 
-def parse_csw_page(content: bytes, url: str, catalogue_id: str) -> HarvestPage:
-    """One GetRecords answer to a page of normalised records (pure, no HTTP)."""
+def parse_csw_page(content: bytes, url: str, catalogue_id: str, shacl: int = 0) -> HarvestPage:
+    """One GetRecords answer to a page of normalised records (pure, no HTTP); with
+    ``shacl`` > 0 the first ``shacl`` records also get their DCAT-AP SHACL verdict."""
     try:
         rdf, paging = split_response(content)
     except CswError as exc:
         error = SourceError(catalogue_id, url, exc.kind, f"{url}: {exc.message}", _now())
         return HarvestPage(url=url, errors=[error])
-    page = parse_dcat(rdf, "application/rdf+xml", url, catalogue_id)
+    page = parse_dcat(rdf, "application/rdf+xml", url, catalogue_id, shacl=shacl)
     page.url = url
     page.next_url = None  # CSW paging, not hydra
     page.total = paging.get("numberOfRecordsMatched")
@@ -181,7 +182,11 @@ def parse_csw_page(content: bytes, url: str, catalogue_id: str) -> HarvestPage:
 
 
 def fetch_csw_page(
-    url: str, catalogue_id: str, http: HttpSettings, session: requests.Session | None = None
+    url: str,
+    catalogue_id: str,
+    http: HttpSettings,
+    session: requests.Session | None = None,
+    shacl: int = 0,
 ) -> HarvestPage:
     """GET one GetRecords page under the guard and caps, then read it; never raises."""
     try:
@@ -191,4 +196,4 @@ def fetch_csw_page(
         return HarvestPage(
             url=url, errors=[SourceError(catalogue_id, url, exc.kind, message, _now())]
         )
-    return parse_csw_page(response.content, url, catalogue_id)
+    return parse_csw_page(response.content, url, catalogue_id, shacl)

@@ -4,7 +4,9 @@ One page of a catalogue becomes a ``HarvestPage``: every subject typed ``dcat:Da
 (blank nodes included) with its ``dcat:distribution`` links, every ``dcat:DataService``,
 the publishers, and the next page from ``hydra:next`` / ``hydra:nextPage`` (IRI or
 literal). Problems (unreadable document, invalid dates) are ``SourceError`` records on
-the page: ``fetch_dcat_page`` never raises for a source problem.
+the page: ``fetch_dcat_page`` never raises for a source problem. With ``shacl`` > 0 the
+page's datasets are also validated against the DCAT-AP shapes while its triples are in
+memory (``observatory.scoring.shacl_page``), their verdicts kept in ``extras["shacl"]``.
 """
 
 from __future__ import annotations
@@ -348,16 +350,19 @@ def _algorithm(value: str) -> str:
     return parts[-1] if parts else ""
 
 
-def graph_to_page(graph: TripleSource, base_url: str, catalogue_id: str) -> HarvestPage:
-    """Read a parsed catalogue graph into a page of normalised records."""
+def graph_to_page(
+    graph: TripleSource, base_url: str, catalogue_id: str, shacl: int = 0
+) -> HarvestPage:
+    """Read a parsed catalogue graph into a page of normalised records; with ``shacl`` > 0,
+    the first ``shacl`` datasets also get their DCAT-AP SHACL verdict (``extras["shacl"]``)."""
     reader = _Reader(graph, catalogue_id, base_url)
     subjects = reader.dataset_subjects()
     reader.assign_keys(subjects)
-    datasets: list[Dataset] = []
+    read: list[tuple[Node, Dataset]] = []
     broken: list[str] = []
     for node in subjects:
         try:
-            datasets.append(reader.dataset(node))
+            read.append((node, reader.dataset(node)))
         except Exception as exc:  # one odd record must not lose the page
             broken.append(
                 f"{rv.subject_label(node)} could not be read: {type(exc).__name__}: {exc}"
@@ -365,7 +370,7 @@ def graph_to_page(graph: TripleSource, base_url: str, catalogue_id: str) -> Harv
     services = reader.services()
     page = HarvestPage(
         url=base_url,
-        datasets=datasets,
+        datasets=[dataset for _, dataset in read],
         services=services,
         organisations=list(reader.organisations.values()),
         next_url=reader.next_url(),
@@ -375,19 +380,42 @@ def graph_to_page(graph: TripleSource, base_url: str, catalogue_id: str) -> Harv
         page.errors.append(SourceError(catalogue_id, base_url, "parse", message, at=_now()))
     for note in dict.fromkeys(reader.notes):
         page.errors.append(SourceError(catalogue_id, base_url, "invalid-value", note, at=_now()))
+    if shacl > 0 and read:
+        _check_shacl(graph, read, shacl, page)
     return page
 
 
+def _check_shacl(
+    graph: TripleSource, read: list[tuple[Node, Dataset]], limit: int, page: HarvestPage
+) -> None:
+    """DCAT-AP SHACL verdicts on the page's datasets; a validator crash is noted, not raised."""
+    from observatory.scoring.shacl_page import check_page
+
+    try:
+        check_page(graph, read, limit=limit)
+    except Exception as exc:  # the records stay; only the verdicts are missing
+        message = f"SHACL validation failed: {type(exc).__name__}: {exc}"
+        page.errors.append(
+            SourceError(page.datasets[0].catalogue_id, page.url, "shacl", message, _now())
+        )
+
+
 def parse_dcat(
-    content: bytes, content_type: str | None, base_url: str, catalogue_id: str, fast: bool = True
+    content: bytes,
+    content_type: str | None,
+    base_url: str,
+    catalogue_id: str,
+    fast: bool = True,
+    shacl: int = 0,
 ) -> HarvestPage:
-    """Parse one catalogue document; an unreadable one gives an empty page with its error."""
+    """Parse one catalogue document; an unreadable one gives an empty page with its error.
+    ``shacl``: how many of its datasets to validate against the DCAT-AP shapes (0: none)."""
     try:
         triples = read_triples(content, content_type, base_url, fast)
     except RdfError as exc:
         error = SourceError(catalogue_id, base_url, exc.kind, f"{base_url}: {exc.message}", _now())
         return HarvestPage(url=base_url, errors=[error])
-    return graph_to_page(triples, base_url, catalogue_id)
+    return graph_to_page(triples, base_url, catalogue_id, shacl)
 
 
 def read_triples(
@@ -409,9 +437,14 @@ def read_triples(
 
 
 def fetch_dcat_page(
-    url: str, catalogue_id: str, http: HttpSettings, session: requests.Session | None = None
+    url: str,
+    catalogue_id: str,
+    http: HttpSettings,
+    session: requests.Session | None = None,
+    shacl: int = 0,
 ) -> HarvestPage:
-    """GET one catalogue page under the guard and caps, then parse it; never raises."""
+    """GET one catalogue page under the guard and caps, then parse it; never raises.
+    ``shacl``: how many of its datasets to validate against the DCAT-AP shapes (0: none)."""
     try:
         response = fetch(url, http, session, headers={"Accept": ACCEPT})
     except FetchError as exc:
@@ -420,6 +453,6 @@ def fetch_dcat_page(
             url=url, errors=[SourceError(catalogue_id, url, exc.kind, message, _now())]
         )
     content_type = response.headers.get("content-type")
-    page = parse_dcat(response.content, content_type, response.final_url, catalogue_id)
+    page = parse_dcat(response.content, content_type, response.final_url, catalogue_id, shacl=shacl)
     page.url = url
     return page

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 from observatory.model import Catalogue, Dataset, SourceError
+from observatory.storage.codec import content_hash
 
 # Error kinds that describe one value, never a lost page: they leave a harvest complete.
 HARMLESS_ERRORS = frozenset({"invalid-value"})
@@ -68,14 +69,22 @@ def harvest_complete(catalogue: Catalogue) -> bool:
 
 
 def _same(dataset: Dataset, known: Known, trust_dates: bool) -> bool:
-    if dataset.content_hash() == known.content_hash:
-        return True
-    return (
+    """Same record date (when trusted, checked first: it is cheap), or same content hash."""
+    if (
         trust_dates
         and dataset.metadata_modified is not None
         and known.modified is not None
-        and dataset.metadata_modified == known.modified
-    )
+        and _moment(dataset.metadata_modified) == _moment(known.modified)
+    ):
+        return True
+    return content_hash(dataset) == known.content_hash  # Dataset.content_hash, C-encoded
+
+
+def _moment(value: datetime | date) -> datetime:
+    """Comparable instants: naive values are UTC, a bare date is its UTC midnight."""
+    if not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _as_known(value: Known | str) -> Known:

@@ -15,6 +15,7 @@ from urllib.parse import urldefrag
 
 import requests
 
+from observatory import progress
 from observatory.model import Catalogue, HarvestPage, SourceError
 from observatory.net.fetch import HttpSettings, make_session
 from observatory.registry import CatalogueEntry
@@ -53,6 +54,7 @@ def walk_pages(
             yield HarvestPage(url=url, errors=[SourceError(source, url, "crash", message, _now())])
             return
         count += 1
+        progress.advance(f"Moisson {source}", len(page.datasets), page.total)
         next_url = page.next_url
         if next_url and _norm(next_url) in seen:
             what = "itself" if _norm(next_url) == _norm(url) else f"{next_url}, already read"
@@ -95,6 +97,7 @@ def _harvest_udata(
     http: HttpSettings,
     max_pages: int,
     session: requests.Session,
+    shacl: int = 0,
 ) -> None:
     """A whole udata portal: every dataset list page, then its dataservices."""
     from observatory.harvest.udata import (
@@ -122,11 +125,15 @@ def _harvest_dcat(
     http: HttpSettings,
     max_pages: int,
     session: requests.Session,
+    shacl: int = 0,
 ) -> None:
     from observatory.harvest.dcat import fetch_dcat_page
 
     pages = walk_pages(
-        entry.url, lambda url: fetch_dcat_page(url, entry.id, http, session), max_pages, entry.id
+        entry.url,
+        lambda url: fetch_dcat_page(url, entry.id, http, session, shacl),
+        max_pages,
+        entry.id,
     )
     absorb(catalogue, pages)
 
@@ -137,6 +144,7 @@ def _harvest_ckan(
     http: HttpSettings,
     max_pages: int,
     session: requests.Session,
+    shacl: int = 0,
 ) -> None:
     from observatory.harvest.ckan import fetch_ckan_page, first_ckan_url
 
@@ -155,12 +163,13 @@ def _harvest_csw(
     http: HttpSettings,
     max_pages: int,
     session: requests.Session,
+    shacl: int = 0,
 ) -> None:
     from observatory.harvest.csw import fetch_csw_page, getrecords_url
 
     pages = walk_pages(
         getrecords_url(entry.url),
-        lambda url: fetch_csw_page(url, entry.id, http, session),
+        lambda url: fetch_csw_page(url, entry.id, http, session, shacl),
         max_pages,
         entry.id,
     )
@@ -173,6 +182,7 @@ def _harvest_catalog_csv(
     http: HttpSettings,
     max_pages: int,
     session: requests.Session,
+    shacl: int = 0,
 ) -> None:
     """The datasets export at ``entry.url``, with its sibling exports when named alike."""
     from observatory.harvest.catalog_csv import fetch_catalog_csv, remote_sibling
@@ -198,8 +208,10 @@ def harvest_catalogue(
     http: HttpSettings,
     max_pages: int,
     session: requests.Session | None = None,
+    shacl: int = 0,
 ) -> Catalogue:
-    """Harvest one registry catalogue (udata portal or DCAT); errors are kept, never raised."""
+    """Harvest one registry catalogue; errors are kept, never raised. With ``shacl`` > 0,
+    DCAT and CSW pages also get the SHACL verdict of their first ``shacl`` datasets."""
     catalogue = Catalogue(id=entry.id, name=entry.name, kind=entry.kind, url=entry.url)
     own = session is None
     session = session or make_session(http)
@@ -211,7 +223,7 @@ def harvest_catalogue(
                 SourceError(entry.id, entry.url, "unsupported", message, _now())
             )
         else:
-            reader(catalogue, entry, http, max_pages, session)
+            reader(catalogue, entry, http, max_pages, session, shacl)
     except Exception as exc:  # a bug must not lose the run: recorded with what was read
         message = f"harvest failed: {type(exc).__name__}: {exc}"
         catalogue.errors.append(SourceError(entry.id, entry.url, "crash", message, _now()))

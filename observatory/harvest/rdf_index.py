@@ -10,7 +10,7 @@ reads. It is filled from an rdflib Graph (``from_graph``) or directly by a fast 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Protocol
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -28,6 +28,10 @@ class TripleSource(Protocol):
 
     def subjects(self, predicate: Node | None = ..., object: Node | None = ...) -> Iterable[Node]:
         """Subjects having ``predicate`` with ``object``."""
+        ...
+
+    def predicate_objects(self, subject: Node) -> Iterable[tuple[Node, Node]]:
+        """Every (predicate, object) of ``subject``."""
         ...
 
 
@@ -75,6 +79,13 @@ class TripleIndex:
             subs = by_obj[o_key] = {}
             self._terms[o_key] = o
         subs[s_key] = s
+
+    def predicate_objects(self, subject: Node) -> Iterator[tuple[URIRef, Node]]:
+        """Every (predicate, object) of one subject."""
+        for p_key, objs in self._sp.get(term_key(subject), {}).items():
+            pred = URIRef(p_key)
+            for o in objs.values():
+                yield pred, o
 
     def objects(self, subject: Node | None = None, predicate: Node | None = None) -> list[Node]:
         if predicate is None:

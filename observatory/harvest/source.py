@@ -148,16 +148,16 @@ def dataset_json_line(dataset: Dataset) -> str:
 
 
 # --- local files -----------------------------------------------------------------------
-def _read_local(path: Path, kind: str, cid: str) -> HarvestPage:
+def _read_local(path: Path, kind: str, cid: str, shacl: int = 0) -> HarvestPage:
     """A local file read through the same parsers as the network pages."""
     if kind == "catalog-csv":
         return catalog_csv.read_catalog_csv(catalog_csv.find_exports(path), cid)
     content = path.read_bytes()
     base = path.resolve().as_uri()
     if kind == "dcat":
-        return parse_dcat(content, RDF_SUFFIXES.get(path.suffix.lower()), base, cid)
+        return parse_dcat(content, RDF_SUFFIXES.get(path.suffix.lower()), base, cid, shacl=shacl)
     if kind == "csw":
-        return parse_csw_page(content, base, cid)
+        return parse_csw_page(content, base, cid, shacl)
     try:
         document = json.loads(content.decode("utf-8-sig"))
     except (ValueError, UnicodeDecodeError) as exc:
@@ -194,7 +194,7 @@ def _local_head(path: Path) -> bytes:
         return f.read(HEAD_BYTES)
 
 
-def _harvest_local(source: str, kind: str | None, cid: str) -> Catalogue:
+def _harvest_local(source: str, kind: str | None, cid: str, shacl: int = 0) -> Catalogue:
     path = Path(source)
     catalogue = Catalogue(id=cid, name=path.name, kind=kind or "unknown", url=str(path))
     if not path.exists():
@@ -204,7 +204,7 @@ def _harvest_local(source: str, kind: str | None, cid: str) -> Catalogue:
         kind = kind or ("catalog-csv" if path.is_dir() else None)
         kind = kind or detect_kind(source, _local_head(path), None)
         catalogue.kind = kind
-        absorb(catalogue, [_read_local(path, kind, cid)])
+        absorb(catalogue, [_read_local(path, kind, cid, shacl)])
     except UnknownKind as exc:
         catalogue.errors.append(SourceError(cid, source, "unknown-kind", str(exc), _now()))
     except OSError as exc:
@@ -256,7 +256,7 @@ def _detect_remote(url: str, http: HttpSettings) -> str:
 
 
 def _harvest_remote(
-    url: str, kind: str | None, http: HttpSettings, max_pages: int, cid: str
+    url: str, kind: str | None, http: HttpSettings, max_pages: int, cid: str, shacl: int = 0
 ) -> Catalogue:
     from observatory.registry import CatalogueEntry
 
@@ -276,7 +276,7 @@ def _harvest_remote(
             absorb(catalogue, [fetch_udata_datasets(portal, [one.group(1)], cid, http, session)])
         return catalogue
     entry = CatalogueEntry(id=cid, name=url, kind=kind, url=url)  # type: ignore[arg-type]
-    return harvest_catalogue(entry, http, max_pages)
+    return harvest_catalogue(entry, http, max_pages, shacl=shacl)
 
 
 def harvest_source(
@@ -285,14 +285,17 @@ def harvest_source(
     http: HttpSettings,
     max_pages: int,
     catalogue_id: str | None = None,
+    shacl: int = 0,
 ) -> Catalogue:
     """Harvest a URL or a local file (or a folder of catalogue exports); never raises.
 
-    ``catalogue.failed`` is true when nothing could be read at all (the CLI exits 2).
+    ``catalogue.failed`` is true when nothing could be read at all (the CLI exits 2). With
+    ``shacl`` > 0, DCAT and CSW datasets (the first ``shacl`` of each page) also get their
+    DCAT-AP SHACL verdict.
     """
     if kind is not None and kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
     cid = catalogue_id or _catalogue_id(source)
     if is_url(source):
-        return _harvest_remote(source, kind, http, max_pages, cid)
-    return _harvest_local(source, kind, cid)
+        return _harvest_remote(source, kind, http, max_pages, cid, shacl)
+    return _harvest_local(source, kind, cid, shacl)

@@ -157,7 +157,12 @@ def check_url(url: str, config: Config, http: HttpSettings) -> CheckResult:
     api = api_url_of(url)
     source = api or url
     catalogue = harvest_source(
-        source, "udata" if api else None, http, config.settings.max_pages, "check"
+        source,
+        "udata" if api else None,
+        http,
+        config.settings.max_pages,
+        "check",
+        shacl=config.settings.shacl_limit,
     )
     if catalogue.datasets and not _plain_csv(catalogue.kind, source, http):
         result.datasets = [d for d in catalogue.datasets if not d.deleted]

@@ -11,13 +11,14 @@ import os
 import shutil
 import tempfile
 import uuid
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from observatory.model import RunInfo, Snapshot
+from observatory.model import Dataset, RunInfo, Snapshot
 from observatory.publish import (
     amdac,
     apijson,
@@ -113,9 +114,10 @@ def _datasets(out: _Renderer, data: SiteData, spdr: list[SpdrEntry], history: Hi
         apijson.write(out.root, ctx["json"], apijson.dataset_record(ctx))
 
 
-def _catalogues(out: _Renderer, data: SiteData) -> None:
+def _catalogues(out: _Renderer, data: SiteData, deleted: list[Dataset]) -> None:
     for status in data.current.catalogues:
         ctx = pages.catalogue_context(data, status)
+        ctx["deleted"] = [d for d in deleted if d.catalogue_id == status.id]
         ctx["diag"] = ecosphere.diagnosis(ctx["rows"], data.probes)
         page = paths.catalogue_page(status.id)
         out.page(page, "catalogue.html.j2", **ctx)
@@ -138,6 +140,7 @@ def _catalogues(out: _Renderer, data: SiteData) -> None:
                 ],
                 "groups": {g["key"]: [r.dataset.key for r in g["rows"]] for g in diag["groups"]},
                 "datasets": [apijson.row_record(r) for r in ctx["rows"]],
+                "deleted": [{"key": d.key, "title": d.title} for d in ctx["deleted"]],
             },
         )
 
@@ -249,6 +252,9 @@ def _build(
     inputs: PublishInputs,
     old_site: Path | None,
 ) -> None:
+    deleted = [d for d in current.datasets if d.deleted]
+    if deleted:  # gone from their source, kept in the store: named on their catalogue page
+        current = replace(current, datasets=[d for d in current.datasets if not d.deleted])
     data = SiteData(current, previous)
     history = history or {}
     out = _Renderer(root, {"site_title": title, "run": current.run, "previous_run": previous})
@@ -272,7 +278,7 @@ def _build(
         },
     )
     _datasets(out, data, spdr, history)
-    _catalogues(out, data)
+    _catalogues(out, data, deleted)
     orgs = _organisations(out, data, inputs)
     body = render_markdown(methodology_md or DEFAULT_METHODOLOGY)
     out.page("methodology.html", "methodology.html.j2", body=body)

@@ -58,6 +58,7 @@ class EvidenceItem:
     key: str
     text: str
     href: str | None
+    lines: tuple[str, ...] = ()  # a list of records (e.g. SHACL results), one line each
 
 
 @dataclass
@@ -107,7 +108,20 @@ def _scalar_text(value: Any) -> str:
 
 def evidence_items(evidence: dict[str, Any]) -> list[EvidenceItem]:
     """Evidence as (key, text, safe link) triples for a small definition list."""
-    return [EvidenceItem(str(k), _scalar_text(v), paths.web_url(v)) for k, v in evidence.items()]
+    return [
+        EvidenceItem(str(k), _scalar_text(v), paths.web_url(v), _record_lines(v))
+        for k, v in evidence.items()
+    ]
+
+
+def _record_lines(value: Any) -> tuple[str, ...]:
+    """A list of dicts as one line each (their values joined), else ()."""
+    if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
+        return ()
+    return tuple(
+        " · ".join(_scalar_text(x) for x in record.values() if x not in (None, "", []))
+        for record in value
+    )
 
 
 def validation_text(report: ValidationReport | None) -> str:

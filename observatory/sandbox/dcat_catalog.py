@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from observatory.sandbox.common import Response
 from observatory.sandbox.state import SandboxState
@@ -210,7 +210,9 @@ def _add_record(g: Graph, rec: dict[str, Any], n: int) -> URIRef:
         if rec.get(key):
             g.add((ds, DCAT.theme, URIRef(rec[key])))
     if rec.get("fr_theme"):
-        g.add((URIRef(rec["fr_theme"]), SKOS.prefLabel, Literal(rec["keywords"][0], lang="fr")))
+        theme = URIRef(rec["fr_theme"])
+        g.add((theme, RDF.type, SKOS.Concept))
+        g.add((theme, SKOS.prefLabel, Literal(rec["keywords"][0], lang="fr")))
     for key, pred in (("issued", DCTERMS.issued), ("modified", DCTERMS.modified)):
         if rec.get(key):
             g.add((ds, pred, _date(rec[key])))
@@ -223,6 +225,10 @@ def _add_record(g: Graph, rec: dict[str, Any], n: int) -> URIRef:
     ):
         if rec.get(key):
             g.add((ds, pred, URIRef(rec[key])))
+    # the excellent records type what they cite, as DCAT-AP 3 ranges ask
+    for key, cls in (("spatial", DCTERMS.Location), ("conforms_to", DCTERMS.Standard)):
+        if rec.get(key):
+            g.add((URIRef(rec[key]), RDF.type, cls))
     if rec.get("publisher"):
         org = URIRef(rec["publisher"][1])
         g.add((ds, DCTERMS.publisher, org))
@@ -266,7 +272,8 @@ def _add_distribution(g: Graph, ds: URIRef, dist: dict[str, Any], license: str |
         fmt = dist.get("eu_format") or EU + "file-type/" + EU_FILE.get(dist["format"], "BIN")
         g.add((node, DCTERMS["format"], URIRef(fmt)))
     if dist.get("byte_size"):
-        g.add((node, DCAT.byteSize, Literal(str(int(dist["byte_size"])), datatype=XSD.decimal)))
+        size = Literal(str(int(dist["byte_size"])), datatype=XSD.nonNegativeInteger)
+        g.add((node, DCAT.byteSize, size))
     lic = dist.get("license") or license
     if lic:
         g.add((node, DCTERMS.license, URIRef(lic) if ":" in lic else Literal(lic)))
@@ -274,7 +281,10 @@ def _add_distribution(g: Graph, ds: URIRef, dist: dict[str, Any], license: str |
         if dist.get(key):
             g.add((node, pred, _date(dist[key])))
     if dist.get("rights"):
-        g.add((node, DCTERMS.rights, Literal(dist["rights"])))
+        rights = URIRef(dist["uri"] + "#rights")
+        g.add((node, DCTERMS.rights, rights))
+        g.add((rights, RDF.type, DCTERMS.RightsStatement))
+        g.add((rights, RDFS.label, Literal(dist["rights"], lang="fr")))
     if dist.get("conforms_to"):
         g.add((node, DCTERMS.conformsTo, URIRef(dist["conforms_to"])))
 

@@ -57,8 +57,17 @@ def file_ages(generation: int) -> dict[str, int]:
     return {r.path: r.days_ago for d in DATASETS for r in evolve(d, generation).resources}
 
 
+# Datasets their producer withdraws: key -> first generation the portal no longer lists it.
+WITHDRAWN_FROM = {"rapport": 2}
+
+
 def datasets(state: SandboxState) -> list[Ds]:
-    return [evolve(ds, state.generation) for ds in DATASETS]
+    """The portal's datasets at the state's generation (withdrawn ones left out)."""
+    return [
+        evolve(ds, state.generation)
+        for ds in DATASETS
+        if state.generation < WITHDRAWN_FROM.get(ds.key, state.generation + 1)
+    ]
 
 
 def org_ref(state: SandboxState, org: Org) -> dict[str, Any]:

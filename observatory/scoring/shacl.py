@@ -13,6 +13,9 @@ We do not download the tables: an IRI in an authority table's namespace
 membership and class the table would assert (``vocabulary_stubs``). An IRI of the wrong
 table, or a literal where a concept is expected, still fails. Only ``sh:Violation``
 results make a dataset non-compliant; warnings are reported beside.
+
+In an observe run the validation happens per catalogue page at harvest time
+(``shacl_page.check_page``); ``validate_graph`` serves whole graphs (MQA, tests).
 """
 
 from __future__ import annotations
@@ -26,12 +29,14 @@ from pathlib import Path
 
 from pyshacl import validate
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDFS, SKOS
 from rdflib.term import Node
 
 from observatory.model import Dataset
+from observatory.scoring.shacl_text import Described, curie, french_message, verdict
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SHAPES_DIR = Path(__file__).resolve().parent / "shapes"
 SHAPE_FILES = ("shapes.ttl", "range.ttl", "mdr-vocabularies.shape.ttl", "deprecateduris.ttl")
 VERSIONS = ("3.0.1", "2.1.1")
@@ -72,6 +77,25 @@ class ShaclIssue:
     message: str
     value: str | None = None
     shape: str | None = None
+    component: str | None = None  # the SHACL constraint, e.g. MinCount, Class, NodeKind
+    french: str = ""  # one sentence naming the property (``shacl_text.french_message``)
+
+    @property
+    def identity(self) -> tuple[str | None, ...]:
+        """Equal for two reports of the same result."""
+        fields = (self.focus, self.path, self.severity, self.component, self.message)
+        return (*fields, self.value, self.shape)
+
+    def as_dict(self, focus_label: str | None = None) -> dict[str, str | None]:
+        """What is stored and shown: severity, node, property, French message (which quotes
+        the value at fault) and the SHACL constraint."""
+        return {
+            "severity": self.severity,
+            "focus": focus_label or self.focus,
+            "path": curie(self.path),
+            "message": self.french or self.message,
+            "constraint": self.component,
+        }
 
     def text(self) -> str:
         where = f" {_short(self.path)}" if self.path else ""
@@ -134,9 +158,26 @@ def load_shapes(version: str = DEFAULT_VERSION) -> Graph:
     return graph
 
 
+#: Sub-class axioms of the vocabularies DCAT-AP imports (FOAF, vCard), which the official
+#: validator loads with ``imports.ttl``: without them a publisher typed foaf:Organization
+#: would "not have class foaf:Agent".
+_SUBCLASSES = (
+    (FOAF.Organization, FOAF.Agent),
+    (FOAF.Person, FOAF.Agent),
+    (FOAF.Group, FOAF.Agent),
+    (VCARD.Individual, VCARD.Kind),
+    (VCARD.Organization, VCARD.Kind),
+    (VCARD.Group, VCARD.Kind),
+    (VCARD.Location, VCARD.Kind),
+)
+
+
 def vocabulary_stubs(graph: Graph) -> Graph:
-    """Membership and class triples an EU authority table or IANA would give its IRIs."""
+    """Membership and class triples an EU authority table or IANA would give its IRIs,
+    and the sub-class axioms of the imported vocabularies."""
     stubs = Graph()
+    for sub, sup in _SUBCLASSES:
+        stubs.add((sub, RDFS.subClassOf, sup))
     for obj in set(graph.objects()):
         if not isinstance(obj, URIRef):
             continue
@@ -170,7 +211,7 @@ def dataset_nodes(graph: Graph) -> list[Node]:
     return sorted(nodes, key=lambda n: (isinstance(n, BNode), str(n)))
 
 
-def closure(graph: Graph, start: Node, stop: set[Node]) -> set[Node]:
+def closure(graph: Described, start: Node, stop: set[Node]) -> set[Node]:
     """Nodes describing ``start``: reachable through outgoing links, up to ``MAX_DEPTH``,
     without entering another dataset or the catalogue (``stop``)."""
     seen = {start}
@@ -212,8 +253,14 @@ def _chunks(items: list[Node], size: int) -> Iterator[list[Node]]:
         yield items[i : i + size]
 
 
-def _run(data: Graph, version: str) -> Graph:
-    data = data + vocabulary_stubs(data)
+def run_shapes(data: Graph, version: str, *, inplace: bool = False) -> Graph:
+    """pyshacl over ``data`` plus the vocabulary stubs (added to ``data`` itself when
+    ``inplace``: the caller's throwaway graph is not copied)."""
+    stubs = vocabulary_stubs(data)
+    if inplace:
+        data += stubs
+    else:
+        data = data + stubs
     _conforms, results, _text = validate(
         data,
         shacl_graph=load_shapes(version),
@@ -225,8 +272,11 @@ def _run(data: Graph, version: str) -> Graph:
     return results  # type: ignore[no-any-return]
 
 
-def _issues(results: Graph) -> list[tuple[Node, ShaclIssue]]:
+def result_issues(results: Graph) -> list[tuple[Node, ShaclIssue]]:
+    """The top-level results as issues, each once (pyshacl repeats a result when a node
+    is reached by two shapes sharing a property shape)."""
     out: list[tuple[Node, ShaclIssue]] = []
+    seen: set[tuple[Node, tuple[str | None, ...]]] = set()
     top = {
         r
         for report in results.subjects(RDF.type, SH.ValidationReport)
@@ -236,25 +286,34 @@ def _issues(results: Graph) -> list[tuple[Node, ShaclIssue]]:
         focus = results.value(res, SH.focusNode)
         if focus is None or isinstance(focus, Literal):
             continue  # a literal focus repeats the result on the node that holds it
-        severity = results.value(res, SH.resultSeverity)
-        path = results.value(res, SH.resultPath)
-        value = results.value(res, SH.value)
-        shape = results.value(res, SH.sourceShape)
-        out.append(
-            (
-                focus,
-                ShaclIssue(
-                    focus=subject_id(focus),
-                    path=str(path) if isinstance(path, URIRef) else None,
-                    severity=_short(str(severity)) if severity else "Violation",
-                    message=str(results.value(res, SH.resultMessage) or "non conforme"),
-                    value=str(value) if value is not None else None,
-                    shape=str(shape) if isinstance(shape, URIRef) else None,
-                ),
-            )
-        )
+        issue = _issue(results, res, focus)
+        if (focus, issue.identity) not in seen:
+            seen.add((focus, issue.identity))
+            out.append((focus, issue))
     out.sort(key=lambda fi: (fi[1].severity != "Violation", fi[1].focus, fi[1].path or ""))
     return out
+
+
+def _issue(results: Graph, res: Node, focus: Node) -> ShaclIssue:
+    severity = results.value(res, SH.resultSeverity)
+    path = results.value(res, SH.resultPath)
+    value = results.value(res, SH.value)
+    shape = results.value(res, SH.sourceShape)
+    component = results.value(res, SH.sourceConstraintComponent)
+    short = _short(str(component)).removesuffix("ConstraintComponent") if component else None
+    level = _short(str(severity)) if severity else "Violation"
+    message = str(results.value(res, SH.resultMessage) or "non conforme")
+    prop = str(path) if isinstance(path, URIRef) else None
+    return ShaclIssue(
+        focus=subject_id(focus),
+        path=prop,
+        severity=level,
+        message=message,
+        value=str(value) if value is not None else None,
+        shape=str(shape) if shape is not None else None,  # a blank node: stable per process
+        component=short,
+        french=french_message(short or "", curie(prop), value, message, level),
+    )
 
 
 def validate_graph(
@@ -290,12 +349,12 @@ def validate_graph(
         passes.append((_rest(graph, set(owners)), False))
     reports = {subject_id(d): ShaclReport(subject_id(d), True) for d in datasets}
     out = CatalogueShacl(version=version, datasets=reports)
-    seen: set[tuple[str, str | None, str, str | None, str | None]] = set()
+    seen: set[tuple[str | None, ...]] = set()
     for data, on_datasets in passes:
-        for focus, issue in _issues(_run(data, version)):
+        for focus, issue in result_issues(run_shapes(data, version)):
             if not on_datasets and focus in owners:
                 continue  # validated with its dataset; here it lacks its description
-            ident = (issue.focus, issue.path, issue.message, issue.value, issue.shape)
+            ident = issue.identity
             if ident in seen:  # a shared node validated in two chunks
                 continue
             seen.add(ident)
@@ -323,7 +382,7 @@ def _attribute(out: CatalogueShacl, owners: list[Node], issue: ShaclIssue, limit
             report.issues.append(issue)
 
 
-def attach_shacl(datasets: Iterable[Dataset], report: CatalogueShacl) -> int:
+def attach_shacl(datasets: Iterable[Dataset], report: CatalogueShacl, max_issues: int = 10) -> int:
     """Store each dataset's SHACL verdict in ``dataset.extras["shacl"]`` (matched by IRI),
     where the ``conformity.dcat_shacl`` criterion reads it; returns how many matched."""
     matched = 0
@@ -331,12 +390,13 @@ def attach_shacl(datasets: Iterable[Dataset], report: CatalogueShacl) -> int:
         found = report.datasets.get(ds.uri or "")
         if found is None:
             continue
-        ds.extras["shacl"] = {
-            "version": report.version,
+        issues = [i.as_dict() for i in found.issues]
+        ds.extras["shacl"] = verdict(report.version, found.subject, issues, max_issues)
+        # the issues above are the first ones; the counts are the whole report's
+        ds.extras["shacl"] |= {
             "conforms": found.conforms,
             "violations": found.violations,
             "warnings": found.warnings,
-            "messages": found.messages[:5],
         }
         matched += 1
     return matched

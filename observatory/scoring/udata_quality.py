@@ -7,7 +7,12 @@ absent for frequencies without delta), description longer than 100 characters, a
 one resource in a format that is not closed (pdf, doc, docx, word, xls, excel, xlsx) nor
 missing, all remote resources available (``check:available``; "unknown" counts as
 available; only resources whose ``extras["filetype"]`` is "remote" when the harvester kept
-the file type), resources documented. The resource keys are absent without resources.
+the file type), resources documented (at least one resource of type "documentation", or
+at least one resource with a non-empty description — no other type counts and no length
+is required). The resource keys are absent without resources. Source: udata
+``udata/core/dataset/models.py``, ``Dataset.compute_quality`` / ``compute_quality_score``;
+since 2025 the platform caches this object on every resource change (``quality_cached``)
+and only ``update_fulfilled_in_time`` and the score are recomputed when read.
 """
 
 from __future__ import annotations

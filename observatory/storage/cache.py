@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -75,25 +75,6 @@ def save_http_cache(
     ]
     for start in range(0, len(rows), 500):
         insert_rows(session, m.HttpCacheRow, rows[start : start + 500])
-
-
-def dataset_hashes(conn: Connection, catalogue_id: str) -> dict[str, str]:
-    """Key -> content hash of each dataset of a catalogue, as its latest finished run saw it."""
-    obs, ds, run = m.DatasetObservation, m.DatasetRow, m.Run
-    latest = (
-        select(obs.dataset_id, func.max(obs.run_id).label("run_id"))
-        .join(ds, ds.id == obs.dataset_id)
-        .join(run, run.id == obs.run_id)
-        .where(ds.catalogue_id == catalogue_id, run.status.in_(FINISHED))
-        .group_by(obs.dataset_id)
-        .subquery()
-    )
-    query = (
-        select(ds.key, obs.content_hash)
-        .join(obs, obs.dataset_id == ds.id)
-        .join(latest, (latest.c.dataset_id == obs.dataset_id) & (latest.c.run_id == obs.run_id))
-    )
-    return {key: digest for key, digest in conn.execute(query)}
 
 
 def latest_validations(conn: Connection, keys: list[str]) -> dict[str, ValidationReport]:

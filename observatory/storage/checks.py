@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import aliased
 
 from observatory.storage import models as m
 from observatory.storage.migrate import current_revision, head_revision
@@ -33,6 +34,9 @@ def _sqlite_checks(conn: Connection) -> list[str]:
     return problems
 
 
+_SharedObservation = aliased(m.DatasetObservation)  # what a carried copy points to
+_SharedScore = aliased(m.DatasetScoreRow)
+
 # (child table, child column, parent table, parent column)
 _REFERENCES: list[tuple[Any, Any, Any, Any]] = [
     (m.CatalogueRun, m.CatalogueRun.run_id, m.Run, m.Run.id),
@@ -59,12 +63,21 @@ _REFERENCES: list[tuple[Any, Any, Any, Any]] = [
     ),
     (m.ServiceObservation, m.ServiceObservation.service_id, m.ServiceRow, m.ServiceRow.id),
     (
+        m.DatasetObservation,
+        m.DatasetObservation.distributions_of,
+        _SharedObservation,
+        _SharedObservation.id,
+    ),
+    (m.DatasetScoreRow, m.DatasetScoreRow.results_of, _SharedScore, _SharedScore.id),
+    (
         m.OrganisationObservation,
         m.OrganisationObservation.organisation_id,
         m.OrganisationRow,
         m.OrganisationRow.id,
     ),
     (m.ProbeRow, m.ProbeRow.run_id, m.Run, m.Run.id),
+    (m.RunProbe, m.RunProbe.run_id, m.Run, m.Run.id),
+    (m.RunProbe, m.RunProbe.probe_id, m.ProbeRow, m.ProbeRow.id),
     (m.ValidationRow, m.ValidationRow.run_id, m.Run, m.Run.id),
     (m.DatasetScoreRow, m.DatasetScoreRow.run_id, m.Run, m.Run.id),
     (

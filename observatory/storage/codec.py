@@ -37,10 +37,38 @@ def jsonable(obj: Any) -> Any:
     return obj
 
 
-def content_hash(record: dict[str, Any]) -> str:
-    """``Dataset.content_hash`` computed from the record ``jsonable`` already made."""
-    raw = json.dumps(record, sort_keys=True, ensure_ascii=False)
+def content_hash(record: Any) -> str:
+    """``Dataset.content_hash``, from the record or from what ``jsonable`` made of it."""
+    raw = json.dumps(record, sort_keys=True, ensure_ascii=False, default=_plain)
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class Encoded(str):
+    """A value already encoded as JSON text: JSON columns store it as it is."""
+
+    __slots__ = ()
+
+
+def encode(value: Any) -> Encoded:
+    """JSON text of a model value, equal to ``json.dumps(jsonable(value))`` but encoded by
+    the C encoder (nested dataclasses, dates and sets are met through ``default``)."""
+    return Encoded(json.dumps(value, default=_plain))
+
+
+def dumps(value: Any) -> str:
+    """The store engines' JSON serializer: ``Encoded`` text passes through."""
+    return value if isinstance(value, Encoded) else json.dumps(value)
+
+
+def _plain(obj: Any) -> Any:
+    """One level of ``jsonable`` for what the JSON encoder does not know."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+    if isinstance(obj, datetime | date):
+        return obj.isoformat()
+    if isinstance(obj, set | frozenset):
+        return list(obj)
+    raise TypeError(f"{type(obj).__name__} is not JSON serializable")
 
 
 def from_jsonable(cls: type[T], data: dict[str, Any]) -> T:

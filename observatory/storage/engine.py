@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 
+from observatory.storage.codec import dumps
+
 BUSY_TIMEOUT_MS = 30_000
 POOL_SIZE = 5
 MAX_OVERFLOW = 10
@@ -41,8 +43,9 @@ def pool_options(url: str, env: dict[str, str] | None = None) -> dict[str, Any]:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
-    engine = create_engine(url, future=True, **pool_options(url))
+    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout. JSON values
+    already encoded (``codec.Encoded``) are stored as they are."""
+    engine = create_engine(url, future=True, json_serializer=dumps, **pool_options(url))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)

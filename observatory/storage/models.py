@@ -8,6 +8,7 @@ Datetime columns hold UTC; SQLite drops the offset, so values are made aware aga
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -65,7 +66,19 @@ class SafeText(TypeDecorator[str]):
     cache_ok = True
 
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
-        return value.replace("\x00", "\ufffd") if value else value
+        return _no_nul(value)
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
+        """``process_bind_param`` without TypeDecorator's per-value wrapper: a run binds
+        millions of text values."""
+        inner = self.impl_instance.bind_processor(dialect)
+        if inner is None:
+            return _no_nul
+        return lambda value: inner(_no_nul(value))
+
+
+def _no_nul(value: str | None) -> str | None:
+    return value.replace("\x00", "\ufffd") if value else value
 
 
 class Base(DeclarativeBase):
@@ -175,10 +188,19 @@ class DatasetRow(_Identity, Base):
     title: Mapped[str]
     organization_key: Mapped[str | None] = mapped_column(index=True)
     spdr: Mapped[str | None] = mapped_column(index=True)
+    # when a complete harvest of its catalogue first missed it; None while it is published
+    deleted_at: Mapped[datetime | None]
 
 
 class DatasetObservation(Base):
-    """One dataset as one run saw it: the full record (without distributions) as JSON."""
+    """One dataset as one run saw it: the full record (without distributions) as JSON.
+
+    An unchanged dataset's row is a copy of the previous run's (``storage.carry``) that
+    shares the distribution rows of the observation it copies (``distributions_of``); a
+    deleted one is its last record, carried from run to run with ``deleted_at`` set (the
+    date a complete harvest first missed it), so every run holds the whole state of its
+    sources.
+    """
 
     __tablename__ = "dataset_observations"
     __table_args__ = (UniqueConstraint("run_id", "dataset_id"),)
@@ -190,6 +212,11 @@ class DatasetObservation(Base):
         ForeignKey("catalogue_runs.id", ondelete="CASCADE"), index=True
     )
     content_hash: Mapped[str]
+    metadata_modified: Mapped[datetime | None]  # the record's own date (incremental harvest)
+    deleted_at: Mapped[datetime | None]  # set when the dataset is gone from its source
+    # a carried copy: the observation whose distribution rows are this one's too
+    # (an id of this table; no foreign key, so that SQLite adds it in place; see checks.py)
+    distributions_of: Mapped[int | None]
     data: Mapped[dict[str, Any]] = mapped_column("metadata")
 
 
@@ -267,6 +294,18 @@ class ProbeRow(Base):
     extra: Mapped[dict[str, Any]]
 
 
+class RunProbe(Base):
+    """A probe of an earlier run that a run used as its own (younger than ``reprobe_after``):
+    every run lists the probes its scores rest on without copying availability history."""
+
+    __tablename__ = "run_probes"
+
+    run_id: Mapped[int] = mapped_column(_run_fk(), primary_key=True)
+    probe_id: Mapped[int] = mapped_column(
+        ForeignKey("probe_results.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
 class ValidationRow(Base):
     __tablename__ = "validation_reports"
     __table_args__ = (Index(None, "distribution_key", "run_id"),)  # latest validation of a file
@@ -288,7 +327,11 @@ class ValidationRow(Base):
 
 
 class DatasetScoreRow(Base):
-    """Pillar and overall scores of one dataset in one run (0..100, None when nothing applied)."""
+    """Pillar and overall scores of one dataset in one run (0..100, None when nothing applied).
+
+    A score carried over to a later run is a copy of this row that shares its criterion
+    results (``results_of``) instead of copying them.
+    """
 
     __tablename__ = "dataset_scores"
     __table_args__ = (
@@ -307,6 +350,9 @@ class DatasetScoreRow(Base):
     availability: Mapped[float | None] = mapped_column(Float)
     pillars: Mapped[dict[str, Any]]
     legal: Mapped[dict[str, Any]]
+    # when the criteria were applied (a score carried over to a later run keeps its date)
+    scored_at: Mapped[datetime | None]
+    results_of: Mapped[int | None]  # an id of this table (checked by checks.py)
 
 
 class CriterionResultRow(Base):

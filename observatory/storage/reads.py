@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from observatory.model import (
@@ -55,10 +55,27 @@ def load_snapshot(conn: Connection, run_id: int) -> Snapshot:
         datasets=load_datasets(conn, run_id),
         services=_load_json(conn, m.ServiceObservation, Service, run_id),
         organisations=_load_json(conn, m.OrganisationObservation, Organisation, run_id),
-        probes=[probe(r) for r in conn.execute(_by_run(m.ProbeRow, run_id))],
+        probes=[probe(r) for r in run_probe_rows(conn, run_id)],
         validations=[validation(r) for r in conn.execute(_by_run(m.ValidationRow, run_id))],
         scores=load_scores(conn, run_id),
     )
+
+
+def run_probe_rows(conn: Connection, run_id: int, target: str | None = None) -> list[Any]:
+    """Probe rows of a run: its own, then the earlier ones it reused (``run_probes``)."""
+    own = _by_run(m.ProbeRow, run_id)
+    reused = (
+        select(m.ProbeRow)
+        .join(m.RunProbe, m.RunProbe.probe_id == m.ProbeRow.id)
+        .where(m.RunProbe.run_id == run_id)
+        .order_by(m.ProbeRow.id)
+    )
+    if target is not None:
+        own, reused = (
+            own.where(m.ProbeRow.target == target),
+            reused.where(m.ProbeRow.target == target),
+        )
+    return [*conn.execute(own), *conn.execute(reused)]
 
 
 def _by_run(model: type[Any], run_id: int) -> Any:
@@ -90,25 +107,32 @@ def load_catalogues(conn: Connection, run_id: int) -> list[CatalogueStatus]:
     ]
 
 
-def load_datasets(conn: Connection, run_id: int) -> list[Dataset]:
+def load_datasets(
+    conn: Connection, run_id: int, catalogue_run_id: int | None = None
+) -> list[Dataset]:
+    """A run's datasets (of one catalogue row when given); deleted ones have ``deleted``.
+    A carried observation's distributions are those of the one it copies."""
     dists: dict[int, list[Distribution]] = defaultdict(list)
-    d = m.DistributionObservation
+    d, o = m.DistributionObservation, m.DatasetObservation
+    owner = func.coalesce(o.distributions_of, o.id)
     query = (
-        select(d.dataset_observation_id, d.data)
-        .where(d.run_id == run_id)
-        .order_by(d.dataset_observation_id, d.position)
+        select(o.id, d.data)
+        .join(d, d.dataset_observation_id == owner)
+        .where(o.run_id == run_id)
+        .order_by(o.id, d.position)
     )
+    if catalogue_run_id is not None:
+        query = query.where(o.catalogue_run_id == catalogue_run_id)
     for obs_id, data in conn.execute(query):
         dists[obs_id].append(from_jsonable(Distribution, data))
     datasets = []
-    query = (
-        select(m.DatasetObservation.id, m.DatasetObservation.data)
-        .where(m.DatasetObservation.run_id == run_id)
-        .order_by(m.DatasetObservation.id)
-    )
-    for obs_id, data in conn.execute(query):
+    query = select(o.id, o.data, o.deleted_at).where(o.run_id == run_id).order_by(o.id)
+    if catalogue_run_id is not None:
+        query = query.where(o.catalogue_run_id == catalogue_run_id)
+    for obs_id, data, deleted_at in conn.execute(query):
         dataset = from_jsonable(Dataset, data)
         dataset.distributions = dists.get(obs_id, [])
+        dataset.deleted = dataset.deleted or deleted_at is not None
         datasets.append(dataset)
     return datasets
 
@@ -151,14 +175,17 @@ def validation(row: Any) -> ValidationReport:
 
 
 def load_scores(conn: Connection, run_id: int) -> dict[str, DatasetScore]:
+    """A run's scores; a carried one's criterion results are those of the score it copies."""
     results: dict[int, list[CriterionResult]] = defaultdict(list)
+    s, c = m.DatasetScoreRow, m.CriterionResultRow
     query = (
-        select(m.CriterionResultRow)
-        .where(m.CriterionResultRow.run_id == run_id)
-        .order_by(m.CriterionResultRow.dataset_score_id, m.CriterionResultRow.position)
+        select(s.id.label("owner_id"), c)
+        .join(c, c.dataset_score_id == func.coalesce(s.results_of, s.id))
+        .where(s.run_id == run_id)
+        .order_by(s.id, c.position)
     )
     for r in conn.execute(query):
-        results[r.dataset_score_id].append(
+        results[r.owner_id].append(
             CriterionResult(
                 criterion_id=r.criterion_id,
                 pillar=r.pillar,

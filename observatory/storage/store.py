@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from observatory.harvest.incremental import Known
 from observatory.model import (
     Catalogue,
     CatalogueStatus,
@@ -27,9 +28,10 @@ from observatory.model import (
     ValidationReport,
     to_jsonable,
 )
-from observatory.storage import cache, locks, reads, rollups, writes
+from observatory.storage import cache, carry, locks, reads, rollups, state, writes
 from observatory.storage import models as m
 from observatory.storage.cache import HttpValidators
+from observatory.storage.carry import CarryDatasets, CarryScores
 from observatory.storage.checks import integrity_problems
 from observatory.storage.engine import WRITE_OPTIONS, make_engine
 from observatory.storage.locks import LockInfo
@@ -85,22 +87,60 @@ class Store:
             session.flush()
             return run.id
 
-    def save_catalogue(self, run_id: int, catalogue: Catalogue, status: CatalogueStatus) -> None:
+    def save_catalogue(
+        self,
+        run_id: int,
+        catalogue: Catalogue,
+        status: CatalogueStatus,
+        carry_over: CarryDatasets | None = None,
+    ) -> None:
         """One source's status and errors, organisations, datasets with distributions, services.
 
-        Saving the same catalogue twice in a run replaces the first save.
+        ``carry_over`` names datasets copied from an earlier run in the same transaction
+        (unchanged ones as they were, deleted ones marked with their deletion date) instead
+        of being in ``catalogue``. Saving the same catalogue twice in a run replaces the
+        first save.
         """
-        self._write(run_id, lambda s, run: writes.save_catalogue(s, run, catalogue, status))
 
-    def save_probes(self, run_id: int, probes: list[ProbeResult]) -> None:
-        self._write(run_id, lambda s, run: writes.save_probes(s, run, probes))
+        def save(session: Session, run: m.Run) -> None:
+            catalogue_run_id = writes.save_catalogue(session, run, catalogue, status)
+            if carry_over is not None:
+                carry.carry_datasets(session, run, catalogue_run_id, carry_over)
+
+        self._write(run_id, save)
+
+    def save_probes(
+        self, run_id: int, probes: list[ProbeResult], reused: list[int] | None = None
+    ) -> None:
+        """The run's own probes, and the ids of earlier probes it ``reused`` as its own."""
+
+        def save(session: Session, run: m.Run) -> None:
+            writes.save_probes(session, run, probes)
+            if reused is not None:
+                carry.link_probes(session, run, reused)
+
+        self._write(run_id, save)
 
     def save_validations(self, run_id: int, reports: list[ValidationReport]) -> None:
         self._write(run_id, lambda s, run: writes.save_validations(s, run, reports))
 
-    def save_scores(self, run_id: int, scores: list[DatasetScore]) -> None:
-        """Scores with their criterion results; a dataset scored again in a run is replaced."""
-        self._write(run_id, lambda s, run: writes.save_scores(s, run, scores))
+    def save_scores(
+        self,
+        run_id: int,
+        scores: list[DatasetScore],
+        scored_at: datetime | None = None,
+        carry_over: CarryScores | None = None,
+    ) -> None:
+        """Scores with their criterion results (computed at ``scored_at``, default the run's
+        start), plus the scores ``carry_over`` copies from an earlier run, in one transaction.
+        A dataset scored again in a run is replaced."""
+
+        def save(session: Session, run: m.Run) -> None:
+            writes.save_scores(session, run, scores, scored_at)
+            if carry_over is not None:
+                carry.carry_scores(session, run, carry_over)
+
+        self._write(run_id, save)
 
     def finish_run(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
         """Close a run with its final status (ok | partial | failed) and summary."""
@@ -254,9 +294,39 @@ class Store:
         with Session(self._writer) as session, session.begin():
             cache.save_http_cache(session, entries, run_id, writes.utcnow())
 
-    def dataset_hashes(self, catalogue_id: str) -> dict[str, str]:
-        """dataset key -> content hash of its latest observation in a finished run."""
-        return self._read(lambda conn: cache.dataset_hashes(conn, catalogue_id))
+    def known_datasets(self, run_id: int) -> dict[str, dict[str, Known]]:
+        """Catalogue id -> dataset key -> content hash, record date and deletion mark in
+        ``run_id`` (what the incremental harvest compares a new harvest with)."""
+        return self._read(lambda conn: state.known_datasets(conn, run_id))
+
+    def score_dates(self, run_id: int) -> dict[str, datetime | None]:
+        """Dataset key -> when its score in ``run_id`` was computed."""
+        return self._read(lambda conn: state.score_dates(conn, run_id))
+
+    def run_file_probes(self, run_id: int) -> dict[str, state.ProbeRef]:
+        """URL -> the file probe ``run_id`` used for it (id, date, outcome, type, size)."""
+        return self._read(lambda conn: state.run_file_probes(conn, run_id))
+
+    def recent_probes(self, since: datetime, kind: str = "probe") -> dict[str, state.ProbeRef]:
+        """URL -> the latest file probe of finished ``kind`` runs since ``since``."""
+        return self._read(lambda conn: state.recent_probes(conn, since, kind))
+
+    def probes_by_id(self, ids: list[int]) -> dict[int, ProbeResult]:
+        """Stored probes by row id."""
+        return self._read(lambda conn: state.probes_by_id(conn, ids))
+
+    def saved_catalogue(self, run_id: int, catalogue_id: str) -> Catalogue | None:
+        """A catalogue as ``run_id`` saved it (published datasets, services, organisations),
+        None unless that harvest was complete and clean (to reuse it when unchanged)."""
+        return self._read(lambda conn: state.saved_catalogue(conn, run_id, catalogue_id))
+
+    def run_summary(self, run_id: int) -> dict[str, Any]:
+        """Counts of a run (datasets, probes by outcome, invalid files, mean scores…)."""
+        return self._read(lambda conn: state.run_summary(conn, run_id))
+
+    def weakest_scores(self, run_id: int, limit: int) -> tuple[list[DatasetScore], dict[str, str]]:
+        """The ``limit`` lowest scores of a run (pillars and overall) and dataset titles."""
+        return self._read(lambda conn: state.weakest_scores(conn, run_id, limit))
 
     def latest_validations(self, distribution_keys: list[str]) -> dict[str, ValidationReport]:
         """Latest validation report per distribution key, from finished runs."""

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime
+from dataclasses import fields
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, insert, inspect, select, update
+from sqlalchemy import delete, func, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from observatory.model import (
@@ -24,7 +25,8 @@ from observatory.model import (
     ValidationReport,
 )
 from observatory.storage import models as m
-from observatory.storage.codec import content_hash, jsonable
+from observatory.storage.bulk import bulk_insert
+from observatory.storage.codec import content_hash, encode, jsonable
 
 CHUNK = 500
 T = TypeVar("T")
@@ -51,6 +53,13 @@ def get_run(session: Session, run_id: int) -> m.Run:
     return run
 
 
+def moment(value: date | None) -> datetime | None:
+    """A datetime column value from a record date (a bare date is its UTC midnight)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime(value.year, value.month, value.day, tzinfo=UTC)
+
+
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
@@ -58,19 +67,48 @@ def _aware(value: datetime) -> datetime:
 def insert_rows(
     session: Session, model: type[Any], rows: list[dict[str, Any]], *returning: str
 ) -> list[Any]:
-    """One Core executemany INSERT (ORM bulk insert would split batches on None values)."""
+    """One bulk INSERT (``bulk.bulk_insert``: executemany or COPY); with ``returning``, one
+    Core executemany INSERT ... RETURNING (ORM bulk insert would split batches on None
+    values). Every row holds the same keys."""
     if not rows:
         return []
     table = model.__table__
-    renames = _column_names(model)
-    if renames:
-        rows = [{renames.get(k, k): v for k, v in row.items()} for row in rows]
-    stmt = insert(table)
+    rows = _renamed(model, rows)
     if not returning:
-        session.execute(stmt, rows)
+        bulk_insert(session, table, rows)
         return []
+    stmt = insert(table)
     columns = [table.c[name] for name in returning]
     return list(session.execute(stmt.returning(*columns, sort_by_parameter_order=True), rows))
+
+
+def insert_ids(
+    session: Session, model: type[Any], rows: list[dict[str, Any]], key: str, **where: Any
+) -> dict[Any, int]:
+    """Bulk-insert ``rows`` (unique by their ``key`` value) and return key value -> new id.
+
+    Cheaper than INSERT ... RETURNING at scale (PostgreSQL parses a statement of thousands
+    of placeholders per batch): the rows go in by ``bulk_insert``, their ids are read back
+    as the rows above the table's highest id before, filtered by ``where`` (column values:
+    this run's rows only) and by key.
+    """
+    if not rows:
+        return {}
+    table = model.__table__
+    before = session.execute(select(func.max(table.c.id))).scalar() or 0
+    bulk_insert(session, table, _renamed(model, rows))
+    query = select(table.c[key], table.c.id).where(table.c.id > before)
+    for column, value in where.items():
+        query = query.where(table.c[column] == value)
+    wanted = {row[key] for row in rows}
+    return {k: id_ for k, id_ in session.execute(query) if k in wanted}
+
+
+def _renamed(model: type[Any], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    renames = _column_names(model)
+    if not renames:
+        return rows
+    return [{renames.get(k, k): v for k, v in row.items()} for row in rows]
 
 
 _RENAMES: dict[type[Any], dict[str, str]] = {}
@@ -120,14 +158,15 @@ def upsert_identities(
         groups.setdefault(tuple(sorted(row)), []).append(row)
     for group in groups.values():
         session.execute(update(model), group)
-    ids.update({key: id_ for id_, key in insert_rows(session, model, inserts, "id", "key")})
+    ids.update(insert_ids(session, model, inserts, "key"))
     return ids
 
 
 def save_catalogue(
     session: Session, run: m.Run, catalogue: Catalogue, status: CatalogueStatus
-) -> None:
-    """Catalogue identity, its per-run status and errors, then what it held."""
+) -> int:
+    """Catalogue identity, its per-run status and errors, then what it held; returns the
+    id of the run's catalogue row."""
     _upsert_catalogue(session, run, status)
     session.execute(
         delete(m.CatalogueRun).where(
@@ -156,6 +195,7 @@ def save_catalogue(
     _save_organisations(session, run, catalogue_run.id, catalogue)
     _save_datasets(session, run, catalogue_run.id, catalogue.datasets)
     _save_services(session, run, catalogue_run.id, catalogue)
+    return catalogue_run.id
 
 
 def _upsert_catalogue(session: Session, run: m.Run, status: CatalogueStatus) -> None:
@@ -182,7 +222,7 @@ def _save_organisations(session: Session, run: m.Run, cr_id: int, catalogue: Cat
     _observe(session, m.OrganisationObservation, "organisation_id", run.id, ids.values())
     rows = [
         {"run_id": run.id, "organisation_id": ids[k], "catalogue_run_id": cr_id}
-        | {"data": jsonable(o)}
+        | {"data": encode(o)}
         for k, o in orgs.items()
     ]
     insert_rows(session, m.OrganisationObservation, rows)
@@ -197,7 +237,7 @@ def _save_services(session: Session, run: m.Run, cr_id: int, catalogue: Catalogu
     ids = upsert_identities(session, m.ServiceRow, cols, run)
     _observe(session, m.ServiceObservation, "service_id", run.id, ids.values())
     rows = [
-        {"run_id": run.id, "service_id": ids[k], "catalogue_run_id": cr_id} | {"data": jsonable(s)}
+        {"run_id": run.id, "service_id": ids[k], "catalogue_run_id": cr_id} | {"data": encode(s)}
         for k, s in services.items()
     ]
     insert_rows(session, m.ServiceObservation, rows)
@@ -210,34 +250,49 @@ def _dataset_columns(d: Dataset) -> dict[str, Any]:
         "title": d.title,
         "organization_key": d.organization_key,
         "spdr": d.spdr,
+        "deleted_at": None,  # published again (a restored dataset loses its deletion date)
     }
 
 
 def _save_datasets(session: Session, run: m.Run, cr_id: int, datasets: list[Dataset]) -> None:
-    unique = {d.key: d for d in datasets}
+    """Datasets and their distributions, a few thousand at a time (bounded memory)."""
+    unique = list({d.key: d for d in datasets}.values())
+    for part in chunks(unique, DATASET_CHUNK):
+        _save_dataset_part(session, run, cr_id, {d.key: d for d in part})
+
+
+DATASET_CHUNK = 5000
+
+
+def _save_dataset_part(
+    session: Session, run: m.Run, cr_id: int, unique: dict[str, Dataset]
+) -> None:
     ids = upsert_identities(
         session, m.DatasetRow, {k: _dataset_columns(d) for k, d in unique.items()}, run
     )
     _observe(session, m.DatasetObservation, "dataset_id", run.id, ids.values())
-    rows, dist_data = [], []
+    rows = []
     for key, dataset in unique.items():
-        data = jsonable(dataset)
-        digest = content_hash(data)  # equals dataset.content_hash(), computed once
-        dist_data.append(data.pop("distributions"))
-        rows.append(
+        record = {f: getattr(dataset, f) for f in _DATASET_FIELDS}  # the record without
+        rows.append(  # distributions (stored one row each), encoded as JSON text once
             {"run_id": run.id, "dataset_id": ids[key], "catalogue_run_id": cr_id}
-            | {"content_hash": digest, "data": data}
+            | {"content_hash": content_hash(dataset), "data": encode(record)}
+            | {"deleted_at": None, "metadata_modified": moment(dataset.metadata_modified)}
         )
-    obs_ids = [r.id for r in insert_rows(session, m.DatasetObservation, rows, "id")]
+    by_dataset = insert_ids(session, m.DatasetObservation, rows, "dataset_id", run_id=run.id)
+    obs_ids = [by_dataset[ids[key]] for key in unique]
     dists = {x.key: {"url": x.url} for d in unique.values() for x in d.distributions}
     dist_ids = upsert_identities(session, m.DistributionRow, dists, run)
-    dist_rows = [
+    dist_rows: list[dict[str, Any]] = [
         {"run_id": run.id, "dataset_observation_id": obs_id, "distribution_id": dist_ids[x.key]}
-        | {"position": pos, "url": x.url, "format": x.format, "data": xdata}
-        for obs_id, dataset, ddata in zip(obs_ids, unique.values(), dist_data, strict=True)
-        for pos, (x, xdata) in enumerate(zip(dataset.distributions, ddata, strict=True))
+        | {"position": pos, "url": x.url, "format": x.format, "data": encode(x)}
+        for obs_id, dataset in zip(obs_ids, unique.values(), strict=True)
+        for pos, x in enumerate(dataset.distributions)
     ]
     insert_rows(session, m.DistributionObservation, dist_rows)
+
+
+_DATASET_FIELDS = [f.name for f in fields(Dataset) if f.name != "distributions"]
 
 
 def save_probes(session: Session, run: m.Run, probes: list[ProbeResult]) -> None:
@@ -246,7 +301,7 @@ def save_probes(session: Session, run: m.Run, probes: list[ProbeResult]) -> None
         row = {field: getattr(probe, field) for field in _PROBE_FIELDS}
         row["content_length"] = _bigint(probe.content_length)
         row |= {"run_id": run.id, "url_hash": url_hash(probe.url)}
-        row["extra"] = jsonable(probe.extra)
+        row["extra"] = encode(probe.extra)
         rows.append(row)
     insert_rows(session, m.ProbeRow, rows)
 
@@ -279,14 +334,18 @@ def _bigint(value: int | None) -> int | None:
 def save_validations(session: Session, run: m.Run, reports: list[ValidationReport]) -> None:
     rows = []
     for r in reports:
-        row = jsonable(r)
-        row |= {"run_id": run.id, "checked_at": r.checked_at}
+        row: dict[str, Any] = {f.name: getattr(r, f.name) for f in fields(r)}
+        row |= {name: encode(row[name]) for name in ("errors", "error_counts", "stats")}
+        row |= {"run_id": run.id, "row_count": _bigint(r.row_count)}
         rows.append(row)
     insert_rows(session, m.ValidationRow, rows)
 
 
-def save_scores(session: Session, run: m.Run, scores: list[DatasetScore]) -> None:
-    """Dataset scores (a later score of the same dataset in a run replaces it) and criteria."""
+def save_scores(
+    session: Session, run: m.Run, scores: list[DatasetScore], scored_at: datetime | None = None
+) -> None:
+    """Dataset scores (a later score of the same dataset in a run replaces it) and criteria;
+    ``scored_at`` (default: the run's start) is when the criteria were applied."""
     unique = {s.dataset_key: s for s in scores}
     keys = list(unique)
     dataset_ids: dict[str, int] = {}
@@ -298,8 +357,10 @@ def save_scores(session: Session, run: m.Run, scores: list[DatasetScore]) -> Non
                 m.DatasetScoreRow.run_id == run.id, m.DatasetScoreRow.dataset_key.in_(part)
             )
         )
-    rows = [_score_row(run.id, s, dataset_ids.get(k)) for k, s in unique.items()]
-    score_ids = [r.id for r in insert_rows(session, m.DatasetScoreRow, rows, "id")]
+    at = scored_at or _aware(run.started_at)
+    rows = [_score_row(run.id, s, dataset_ids.get(k), at) for k, s in unique.items()]
+    by_key = insert_ids(session, m.DatasetScoreRow, rows, "dataset_key", run_id=run.id)
+    score_ids = [by_key[key] for key in unique]
     criteria = [
         _criterion_row(run.id, score_id, pos, result)
         for score_id, score in zip(score_ids, unique.values(), strict=True)
@@ -308,8 +369,10 @@ def save_scores(session: Session, run: m.Run, scores: list[DatasetScore]) -> Non
     insert_rows(session, m.CriterionResultRow, criteria)
 
 
-def _score_row(run_id: int, score: DatasetScore, dataset_id: int | None) -> dict[str, Any]:
-    pillars = jsonable(score.pillars)
+def _score_row(
+    run_id: int, score: DatasetScore, dataset_id: int | None, scored_at: datetime
+) -> dict[str, Any]:
+    pillars = score.pillars
     return {
         "run_id": run_id,
         "dataset_key": score.dataset_key,
@@ -319,13 +382,26 @@ def _score_row(run_id: int, score: DatasetScore, dataset_id: int | None) -> dict
         "freshness": pillars.get("freshness"),
         "conformity": pillars.get("conformity"),
         "availability": pillars.get("availability"),
-        "pillars": pillars,
-        "legal": jsonable(score.legal),
+        "pillars": encode(pillars),
+        "legal": encode(score.legal),
+        "scored_at": scored_at,
     }
 
 
 def _criterion_row(run_id: int, score_id: int, pos: int, r: CriterionResult) -> dict[str, Any]:
-    return jsonable(r) | {"run_id": run_id, "dataset_score_id": score_id, "position": pos}
+    return {
+        "run_id": run_id,
+        "dataset_score_id": score_id,
+        "position": pos,
+        "criterion_id": r.criterion_id,
+        "pillar": r.pillar,
+        "status": r.status,
+        "score": r.score,
+        "weight": r.weight,
+        "evidence": encode(r.evidence),
+        "fix_hint": r.fix_hint,
+        "label": r.label,
+    }
 
 
 def abandon_runs(session: Session, kind: str) -> list[int]:

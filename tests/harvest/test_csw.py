@@ -120,3 +120,13 @@ def test_getrecords_url_keeps_given_parameters() -> None:
     assert query["constraintLanguage"] == "CQL_TEXT" and query["service"] == "CSW"
     assert (query["startPosition"], query["maxRecords"]) == ("11", "20")
     assert query["outputSchema"] == "http://www.w3.org/ns/dcat#"
+
+
+def test_csw_records_get_their_shacl_verdict_when_asked(site: Site, http: HttpSettings) -> None:
+    url = serve_csw(site, "/geonetwork/srv/fre/csw-shacl", {1: PAGE_1, 3: PAGE_2})
+    plain = harvest_catalogue(entry(url), http, max_pages=10)
+    assert all("shacl" not in d.extras for d in plain.datasets)
+    checked = harvest_catalogue(entry(url), http, max_pages=10, shacl=100)
+    verdicts = [d.extras["shacl"] for d in checked.datasets]
+    assert len(verdicts) == 3
+    assert all(isinstance(v["conforms"], bool) and "violations" in v for v in verdicts)

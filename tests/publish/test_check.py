@@ -48,6 +48,10 @@ def test_catalogue_url_checks_every_dataset_and_lists_fixes(sandbox: Any, config
     assert exit_code(result) == 1 and result.failures()
     text = render_text(result)
     assert "Corrections à apporter" in text and "pourquoi :" in text and "comment :" in text
+    shacl = [
+        r for s in result.scores for r in s.results if r.criterion_id == "conformity.dcat_shacl"
+    ]
+    assert shacl and {r.status for r in shacl} - {"na"}, "SHACL must run on a DCAT catalogue"
 
 
 def test_lone_file_is_probed_and_scored_on_what_applies(sandbox: Any, config: Config) -> None:

@@ -112,5 +112,6 @@ def test_dcat_shacl_criterion_pass_fail_na():
     assert run("conformity.dcat_shacl", context(good)).status == "pass"
     failed = run("conformity.dcat_shacl", context(bad))
     assert failed.status == "fail" and failed.evidence["violations"] > 0
-    assert "https://example.org/dataset/bad" in failed.fix_hint
+    assert "https://example.org/dataset/bad" in failed.fix_hint  # its distribution, named
+    assert "dct:title" in failed.evidence["missing"] and "dct:title" in failed.fix_hint
     assert run("conformity.dcat_shacl", context(udata)).status == "na"

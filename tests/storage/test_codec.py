@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 from sqlalchemy import create_engine, select
 
 from observatory.model import Dataset, DatasetScore, ProbeResult, to_jsonable
-from observatory.storage.codec import from_jsonable, jsonable
+from observatory.storage.codec import content_hash, encode, from_jsonable, jsonable
 from observatory.storage.models import DatasetObservation
 
 from .factories import catalogue_with_status, corpus_dataset, probes, score_for, sirene_dataset
@@ -48,3 +49,12 @@ def test_stored_content_hash_is_the_model_hash(store, db_url) -> None:
         hashes = list(conn.execute(query).scalars())
     engine.dispose()
     assert hashes == [d.content_hash() for d in datasets]
+
+
+def test_encode_is_the_json_of_to_jsonable() -> None:
+    records = [corpus_dataset(), sirene_dataset(), *probes(), score_for("k")]
+    odd = {1: (date(2020, 1, 2), {"x"}), "nested": [datetime(2020, 1, 2, 3, 4)]}
+    for record in [*records, odd]:
+        assert json.loads(encode(record)) == to_jsonable(record)
+    for dataset in records[:2]:
+        assert content_hash(dataset) == dataset.content_hash()  # type: ignore[union-attr]

@@ -33,6 +33,7 @@ TABLES = {
     "run_locks",
     "http_cache",
     "probe_rollup_marks",
+    "run_probes",
 }
 
 

@@ -9,6 +9,7 @@ from observatory.scoring.context import ScoringContext
 from observatory.scoring.formats import compatible, family, is_machine_readable, is_open
 from observatory.scoring.licences import classify_licence
 from observatory.scoring.registry import Verdict, criterion, fail, graded, na, partial, passed
+from observatory.scoring.shacl_text import issue_lines
 
 
 def _declared_family(dist: Distribution) -> str | None:
@@ -167,24 +168,53 @@ def licence_known(ctx: ScoringContext) -> Verdict:
     )
 
 
+#: At most this many violations, none of them a missing mandatory property, grade partial.
+FEW_SHACL_VIOLATIONS = 2
+
+
 @criterion(
     "conformity.dcat_shacl", "conformity", "Conformité DCAT-AP (SHACL)", 1.0, "dataset (DCAT)"
 )
 def dcat_shacl(ctx: ScoringContext) -> Verdict:
-    """The dataset's DCAT description passes the official DCAT-AP SHACL shapes (mandatory
-    properties, ranges, controlled vocabularies, deprecated URIs), validated with pyshacl.
+    """The dataset's DCAT description passes the official DCAT-AP 3.0.1 SHACL shapes
+    (mandatory properties and cardinalities, ranges, controlled vocabularies, deprecated
+    URIs), validated with pyshacl when its catalogue page is harvested: the dataset node,
+    its distributions, publisher, contact point and the other nodes it links to.
 
-    Fails on any violation, with the first messages as evidence; warnings do not count.
-    Not applicable when the dataset did not come from a DCAT catalogue (no RDF validated).
+    Pass: no violation (warnings are listed, not counted). Partial (0.5): one or two
+    violations, none of them a missing mandatory property (a value of the wrong type or
+    outside a vocabulary). Fail: a mandatory property missing, or three violations or more.
+    The evidence lists each result (severity, node, property, message). Not applicable
+    when the dataset did not come from a DCAT catalogue, or lies beyond the number of
+    datasets validated per page (``settings.shacl_max_datasets``).
     """
     found = ctx.dataset.extras.get("shacl")
-    if not isinstance(found, dict):
-        return na("pas de description DCAT validée")
-    evidence = {k: found.get(k) for k in ("version", "violations", "warnings", "messages")}
-    if found.get("conforms"):
+    if not isinstance(found, dict) or "violations" not in found:
+        return na("pas de description DCAT-AP validée (source non DCAT ou plafond atteint)")
+    violations = int(found.get("violations") or 0)
+    missing = list(found.get("missing") or [])
+    evidence = {
+        "version": found.get("version"),
+        "violations": violations,
+        "warnings": found.get("warnings"),
+        "missing": missing,
+        "issues": found.get("issues") or [],
+    }
+    if violations == 0:
         return passed(**evidence)
-    return fail(
-        f"Corrigez la description DCAT-AP ({found.get('violations')} non-conformité(s) "
-        "aux formes SHACL officielles) : " + "; ".join(found.get("messages") or [])[:500],
-        **evidence,
-    )
+    hint = _shacl_hint(found, violations, missing)
+    if violations <= FEW_SHACL_VIOLATIONS and not missing:
+        return partial(0.5, hint, **evidence)
+    return fail(hint, **evidence)
+
+
+def _shacl_hint(found: dict[str, Any], violations: int, missing: list[str]) -> str:
+    subject = str(found.get("subject") or "")
+    issues = [i for i in found.get("issues") or [] if i.get("severity") == "Violation"]
+    lines = issue_lines(issues, subject, 5)
+    head = f"Corrigez la description DCAT-AP ({violations} non-conformité(s) aux formes SHACL"
+    head += " officielles"
+    if missing:
+        head += " ; propriété(s) obligatoire(s) manquante(s) : " + ", ".join(missing)
+    more = " ; …" if violations > len(lines) else ""
+    return head + ") : " + " ; ".join(lines) + more + "."

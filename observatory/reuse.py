@@ -1,0 +1,190 @@
+"""What an observe run takes over from the previous one instead of doing it again.
+
+- **Datasets**: each harvested catalogue is classified against the previous run
+  (``harvest.incremental``, by content hash): unchanged datasets are copied in the store
+  (``CarryDatasets``),
+  new, changed and restored ones are saved; datasets a *complete* harvest no longer lists
+  are kept, marked deleted with the date they were first missed; an incomplete harvest
+  (failed page, page cap, crash) marks nothing deleted.
+- **Probes**: a file probed less than ``settings.reprobe_after`` seconds ago (by the
+  previous observe run or by the frequent ``probe`` flow) is not requested again; the run
+  links that probe as its own. Older ones are requested conditionally (ETag /
+  Last-Modified); a 304 keeps the content type and size the last probe saw.
+- **Scores**: an unchanged dataset keeps its previous score (copied with every criterion
+  result) only when nothing it was computed from moved: same record, the very same probe
+  for each of its files, no file under a Table Schema (the row-count criterion compares a
+  report with the previous run's), not a reference dataset (their API checks run every
+  time), and the score is younger than ``reprobe_after`` (freshness depends on the clock).
+  Anything else is scored again, so a carried score is the score a full run would give.
+
+Plain functions over explicit inputs; the flow (``flows/observe.py``) composes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from observatory.harvest.incremental import Changes, Known, classify_catalogue
+from observatory.model import Catalogue, Dataset, ProbeResult
+from observatory.pipeline import probe_targets, spdr_entry, validation_targets
+from observatory.registry import Config
+from observatory.scoring.context import aware
+from observatory.storage.carry import CarryDatasets
+from observatory.storage.state import ProbeRef
+
+Probed = ProbeRef  # a stored probe: row id, URL, date, outcome, content type and size
+NOT_REUSED = frozenset({"unknown"})  # a probe that measured nothing is asked again
+
+
+@dataclass
+class CataloguePlan:
+    """One harvested catalogue against the previous run."""
+
+    changes: Changes
+    fresh: Catalogue  # the catalogue with only the datasets to save anew
+    gone: list[str] = field(default_factory=list)  # deleted now or before, still absent
+    unseen: list[str] = field(default_factory=list)  # not read by an incomplete harvest
+
+    def carry(self, previous_run_id: int, at: datetime) -> CarryDatasets:
+        """What the store copies from the previous run for this catalogue."""
+        return CarryDatasets(previous_run_id, self.changes.unchanged, self.gone, self.unseen, at)
+
+
+def plan_catalogue(catalogue: Catalogue, known: Mapping[str, Known]) -> CataloguePlan:
+    """Classify ``catalogue`` against what the previous run knew of it. Unchanged means
+    the same content hash: a record date can stay put while what scoring reads moves (an
+    edit the portal did not date, the platform's ``check:*`` extras), so dates are not
+    trusted here. Datasets an incomplete harvest did not read are kept as last known
+    (``unseen``): a failed page neither deletes them nor drops them from the run."""
+    changes = classify_catalogue(catalogue, known, trust_dates=False)
+    todo = set(changes.to_process)
+    fresh = replace(catalogue, datasets=[d for d in catalogue.datasets if d.key in todo])
+    seen = {d.key for d in catalogue.datasets}
+    absent = [k for k in known if k not in seen]
+    still = [k for k in absent if known[k].deleted]
+    unseen = [k for k in absent if not known[k].deleted and k not in changes.deleted]
+    return CataloguePlan(changes, fresh, sorted({*changes.deleted, *still}), sorted(unseen))
+
+
+def change_counts(plans: Iterable[CataloguePlan]) -> dict[str, Any]:
+    """new/changed/unchanged/restored/deleted summed over catalogues, and why deletions
+    were not inferred where a harvest was incomplete."""
+    total = {"new": 0, "changed": 0, "unchanged": 0, "restored": 0, "deleted": 0}
+    skipped = []
+    plans = list(plans)
+    for p in plans:
+        for name, count in p.changes.counts().items():
+            total[name] += count
+        if p.changes.deletions_skipped:
+            skipped.append(f"{p.fresh.id}: {p.changes.deletions_skipped}")
+    return total | {
+        "still_deleted": sum(len(p.gone) for p in plans) - total["deleted"],
+        "unseen": sum(len(p.unseen) for p in plans),
+        "deletions_skipped": skipped,
+    }
+
+
+# -- probes ---------------------------------------------------------------------------
+
+
+def latest_probes(*sources: Mapping[str, Probed]) -> dict[str, Probed]:
+    """URL -> the most recent probe among ``sources`` (e.g. last observe run, probe flow)."""
+    found: dict[str, Probed] = {}
+    for source in sources:
+        for url, probed in source.items():
+            known = found.get(url)
+            if known is None or aware(probed.checked_at) > aware(known.checked_at):
+                found[url] = probed
+    return found
+
+
+def reusable_probes(
+    urls: Iterable[str], latest: Mapping[str, Probed], now: datetime, reprobe_after: float
+) -> dict[str, Probed]:
+    """URL -> stored probe younger than ``reprobe_after`` seconds (0: reuse nothing)."""
+    if reprobe_after <= 0:
+        return {}
+    cutoff = now - timedelta(seconds=reprobe_after)
+    out = {}
+    for url in urls:
+        probed = latest.get(url)
+        if probed and probed.outcome not in NOT_REUSED and aware(probed.checked_at) >= cutoff:
+            out[url] = probed
+    return out
+
+
+def complete_not_modified(
+    probes: list[ProbeResult], latest: Mapping[str, Probed]
+) -> list[ProbeResult]:
+    """A 304 answer has no body headers: keep the content type and size the last probe of
+    the same URL saw, so an unchanged file is judged as it was."""
+    out = []
+    for p in probes:
+        old = latest.get(p.url)
+        if p.status == 304 and old is not None:
+            p = replace(
+                p,
+                content_type=p.content_type or old.content_type,
+                content_length=p.content_length
+                if p.content_length is not None
+                else old.content_length,
+            )
+        out.append(p)
+    return out
+
+
+# -- scores ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoreInputs:
+    """What decides whether an unchanged dataset's previous score still holds."""
+
+    scored_at: Mapping[str, datetime | None]  # previous run: key -> when scored
+    previous_probes: Mapping[str, Probed]  # previous run: URL -> probe its scores used
+    reused_probes: Mapping[str, Probed]  # this run: URL -> probe taken over
+    cutoff: datetime  # scores computed before this are scored again
+
+
+def score_still_holds(dataset: Dataset, config: Config, inputs: ScoreInputs) -> bool:
+    """True when a full run would give ``dataset`` (unchanged) the same score as before."""
+    if spdr_entry(dataset, config) is not None:
+        return False
+    at = inputs.scored_at.get(dataset.key)
+    if at is None or aware(at) < inputs.cutoff:
+        return False
+    if validation_targets([dataset]):  # the row-count criterion compares with last run
+        return False
+    for url in probe_targets([dataset]):
+        now, before = inputs.reused_probes.get(url), inputs.previous_probes.get(url)
+        if now is None or before is None or now.id != before.id:
+            return False
+    return True
+
+
+def split_scoring(
+    datasets: Iterable[Dataset], unchanged: set[str], config: Config, inputs: ScoreInputs
+) -> tuple[set[str], list[str]]:
+    """(keys to score, keys whose previous score is carried over)."""
+    score, carry = set(), []
+    for dataset in datasets:
+        if dataset.key in unchanged and score_still_holds(dataset, config, inputs):
+            carry.append(dataset.key)
+        else:
+            score.add(dataset.key)
+    return score, carry
+
+
+def probes_to_load(
+    datasets: Iterable[Dataset], keys: Collection[str], reused: Mapping[str, Probed]
+) -> list[int]:
+    """Ids of the reused probes the datasets to score (``keys``) read."""
+    urls = probe_targets(d for d in datasets if d.key in keys)
+    return [reused[u].id for u in urls if u in reused]
+
+
+def cutoff(now: datetime, config: Config) -> datetime:
+    return now - timedelta(seconds=config.settings.reprobe_after)

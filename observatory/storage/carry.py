@@ -1,0 +1,179 @@
+"""Bulk copies from the previous run: what an incremental run keeps without recomputing it.
+
+An unchanged dataset's observation and its score are copied from the previous run into the
+new one by ``INSERT ... SELECT`` statements, never through Python objects; the copies share
+the rows below them instead of copying them too (``distributions_of``: the observation
+whose distribution rows they are; ``results_of``: the score whose criterion results they
+are), so a carried dataset costs two small rows per run. A deleted dataset's last
+observation is copied with ``deleted_at`` set, so every run holds the whole state of its
+sources. The keys to copy travel through a temporary table. Everything here runs inside
+the caller's transaction (one ``Store.save_*`` call).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import (
+    Column,
+    MetaData,
+    Table,
+    Text,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import Session
+
+from observatory.storage import models as m
+from observatory.storage.writes import _aware, insert_rows
+
+KEYS = Table(
+    "carry_keys",
+    MetaData(),
+    Column("key", Text, primary_key=True),
+    Column("kind", Text, nullable=False),  # SAME, GONE or UNSEEN
+    prefixes=["TEMPORARY"],
+)
+_CREATE = (
+    "CREATE TEMPORARY TABLE IF NOT EXISTS carry_keys (key TEXT PRIMARY KEY, kind TEXT NOT NULL)"
+)
+SAME, GONE, UNSEEN = "same", "gone", "unseen"
+
+
+def _t(model: type[Any]) -> Table:
+    return cast(Table, model.__table__)
+
+
+def _count(result: Any) -> int:
+    return int(cast(CursorResult[Any], result).rowcount or 0)
+
+
+@dataclass(frozen=True)
+class CarryDatasets:
+    """Datasets of one catalogue to copy from ``previous_run_id`` instead of saving anew."""
+
+    previous_run_id: int
+    unchanged: Sequence[str] = ()  # read again, unchanged: copied, seen by this run
+    deleted: Sequence[str] = ()  # gone from the source: copied with deleted_at set
+    unseen: Sequence[str] = ()  # not read (incomplete harvest): copied as last known
+    at: datetime | None = None  # when a complete harvest first missed the newly deleted
+
+
+@dataclass(frozen=True)
+class CarryScores:
+    """Scores (with their criterion results) to copy from ``previous_run_id``."""
+
+    previous_run_id: int
+    keys: Sequence[str] = field(default_factory=tuple)
+
+
+def fill_keys(session: Session, groups: dict[str, Iterable[str]]) -> int:
+    """Put the keys to copy (kind -> keys) into the session's temporary table; returns how
+    many."""
+    session.execute(text(_CREATE))
+    session.execute(delete(KEYS))
+    rows = {key: kind for kind, keys in groups.items() for key in keys}
+    if rows:
+        session.execute(insert(KEYS), [{"key": k, "kind": v} for k, v in rows.items()])
+    return len(rows)
+
+
+def carry_datasets(session: Session, run: m.Run, catalogue_run_id: int, plan: CarryDatasets) -> int:
+    """Copy the observations (and distributions) of ``plan``'s datasets into ``run``."""
+    if not fill_keys(session, {SAME: plan.unchanged, GONE: plan.deleted, UNSEEN: plan.unseen}):
+        return 0
+    obs, ds = _t(m.DatasetObservation), _t(m.DatasetRow)
+    at = literal(plan.at or run.started_at, m.UTCDateTime())
+    gone = case((KEYS.c.kind == GONE, func.coalesce(obs.c.deleted_at, at)), else_=null())
+    rows = (
+        select(
+            literal(run.id),
+            obs.c.dataset_id,
+            literal(catalogue_run_id),
+            obs.c.content_hash,
+            obs.c.metadata_modified,
+            gone,
+            func.coalesce(obs.c.distributions_of, obs.c.id),
+            obs.c.metadata,
+        )
+        .select_from(obs.join(ds, ds.c.id == obs.c.dataset_id).join(KEYS, KEYS.c.key == ds.c.key))
+        .where(obs.c.run_id == plan.previous_run_id)
+    )
+    columns = ["run_id", "dataset_id", "catalogue_run_id", "content_hash"]
+    columns += ["metadata_modified", "deleted_at", "distributions_of", "metadata"]
+    copied = _count(session.execute(insert(obs).from_select(columns, rows)))
+    _touch_identities(session, run, plan.at or run.started_at)
+    return copied
+
+
+def _touch_identities(session: Session, run: m.Run, at: datetime) -> None:
+    """Unchanged datasets were seen by this run; deleted ones get their deletion date (an
+    unseen one keeps its identity as it was)."""
+    ds, dist = _t(m.DatasetRow), _t(m.DistributionRow)
+    seen = _aware(run.started_at)
+    live = select(KEYS.c.key).where(KEYS.c.kind == SAME)
+    session.execute(
+        update(ds)
+        .where(ds.c.key.in_(live), ds.c.last_seen_at <= seen)
+        .values(last_seen_at=seen, last_seen_run_id=run.id, deleted_at=None)
+    )
+    gone = select(KEYS.c.key).where(KEYS.c.kind == GONE)
+    session.execute(
+        update(ds).where(ds.c.key.in_(gone), ds.c.deleted_at.is_(None)).values(deleted_at=at)
+    )
+    obs, dobs = _t(m.DatasetObservation), _t(m.DistributionObservation)
+    used = (
+        select(dobs.c.distribution_id)
+        .join(obs, obs.c.distributions_of == dobs.c.dataset_observation_id)
+        .join(ds, ds.c.id == obs.c.dataset_id)
+        .join(KEYS, KEYS.c.key == ds.c.key)
+        .where(obs.c.run_id == run.id, KEYS.c.kind == SAME)
+    )
+    session.execute(
+        update(dist)
+        .where(dist.c.id.in_(used), dist.c.last_seen_at < seen)
+        .values(last_seen_at=seen, last_seen_run_id=run.id)
+    )
+
+
+def carry_scores(session: Session, run: m.Run, plan: CarryScores) -> int:
+    """Copy the scores of ``plan.keys`` into ``run``, sharing their criterion results."""
+    if not fill_keys(session, {SAME: plan.keys}):
+        return 0
+    score = _t(m.DatasetScoreRow)
+    session.execute(
+        delete(score).where(score.c.run_id == run.id, score.c.dataset_key.in_(select(KEYS.c.key)))
+    )
+    names = ["dataset_key", "dataset_id", "overall", "completeness", "freshness"]
+    names += ["conformity", "availability", "pillars", "legal", "scored_at"]
+    rows = (
+        select(
+            literal(run.id),
+            *(score.c[n] for n in names),
+            func.coalesce(score.c.results_of, score.c.id),
+        )
+        .join(KEYS, KEYS.c.key == score.c.dataset_key)
+        .where(score.c.run_id == plan.previous_run_id)
+    )
+    columns = ["run_id", *names, "results_of"]
+    return _count(session.execute(insert(score).from_select(columns, rows)))
+
+
+def link_probes(session: Session, run: m.Run, probe_ids: Iterable[int]) -> None:
+    """Record that ``run`` used these earlier probes as its own (no copy of the history)."""
+    rows: list[dict[str, Any]] = [
+        {"run_id": run.id, "probe_id": pid} for pid in dict.fromkeys(probe_ids)
+    ]
+    session.execute(delete(m.RunProbe).where(m.RunProbe.run_id == run.id))
+    insert_rows(session, m.RunProbe, rows)
