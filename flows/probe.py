@@ -49,8 +49,7 @@ def latest_spdr_datasets(store: Store) -> tuple[int | None, list[Dataset]]:
     """(run id, SPDR datasets) of the latest finished observe run; (None, []) if none."""
     for run in store.list_runs(kind="observe"):
         if run.status in FINISHED:
-            snapshot = store.load_snapshot(run.id)
-            return run.id, [d for d in snapshot.datasets if d.spdr]
+            return run.id, [d for d in store.spdr_datasets(run.id) if d.spdr]
     return None, []
 
 

@@ -90,7 +90,7 @@ def external_catalogue(entry: CatalogueEntry, config: Config, http: HttpSettings
     from observatory.harvest.paging import harvest_catalogue
 
     max_pages = entry.max_pages or config.settings.max_pages
-    return harvest_catalogue(entry, http, max_pages)
+    return harvest_catalogue(entry, http, max_pages, shacl=config.settings.shacl_limit)
 
 
 def catalogue_status(catalogue: Catalogue) -> CatalogueStatus:

@@ -2,16 +2,16 @@
 
 - **Datasets**: each harvested catalogue is classified against the previous run
   (``harvest.incremental``, by content hash): unchanged datasets are copied in the store
-  (``CarryDatasets``),
-  new, changed and restored ones are saved; datasets a *complete* harvest no longer lists
-  are kept, marked deleted with the date they were first missed; an incomplete harvest
-  (failed page, page cap, crash) marks nothing deleted.
+  by SQL (``CarryDatasets``), new, changed and restored ones are saved; datasets a
+  *complete* harvest no longer lists are kept, marked deleted with the date they were
+  first missed; an incomplete harvest (failed page, page cap, crash) marks nothing deleted
+  and keeps the datasets it did not read as last known.
 - **Probes**: a file probed less than ``settings.reprobe_after`` seconds ago (by the
   previous observe run or by the frequent ``probe`` flow) is not requested again; the run
   links that probe as its own. Older ones are requested conditionally (ETag /
   Last-Modified); a 304 keeps the content type and size the last probe saw.
-- **Scores**: an unchanged dataset keeps its previous score (copied with every criterion
-  result) only when nothing it was computed from moved: same record, the very same probe
+- **Scores**: an unchanged dataset keeps its previous score (copied, sharing its criterion
+  results) only when nothing it was computed from moved: same record, the very same probe
   for each of its files, no file under a Table Schema (the row-count criterion compares a
   report with the previous run's), not a reference dataset (their API checks run every
   time), and the score is younger than ``reprobe_after`` (freshness depends on the clock).
@@ -64,8 +64,9 @@ def plan_catalogue(catalogue: Catalogue, known: Mapping[str, Known]) -> Catalogu
     fresh = replace(catalogue, datasets=[d for d in catalogue.datasets if d.key in todo])
     seen = {d.key for d in catalogue.datasets}
     absent = [k for k in known if k not in seen]
+    deleted = set(changes.deleted)
     still = [k for k in absent if known[k].deleted]
-    unseen = [k for k in absent if not known[k].deleted and k not in changes.deleted]
+    unseen = [k for k in absent if not known[k].deleted and k not in deleted]
     return CataloguePlan(changes, fresh, sorted({*changes.deleted, *still}), sorted(unseen))
 
 
@@ -187,4 +188,5 @@ def probes_to_load(
 
 
 def cutoff(now: datetime, config: Config) -> datetime:
+    """Probes and scores older than this are made again."""
     return now - timedelta(seconds=config.settings.reprobe_after)

@@ -242,7 +242,10 @@ def test_serve_lists_and_serves_the_deployments_until_interrupted(tmp_path: Path
         except subprocess.TimeoutExpired:
             proc.kill()
             out, err = proc.communicate()
-            pytest.fail(f"serve did not stop on Ctrl-C within 90 s: {err[-3000:]}")
+            pytest.fail(
+                f"serve did not stop on Ctrl-C within 90 s (deployments seen: {sorted(served)}):"
+                f"\nstdout: {out[-2000:]}\nstderr: {err[-3000:]}"
+            )
     assert served == names, err[-3000:]
     assert proc.returncode == 0 and "Traceback" not in err, err[-3000:]
     with pytest.raises(requests.ConnectionError):

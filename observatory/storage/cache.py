@@ -73,8 +73,7 @@ def save_http_cache(
         }
         for e in unique.values()
     ]
-    for start in range(0, len(rows), 500):
-        insert_rows(session, m.HttpCacheRow, rows[start : start + 500])
+    insert_rows(session, m.HttpCacheRow, rows)
 
 
 def latest_validations(conn: Connection, keys: list[str]) -> dict[str, ValidationReport]:

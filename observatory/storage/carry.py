@@ -36,6 +36,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from observatory.storage import models as m
+from observatory.storage.bulk import bulk_insert
 from observatory.storage.writes import _aware, insert_rows
 
 KEYS = Table(
@@ -84,8 +85,9 @@ def fill_keys(session: Session, groups: dict[str, Iterable[str]]) -> int:
     session.execute(text(_CREATE))
     session.execute(delete(KEYS))
     rows = {key: kind for kind, keys in groups.items() for key in keys}
-    if rows:
-        session.execute(insert(KEYS), [{"key": k, "kind": v} for k, v in rows.items()])
+    bulk_insert(session, KEYS, [{"key": k, "kind": v} for k, v in rows.items()])
+    if rows and session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE carry_keys"))  # no statistics otherwise: poor plans
     return len(rows)
 
 
@@ -119,8 +121,10 @@ def carry_datasets(session: Session, run: m.Run, catalogue_run_id: int, plan: Ca
 
 def _touch_identities(session: Session, run: m.Run, at: datetime) -> None:
     """Unchanged datasets were seen by this run; deleted ones get their deletion date (an
-    unseen one keeps its identity as it was)."""
-    ds, dist = _t(m.DatasetRow), _t(m.DistributionRow)
+    unseen one keeps its identity as it was). Distribution identities are left as they are:
+    a carried copy shares the distribution rows of the observation that last saved them, and
+    rewriting 250,000 identities per run would cost more than the whole copy."""
+    ds = _t(m.DatasetRow)
     seen = _aware(run.started_at)
     live = select(KEYS.c.key).where(KEYS.c.kind == SAME)
     session.execute(
@@ -131,19 +135,6 @@ def _touch_identities(session: Session, run: m.Run, at: datetime) -> None:
     gone = select(KEYS.c.key).where(KEYS.c.kind == GONE)
     session.execute(
         update(ds).where(ds.c.key.in_(gone), ds.c.deleted_at.is_(None)).values(deleted_at=at)
-    )
-    obs, dobs = _t(m.DatasetObservation), _t(m.DistributionObservation)
-    used = (
-        select(dobs.c.distribution_id)
-        .join(obs, obs.c.distributions_of == dobs.c.dataset_observation_id)
-        .join(ds, ds.c.id == obs.c.dataset_id)
-        .join(KEYS, KEYS.c.key == ds.c.key)
-        .where(obs.c.run_id == run.id, KEYS.c.kind == SAME)
-    )
-    session.execute(
-        update(dist)
-        .where(dist.c.id.in_(used), dist.c.last_seen_at < seen)
-        .values(last_seen_at=seen, last_seen_run_id=run.id)
     )
 
 

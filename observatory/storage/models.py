@@ -221,6 +221,9 @@ class DatasetObservation(Base):
 
 
 class DistributionRow(_Identity, Base):
+    """A distribution; its last seen run is the last one that saved its dataset's record
+    (runs that carry the dataset over unchanged share that run's distribution rows)."""
+
     __tablename__ = "distributions"
 
     url: Mapped[str]

@@ -108,10 +108,11 @@ def load_catalogues(conn: Connection, run_id: int) -> list[CatalogueStatus]:
 
 
 def load_datasets(
-    conn: Connection, run_id: int, catalogue_run_id: int | None = None
+    conn: Connection, run_id: int, catalogue_run_id: int | None = None, spdr_only: bool = False
 ) -> list[Dataset]:
-    """A run's datasets (of one catalogue row when given); deleted ones have ``deleted``.
-    A carried observation's distributions are those of the one it copies."""
+    """A run's datasets (of one catalogue row when given; only the published reference
+    datasets with ``spdr_only``); deleted ones have ``deleted``. A carried observation's
+    distributions are those of the one it copies."""
     dists: dict[int, list[Distribution]] = defaultdict(list)
     d, o = m.DistributionObservation, m.DatasetObservation
     owner = func.coalesce(o.distributions_of, o.id)
@@ -121,15 +122,18 @@ def load_datasets(
         .where(o.run_id == run_id)
         .order_by(o.id, d.position)
     )
+    datasets = []
+    rows = select(o.id, o.data, o.deleted_at).where(o.run_id == run_id).order_by(o.id)
     if catalogue_run_id is not None:
         query = query.where(o.catalogue_run_id == catalogue_run_id)
+        rows = rows.where(o.catalogue_run_id == catalogue_run_id)
+    if spdr_only:
+        spdr = select(m.DatasetRow.id).where(m.DatasetRow.spdr.is_not(None))
+        query = query.where(o.dataset_id.in_(spdr), o.deleted_at.is_(None))
+        rows = rows.where(o.dataset_id.in_(spdr), o.deleted_at.is_(None))
     for obs_id, data in conn.execute(query):
         dists[obs_id].append(from_jsonable(Distribution, data))
-    datasets = []
-    query = select(o.id, o.data, o.deleted_at).where(o.run_id == run_id).order_by(o.id)
-    if catalogue_run_id is not None:
-        query = query.where(o.catalogue_run_id == catalogue_run_id)
-    for obs_id, data, deleted_at in conn.execute(query):
+    for obs_id, data, deleted_at in conn.execute(rows):
         dataset = from_jsonable(Dataset, data)
         dataset.distributions = dists.get(obs_id, [])
         dataset.deleted = dataset.deleted or deleted_at is not None

@@ -21,6 +21,7 @@ from observatory.harvest.incremental import Known
 from observatory.model import (
     Catalogue,
     CatalogueStatus,
+    Dataset,
     DatasetScore,
     ProbeResult,
     RunInfo,
@@ -314,6 +315,10 @@ class Store:
     def probes_by_id(self, ids: list[int]) -> dict[int, ProbeResult]:
         """Stored probes by row id."""
         return self._read(lambda conn: state.probes_by_id(conn, ids))
+
+    def spdr_datasets(self, run_id: int) -> list[Dataset]:
+        """The published reference datasets of ``run_id`` (without loading the others)."""
+        return self._read(lambda conn: reads.load_datasets(conn, run_id, spdr_only=True))
 
     def saved_catalogue(self, run_id: int, catalogue_id: str) -> Catalogue | None:
         """A catalogue as ``run_id`` saved it (published datasets, services, organisations),

@@ -28,7 +28,7 @@ from observatory.storage import models as m
 from observatory.storage.bulk import bulk_insert
 from observatory.storage.codec import content_hash, encode, jsonable
 
-CHUNK = 500
+CHUNK = 5000  # keys per IN (...) list: fewer statements; within SQLite's and PostgreSQL's limits
 T = TypeVar("T")
 
 

@@ -149,3 +149,12 @@ def test_a_populated_store_goes_down_to_0003_and_back_without_losing_rows(
     with Store(db_url) as again:  # back to head on opening
         assert again.load_snapshot(first) == before
         assert again.integrity_check() == []
+
+
+def test_reference_datasets_are_read_without_the_others(store) -> None:
+    first, (sirene, corpus, other) = _first_run(store)
+    assert store.spdr_datasets(first) == [sirene]  # with its distributions
+    second = store.start_run("observe", T0 + DAY)
+    plan = CarryDatasets(first, unchanged=[corpus.key, other.key], deleted=[sirene.key])
+    store.save_catalogue(second, *catalogue_with_status([]), plan)
+    assert store.spdr_datasets(second) == []  # a deleted one is not probed any more
