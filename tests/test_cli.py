@@ -213,7 +213,9 @@ def test_serve_lists_and_serves_the_deployments_until_interrupted(tmp_path: Path
     assert refused.returncode == 2 and "entrypoint" in refused.stderr
 
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    # A minimal environment: nothing an earlier test exported (Prefect settings, CA bundles,
+    # proxies) may reach the served process or its Prefect server.
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "TMPDIR") if k in os.environ}
     env |= {
         "PYTHONPATH": str(ROOT),
         "PREFECT_HOME": str(tmp_path / "prefect"),
