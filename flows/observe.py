@@ -164,8 +164,8 @@ def _run(
     prev = store.previous_run_id(run_id)
     with steps.gc_paused(), steps.timed(timings, "harvest"):
         catalogues, reused_catalogues = _harvest(store, config, http, prev)
-    with steps.gc_paused(), steps.timed(timings, "store_catalogues"):
-        plans = steps.save_catalogues(store, run_id, catalogues, prev, now)
+    with steps.gc_paused():
+        plans = steps.save_catalogues(store, run_id, catalogues, prev, now, timings)
     obs = pipeline.Observation(catalogues)
     checks = steps.check(store, run_id, obs, config, http, now, prev, timings)
     scoring = steps.score_run(store, run_id, obs, config, now, prev, plans, checks, timings)

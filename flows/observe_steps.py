@@ -122,17 +122,26 @@ def timed(timings: dict[str, float], phase: str) -> Iterator[None]:
 
 
 def save_catalogues(
-    store: Store, run_id: int, catalogues: list[Catalogue], previous_id: int | None, now: datetime
+    store: Store,
+    run_id: int,
+    catalogues: list[Catalogue],
+    previous_id: int | None,
+    now: datetime,
+    timings: dict[str, float],
 ) -> list[reuse.CataloguePlan]:
     """Classify each catalogue against the previous run and save it: new, changed and
     restored datasets afresh, the others copied (unchanged, deleted, unseen)."""
     logger = get_run_logger()
-    known = store.known_datasets(previous_id) if previous_id else {}
+    with timed(timings, "classify"):
+        known = store.known_datasets(previous_id) if previous_id else {}
     plans = []
     for catalogue in catalogues:
-        plan = reuse.plan_catalogue(catalogue, known.get(catalogue.id, {}))
+        with timed(timings, "classify"):
+            plan = reuse.plan_catalogue(catalogue, known.get(catalogue.id, {}))
         carry = plan.carry(previous_id, now) if previous_id else None
-        store.save_catalogue(run_id, plan.fresh, pipeline.catalogue_status(catalogue), carry)
+        with timed(timings, "store_catalogues"):
+            status = pipeline.catalogue_status(catalogue)
+            store.save_catalogue(run_id, plan.fresh, status, carry)
         for error in catalogue.errors:
             logger.warning("%s: %s (%s)", error.source, error.message, error.url)
         if plan.changes.deletions_skipped:
