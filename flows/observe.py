@@ -67,20 +67,21 @@ def harvest_page(
 
 
 def harvest_external(entry: CatalogueEntry, config: Config, http: HttpSettings) -> Catalogue:
-    """A catalogue read page by page, one task per page."""
+    """A catalogue read page by page, one task per page (numbered pages read ahead)."""
     from observatory.harvest.paging import walk_pages
 
     catalogue = Catalogue(id=entry.id, name=entry.name, kind=entry.kind, url=entry.url)
     if entry.kind not in ("dcat", "udata"):
         return pipeline.external_catalogue(entry, config, http)
+    shacl = config.settings.shacl_limit
     try:
-        pages = walk_pages(
-            entry.url,
-            lambda url: harvest_page(entry.kind, url, entry.id, http, config.settings.shacl_limit),
-            entry.max_pages or config.settings.max_pages,
-            entry.id,
-        )
-        pipeline._absorb(catalogue, pages)
+        with steps.PageLookAhead(
+            lambda url: harvest_page(entry.kind, url, entry.id, http, shacl)
+        ) as fetch_page:
+            pages = walk_pages(
+                entry.url, fetch_page, entry.max_pages or config.settings.max_pages, entry.id
+            )
+            pipeline._absorb(catalogue, pages)
     except Exception as exc:
         failed = pipeline.failed_catalogue(entry.id, entry.name, entry.kind, entry.url, exc)
         catalogue.errors.extend(failed.errors)

@@ -7,9 +7,11 @@ What is reused from the previous run is decided by ``observatory.reuse``.
 
 from __future__ import annotations
 
+import contextvars
 import gc
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +25,7 @@ from observatory import pipeline, reuse
 from observatory.model import (
     Catalogue,
     DatasetScore,
+    HarvestPage,
     ProbeResult,
     RunInfo,
     Snapshot,
@@ -95,6 +98,42 @@ def score(
     keys: Collection[str] | None = None,
 ) -> list[DatasetScore]:
     return pipeline.score_observation(obs, config, now, previous, keys=keys)
+
+
+class PageLookAhead:
+    """``fetch_page`` for ``walk_pages`` that reads numbered pages ahead, in threads.
+
+    When the page just read names page N+1 as its next one and the total is known
+    (``harvest.prefetch.predicted_urls``), the next ``ahead`` pages are requested at once,
+    each a task run in the flow's context, so the source prepares them while this one is
+    normalised. ``walk_pages`` still decides what is read (loops, caps); a wrong guess is
+    only wasted work.
+    """
+
+    def __init__(self, read: Callable[[str], HarvestPage], ahead: int = 2) -> None:
+        self.read = read
+        self.ahead = ahead
+        self.pool = ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="page-ahead")
+        self.pending: dict[str, Future[HarvestPage]] = {}
+
+    def __call__(self, url: str) -> HarvestPage:
+        from observatory.harvest.prefetch import predicted_urls
+
+        future = self.pending.pop(url, None)
+        page = future.result() if future is not None else self.read(url)
+        for later in predicted_urls(url, page, self.ahead):
+            if later not in self.pending:
+                context = contextvars.copy_context()  # the flow run's, for the task run
+                self.pending[later] = self.pool.submit(context.run, self.read, later)
+        return page
+
+    def __enter__(self) -> PageLookAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for future in self.pending.values():
+            future.cancel()
+        self.pool.shutdown(wait=True)
 
 
 @contextmanager

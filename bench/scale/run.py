@@ -10,22 +10,27 @@ of the flow process, store size and the run's per-phase timings and incremental 
 The re-run comes right after the first one, so the files' probes are younger than
 ``reprobe_after`` and are reused (``--reprobe-after 0`` asks every file again,
 conditionally; ``--reprobed`` adds a third run doing so after the unchanged one). Each
-observe runs in its own process on Prefect's temporary server (its start, about 8 s here,
-is in every figure); the busiest file host's requests per second and at once are recorded
-(the per-host rate and concurrency limits at work). Targets: first run <= 20 min,
-unchanged re-run >= 5x faster, peak RSS < 2 GB.
+observe runs in its own process on Prefect's temporary server, whose start (about 8 s
+here) is in every figure; ``--prefect-server`` runs one server for all, as production
+does. The busiest file host's requests per second and at once are recorded (the per-host
+rate and concurrency limits at work). Targets: first run <= 20 min, unchanged re-run
+>= 5x faster, peak RSS < 2 GB.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -88,9 +93,61 @@ def write_config(
     return path
 
 
+PREFECT_ENV: dict[str, str] = {}  # PREFECT_API_URL when --prefect-server runs one
+
+
+@contextlib.contextmanager
+def prefect_server(enabled: bool) -> Iterator[None]:
+    """With ``enabled``, one Prefect server for every observe (as in production): no
+    temporary server started by each run. Without, each run starts its own."""
+    if not enabled:
+        yield
+        return
+    port = _free_port()
+    home = tempfile.mkdtemp(prefix="prefect-home-")
+    env = dict(os.environ, PREFECT_HOME=home, PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1"]
+        + ["--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    api = f"http://127.0.0.1:{port}/api"
+    try:
+        _wait_healthy(api, server)
+        PREFECT_ENV.update(PREFECT_API_URL=api, PREFECT_HOME=home)
+        yield
+    finally:
+        PREFECT_ENV.clear()
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_healthy(api: str, server: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("the Prefect server stopped")
+        try:
+            with urllib.request.urlopen(f"{api}/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError("the Prefect server did not answer")
+
+
 def run_observe(config: Path) -> dict[str, Any]:
     env = dict(os.environ, PYTHONPATH=str(ROOT), PREFECT_LOGGING_LEVEL="WARNING")
     env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    env.update(PREFECT_ENV)
     out = subprocess.run(
         [sys.executable, "-c", CHILD, str(config)],
         cwd=ROOT,
@@ -210,12 +267,22 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="a third run with reprobe_after 0: every file asked again, conditionally",
     )
+    parser.add_argument(
+        "--prefect-server",
+        action="store_true",
+        help="run one Prefect server for all observes (production-like) instead of a "
+        "temporary one per run",
+    )
     parser.add_argument("--out", default=None, help="default bench/scale/results-<N>.json")
     args = parser.parse_args(argv)
     out = Path(args.out or ROOT / "bench" / "scale" / f"results-{args.datasets}.json")
     results = {"datasets": args.datasets, "resources": args.datasets * args.resources}
     results["hosts"] = args.hosts
-    with Farm(args.hosts, processes=args.processes, delay=0.0, lifetime=7200) as farm:
+    results["prefect"] = "server" if args.prefect_server else "temporary server per run"
+    with (
+        prefect_server(args.prefect_server),
+        Farm(args.hosts, processes=args.processes, delay=0.0, lifetime=7200) as farm,
+    ):
         results["runs"] = [bench_backend(b, args, farm) for b in args.backends.split(",")]
     out.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
     print(json.dumps({r["backend"]: r["speedup"] for r in results["runs"]}))
