@@ -134,12 +134,15 @@ def _snapshot(sb: Sandbox) -> dict[str, bytes]:
         sb.url("static", "/static/cog/v_commune_2024.csv"),
         sb.url("static", "/static/rna/rna_waldec_extrait.csv"),
     ]
-    port = sb.portal_url.rsplit(":", 1)[1]
+    # Only the port of a loopback address is this sandbox's: the same five digits also occur
+    # in the data (INSEE codes, RNA and organisation ids), which must stay as they are.
+    port = sb.portal_url.rsplit(":", 1)[1].encode()
+    own_port = re.compile(rb"(127\.0\.0\.\d{1,3}(?::|%3A))" + port + rb"(?!\d)", re.IGNORECASE)
     out = {}
     for url in paths:
-        key = url.replace(port, "PORT")
-        out[key] = requests.get(url, timeout=5).content.replace(port.encode(), b"PORT")
-    out["config"] = sb.config_text().replace(port, "PORT").encode()
+        key = own_port.sub(rb"\1PORT", url.encode()).decode()
+        out[key] = own_port.sub(rb"\1PORT", requests.get(url, timeout=5).content)
+    out["config"] = own_port.sub(rb"\1PORT", sb.config_text().encode())
     return out
 
 
