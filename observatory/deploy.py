@@ -9,26 +9,33 @@ only inside the functions: the rest of the library stays Prefect-free.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import importlib
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import requests
 import yaml
 
+from observatory import supervise
 from observatory.registry import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFECT_YAML = ROOT / "prefect.yaml"
 LOCAL_SERVER_PORT = 4200
+# Seconds each child of ``serve`` gets to stop by itself once interrupted, before it is killed.
+RUNNER_GRACE = 4.0
+SERVER_GRACE = 3.0
+FORCED = "le {what} ne s'est pas arrêté à temps : arrêt forcé"
 
 
 @dataclass(frozen=True)
@@ -128,70 +135,98 @@ def build_deployments(config_path: str | None = None, path: str | Path | None = 
 
 
 @contextlib.contextmanager
-def local_prefect_server(port: int = LOCAL_SERVER_PORT, timeout: float = 90) -> Iterator[str]:
+def local_prefect_server(
+    port: int, interruption: supervise.Interruption, timeout: float = 90
+) -> Iterator[str | None]:
     """A Prefect server (API and UI) on loopback for the duration of ``serve``.
 
-    Prefect's own ephemeral server lives in the caller's process group, so Ctrl-C kills it
-    before the runner has stopped and the runner dies in connection errors. This one runs in
-    its own session, keeps its history in ``PREFECT_HOME`` and is stopped after the runner.
+    It runs in a session of its own (a terminal's Ctrl-C reaches only ``serve``, which stops
+    the runner before the server), keeps its history in ``PREFECT_HOME``, logs into a
+    temporary file (a pipe nobody reads would fill up and block it) and is stopped within
+    ``SERVER_GRACE`` seconds. Yields None when interrupted before it answered.
     """
-    command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1"]
-    command += ["--port", str(port)]
+    args = ["server", "start", "--host", "127.0.0.1", "--port", str(port)]
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    server = subprocess.Popen(
-        command,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}/api"
-    try:
-        _wait_healthy(server, url, timeout)
-        yield url
-    finally:
-        server.terminate()
+    with tempfile.TemporaryFile() as log:
+        server = supervise.spawn("prefect", args, env, stdout=subprocess.DEVNULL, stderr=log)
         try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+            url = f"http://127.0.0.1:{port}/api"
+            yield url if _wait_healthy(server, url, timeout, interruption, log) else None
+        finally:
+            if not supervise.stop(server, SERVER_GRACE):
+                print(
+                    f"observatory serve: {FORCED.format(what='serveur Prefect')}", file=sys.stderr
+                )
 
 
-def _wait_healthy(server: subprocess.Popen[bytes], url: str, timeout: float) -> None:
+def _wait_healthy(
+    server: subprocess.Popen[bytes],
+    url: str,
+    timeout: float,
+    interruption: supervise.Interruption,
+    log: IO[bytes],
+) -> bool:
+    """True once the server answers; False when interrupted first."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            detail = (server.stderr.read() if server.stderr else b"").decode(errors="replace")
-            raise ConfigError(f"the local Prefect server did not start: {detail.strip()[-500:]}")
+            log.seek(0)
+            detail = log.read().decode(errors="replace").strip()[-500:]
+            raise ConfigError(f"the local Prefect server did not start: {detail}")
         try:
             if requests.get(f"{url}/health", timeout=2).ok:
-                return
+                return True
         except requests.RequestException:
             pass
-        time.sleep(0.5)
+        if interruption.wait(0.5):
+            return False
     raise ConfigError(f"the local Prefect server did not answer on {url} within {timeout:g} s")
 
 
 def serve(config_path: str | None = None, prefect_yaml: str | None = None) -> None:
-    """Serve every deployment of ``prefect.yaml`` in this process until interrupted.
+    """Serve every deployment of ``prefect.yaml`` until Ctrl-C (SIGINT) or SIGTERM.
 
     With ``PREFECT_API_URL`` set, the deployments register with that server (production);
-    without it, a local Prefect server is started for the time of the serve.
+    without it, a local Prefect server is started for the time of the serve. Prefect's
+    runner works in a child process: once interrupted, it gets ``RUNNER_GRACE`` seconds to
+    stop (pausing its schedules), then the server ``SERVER_GRACE`` seconds; whatever has not
+    stopped by then is killed, so ``serve`` always returns within their sum.
     """
-    if config_path:
-        os.environ.setdefault("OBSERVATORY_CONFIG", str(Path(config_path).absolute()))
     load_specs(prefect_yaml)  # a bad file fails before any server starts
-    if os.environ.get("PREFECT_API_URL"):
-        _serve(config_path, prefect_yaml)
-        return
-    port = int(os.environ.get("OBSERVATORY_PREFECT_PORT", LOCAL_SERVER_PORT))
-    with local_prefect_server(port) as url:
-        os.environ["PREFECT_API_URL"] = url
-        print(f"Serveur Prefect local : http://127.0.0.1:{port} (interface et historique)")
-        _serve(config_path, prefect_yaml)
+    env = dict(os.environ)
+    if config_path:
+        env.setdefault("OBSERVATORY_CONFIG", str(Path(config_path).absolute()))
+    args = [*(["--config", config_path] if config_path else [])]
+    args += ["--prefect-yaml", str(prefect_yaml)] if prefect_yaml else []
+    with supervise.Interruption() as interruption, contextlib.ExitStack() as stack:
+        if not env.get("PREFECT_API_URL"):
+            port = int(env.get("OBSERVATORY_PREFECT_PORT", LOCAL_SERVER_PORT))
+            url = stack.enter_context(local_prefect_server(port, interruption))
+            if url is None:
+                return
+            env["PREFECT_API_URL"] = url
+            print(f"Serveur Prefect local : http://127.0.0.1:{port} (interface et historique)")
+        sys.stdout.flush()
+        runner = supervise.spawn(__name__, args, env)
+        try:
+            while not interruption.wait(0.5):
+                if runner.poll() is not None:
+                    raise ConfigError(f"Prefect's runner stopped (exit {runner.returncode})")
+        finally:
+            if not supervise.stop(runner, RUNNER_GRACE):
+                print(f"observatory serve: {FORCED.format(what='runner Prefect')}", file=sys.stderr)
 
 
-def _serve(config_path: str | None, prefect_yaml: str | None) -> None:
+def main(argv: list[str] | None = None) -> None:
+    """The runner process of ``serve``: Prefect's serve of every deployment (SIGTERM stops it)."""
+    parser = argparse.ArgumentParser(prog="python -m observatory.deploy")
+    parser.add_argument("--config")
+    parser.add_argument("--prefect-yaml")
+    args = parser.parse_args(argv)
     from prefect import serve as prefect_serve
 
-    prefect_serve(*build_deployments(config_path, prefect_yaml))
+    prefect_serve(*build_deployments(args.config, args.prefect_yaml))
+
+
+if __name__ == "__main__":
+    main()

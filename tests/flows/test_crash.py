@@ -40,6 +40,9 @@ def config_file(sandbox, tmp: Path) -> Path:
     data = yaml.safe_load(sandbox.config_text())
     data["database_url"] = f"sqlite:///{tmp / 'store.db'}"
     data["reports_dir"] = str(tmp / "reports")
+    # Every run probes every file again: a run reusing the previous run's probes writes
+    # none of its own, and could end before the "after-probes" kill point is ever seen.
+    data.setdefault("settings", {})["reprobe_after"] = 0
     path = tmp / "datasets.yml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     parse_config(path.read_text(encoding="utf-8"), str(path), env={})

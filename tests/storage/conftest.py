@@ -1,8 +1,10 @@
 """Store tests run on two real backends: a SQLite file and a PostgreSQL schema of their own.
 
-PostgreSQL tests skip only when the server is unreachable and CI is not "true"; under CI a
-missing server fails them. Each PostgreSQL test gets a fresh, uniquely named schema (set as
-search_path through the URL), dropped afterwards, so parallel runs never collide.
+PostgreSQL is the server at ``OBSERVATORY_TEST_PG_URL`` (default 127.0.0.1:5432, database
+test) when it answers, else a throwaway cluster the session starts itself (``pgcluster``).
+Only when the PostgreSQL binaries are missing do the tests skip, naming what is missing;
+under CI=true that is a failure. Each PostgreSQL test gets a fresh, uniquely named schema
+(set as search_path through the URL), dropped afterwards, so parallel runs never collide.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
+
+from tests.storage.pgcluster import Cluster, Unavailable
 
 PG_URL = os.environ.get(
     "OBSERVATORY_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -35,13 +40,25 @@ def _pg_reachable() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def pg_server() -> str:
+def pg_server() -> Iterator[str]:
+    """The configured server when it answers, else a throwaway cluster for the session."""
     problem = _pg_reachable()
     if problem is None:
-        return PG_URL
+        yield PG_URL
+        return
+    try:
+        cluster = Cluster()
+    except Unavailable as exc:
+        absent(f"{exc}; and no server at {PG_URL}: {problem}")
+    with cluster as url:
+        yield url
+
+
+def absent(why: str) -> NoReturn:
+    """Skip, naming what is missing; under CI=true, fail."""
     if os.environ.get("CI") == "true":
-        pytest.fail(f"PostgreSQL required under CI but unreachable at {PG_URL}: {problem}")
-    pytest.skip(f"PostgreSQL unreachable at {PG_URL}: {problem}")
+        pytest.fail(f"PostgreSQL required under CI: {why}")
+    pytest.skip(why)
 
 
 @pytest.fixture
