@@ -3,24 +3,39 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Pinned versions of every dependency (dev tools included), for all platforms; `make lock`
+# regenerates it from pyproject.toml. Installs take their versions from it.
+LOCK := requirements.lock
+# pip's notices about this machine's absent extra package folders are not ours to show;
+# pipefail keeps pip's own failure the recipe's failure.
+QUIET_PIP := sed '/^WARNING: Location/d'
+SHELL := bash
+.SHELLFLAGS := -o pipefail -c
 
-.PHONY: demo test lint docs install clean
+.PHONY: demo test lint docs install lock clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@echo "Installing observatory and its dependencies into $(VENV)…"
-	@$(PY) -m pip install --quiet --progress-bar off --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
-	@$(PY) -m pip install --quiet --progress-bar off -e '.[dev]' 2>&1 | grep -v '^WARNING: Location' || true
-	@$(PY) -c "import observatory, prefect, frictionless, rdflib" 
+	@echo "Installing observatory and its dependencies ($(LOCK)) into $(VENV)…"
+	@$(PY) -m pip install --quiet --progress-bar off --upgrade pip 2>&1 | $(QUIET_PIP)
+	@$(PY) -m pip install --quiet --progress-bar off -c $(LOCK) -e '.[dev]' 2>&1 | $(QUIET_PIP)
+	@$(PY) -c "import observatory, prefect, frictionless, rdflib"
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+## lock: re-resolve requirements.lock from pyproject.toml (after adding a dependency)
+lock:
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --progress-bar off uv 2>&1 | $(QUIET_PIP)
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--quiet -o $(LOCK)
 
 ## demo: sandbox portal + full observe flow + report site in reports/
 demo: $(STAMP)
 	@$(VENV)/bin/observatory demo
 
-## test: the whole test suite (SQLite and PostgreSQL stores)
+## test: the whole test suite (SQLite and PostgreSQL stores, headless Chromium)
 test: $(STAMP)
 	@$(PY) -m pytest -q
 

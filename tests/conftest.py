@@ -84,9 +84,7 @@ def _stop_multiprocessing_helpers() -> None:
 @pytest.fixture
 def cpu_load() -> Iterator[None]:
     """One busy process per core for the duration of the test: a busy machine."""
-    burners = [
-        subprocess.Popen([sys.executable, "-c", BURNER]) for _ in range(os.cpu_count() or 2)
-    ]
+    burners = [subprocess.Popen([sys.executable, "-c", BURNER]) for _ in range(os.cpu_count() or 2)]
     try:
         yield
     finally:
