@@ -32,12 +32,14 @@ FLAGS = [
 
 
 def chromium() -> str:
+    """The headless browser: ``chromium`` (Debian) or ``chromium-browser`` on the PATH."""
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found:
         return found
+    why = "browser binary chromium (or chromium-browser) not found on the PATH"
     if os.environ.get("CI") == "true":
-        pytest.fail("chromium is required in CI (.ci/run installs Debian's chromium)")
-    pytest.skip("chromium is not installed (required in CI only)")
+        pytest.fail(f"{why}: required under CI (.ci/run installs Debian's chromium)")
+    pytest.skip(f"{why} (apt-get install chromium)")
 
 
 def open_page(binary: str, page: Path, shot: Path, profile: Path) -> list[str]:
