@@ -32,9 +32,10 @@ from observatory.registry import ConfigError
 ROOT = Path(__file__).resolve().parent.parent
 PREFECT_YAML = ROOT / "prefect.yaml"
 LOCAL_SERVER_PORT = 4200
-# Seconds each child of ``serve`` gets to stop by itself once interrupted, before it is killed.
-RUNNER_GRACE = 4.0
-SERVER_GRACE = 3.0
+# Seconds from Ctrl-C to the return of ``serve``, and how the children share them: what has
+# not stopped by itself in its share is killed (a kill takes well under a second).
+STOP_BUDGET = 7.0
+SERVER_GRACE = 2.5
 FORCED = "le {what} ne s'est pas arrêté à temps : arrêt forcé"
 
 
@@ -143,7 +144,7 @@ def local_prefect_server(
     It runs in a session of its own (a terminal's Ctrl-C reaches only ``serve``, which stops
     the runner before the server), keeps its history in ``PREFECT_HOME``, logs into a
     temporary file (a pipe nobody reads would fill up and block it) and is stopped within
-    ``SERVER_GRACE`` seconds. Yields None when interrupted before it answered.
+    a share of ``STOP_BUDGET``. Yields None when interrupted before it answered.
     """
     args = ["server", "start", "--host", "127.0.0.1", "--port", str(port)]
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
@@ -153,7 +154,8 @@ def local_prefect_server(
             url = f"http://127.0.0.1:{port}/api"
             yield url if _wait_healthy(server, url, timeout, interruption, log) else None
         finally:
-            if not supervise.stop(server, SERVER_GRACE):
+            grace = max(0.2, min(SERVER_GRACE, interruption.left(STOP_BUDGET) - 1))
+            if not supervise.stop(server, grace):
                 print(
                     f"observatory serve: {FORCED.format(what='serveur Prefect')}", file=sys.stderr
                 )
@@ -174,11 +176,11 @@ def _wait_healthy(
             detail = log.read().decode(errors="replace").strip()[-500:]
             raise ConfigError(f"the local Prefect server did not start: {detail}")
         try:
-            if requests.get(f"{url}/health", timeout=2).ok:
+            if requests.get(f"{url}/health", timeout=1).ok:
                 return True
         except requests.RequestException:
             pass
-        if interruption.wait(0.5):
+        if interruption.wait(0.25):
             return False
     raise ConfigError(f"the local Prefect server did not answer on {url} within {timeout:g} s")
 
@@ -188,9 +190,9 @@ def serve(config_path: str | None = None, prefect_yaml: str | None = None) -> No
 
     With ``PREFECT_API_URL`` set, the deployments register with that server (production);
     without it, a local Prefect server is started for the time of the serve. Prefect's
-    runner works in a child process: once interrupted, it gets ``RUNNER_GRACE`` seconds to
-    stop (pausing its schedules), then the server ``SERVER_GRACE`` seconds; whatever has not
-    stopped by then is killed, so ``serve`` always returns within their sum.
+    runner works in a child process: once interrupted, it gets what is left of ``STOP_BUDGET``
+    but ``SERVER_GRACE`` to stop (pausing its schedules), then the server the rest; whatever
+    has not stopped in its share is killed, so ``serve`` returns within about the budget.
     """
     load_specs(prefect_yaml)  # a bad file fails before any server starts
     env = dict(os.environ)
@@ -213,7 +215,8 @@ def serve(config_path: str | None = None, prefect_yaml: str | None = None) -> No
                 if runner.poll() is not None:
                     raise ConfigError(f"Prefect's runner stopped (exit {runner.returncode})")
         finally:
-            if not supervise.stop(runner, RUNNER_GRACE):
+            grace = max(0.5, interruption.left(STOP_BUDGET) - SERVER_GRACE - 1)
+            if not supervise.stop(runner, grace):
                 print(f"observatory serve: {FORCED.format(what='runner Prefect')}", file=sys.stderr)
 
 

@@ -76,7 +76,7 @@ def _kill(proc: subprocess.Popen[bytes], tree: list[psutil.Process]) -> None:
         with contextlib.suppress(psutil.Error):
             child.kill()
     proc.wait()
-    psutil.wait_procs(tree, timeout=2)
+    psutil.wait_procs(tree, timeout=1)
 
 
 class Interruption:
@@ -91,9 +91,16 @@ class Interruption:
     def __init__(self) -> None:
         self._event = threading.Event()
         self._previous: dict[int, Any] = {}
+        self._at: float | None = None
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if self._at is None:
+            self._at = time.monotonic()
         self._event.set()
+
+    def left(self, budget: float) -> float:
+        """Seconds left of ``budget`` counted from the first interruption (all if none)."""
+        return budget if self._at is None else budget - (time.monotonic() - self._at)
 
     def __enter__(self) -> Interruption:
         for sig in self.SIGNALS:

@@ -282,10 +282,13 @@ def test_serve_serves_the_deployments_and_stops_on_ctrl_c_under_load(
 
 def test_serve_stops_on_ctrl_c_while_starting_under_load(tmp_path: Path, cpu_load: None) -> None:
     port = _free_port()
-    for wait in (1.0, 4.0):  # Prefect's server is still starting, then the runner maybe
+    for wait in (0.0, 3.0):  # Prefect's server just started, then still starting or ready
         work = tmp_path / f"after-{wait:g}s"
         work.mkdir()
         proc = _start_serve(work, port)
+        deadline = time.monotonic() + 120  # serve has taken over once its server is spawned
+        while not psutil.Process(proc.pid).children() and time.monotonic() < deadline:
+            time.sleep(0.1)
         time.sleep(wait)
         _, err = _ctrl_c(proc)
         assert proc.returncode == 0 and "Traceback" not in err, err[-3000:]
