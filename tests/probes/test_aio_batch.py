@@ -77,13 +77,23 @@ def test_conditional_requests_detect_change_without_download(http, fresh, engine
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_user_agent_names_the_observatory_and_a_contact(fresh, engine):
-    http = HttpSettings.from_settings(Settings(allowed_networks=["127.0.0.0/8"]))
+def test_user_agent_names_the_observatory_and_the_operators_contact(fresh, engine):
+    settings = Settings(allowed_networks=["127.0.0.0/8"], contact="ops@example.org")
+    http = HttpSettings.from_settings(settings)
     base = fresh.bases()[1]
     probe_many([f"{base}/f/ua.csv"], http, engine=engine)
     agent = fresh.stats()[fresh.hosts[1][0]]["user_agent"]
-    assert agent == http.user_agent
-    assert agent.startswith("observatory/") and "@" in agent
+    assert agent == "observatory/0.1 (+ops@example.org)"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_user_agent_invents_no_contact(fresh, engine):
+    http = HttpSettings.from_settings(Settings(allowed_networks=["127.0.0.0/8"]))
+    base = fresh.bases()[1]
+    probe_many([f"{base}/f/ua-none.csv"], http, engine=engine)
+    agent = fresh.stats()[fresh.hosts[1][0]]["user_agent"]
+    assert agent == "observatory/0.1 (contact not configured)"
+    assert "@" not in agent and "gouv" not in agent
 
 
 @pytest.mark.parametrize("engine", ENGINES)
