@@ -27,7 +27,7 @@ from observatory.net.guard import RefusedURL
 from observatory.probes.aio_guard import GuardedConnector, GuardedResolver
 from observatory.probes.aio_phases import ssl_context
 from observatory.probes.phases import recording
-from observatory.probes.polite import HostBudget, HostPacer, host_of
+from observatory.probes.polite import HeadMemory, HostBudget, HostPacer, host_of
 from observatory.probes.rules import Answer, Validators, plan
 
 T = TypeVar("T")
@@ -191,6 +191,7 @@ class AsyncProber:
         now: datetime | None = None,
         previous: Validators | None = None,
         host: str | None = None,
+        memory: HeadMemory | None = None,
     ) -> ProbeResult:
         """Same as ``probes.http.probe_url``, paced per host when the prober has a pacer.
 
@@ -198,11 +199,16 @@ class AsyncProber:
         latency is measured from there, so a busy client does not pass for a slow server.
         """
         checked_at = now or datetime.now(UTC)
+        host = host_of(url) if host is None else host
         steps = plan(
-            url, expect_file=expect_file, slow_ms=slow_ms, checked_at=checked_at, previous=previous
+            url,
+            expect_file=expect_file,
+            slow_ms=slow_ms,
+            checked_at=checked_at,
+            previous=previous,
+            head_distrust=memory.distrust(host) if memory is not None else None,
         )
         step = next(steps)
-        host = host_of(url) if host is None else host
         while True:
             async with self.slots:
                 delay = self.pacer.claim(host) if self.pacer is not None else 0.0
@@ -216,6 +222,8 @@ class AsyncProber:
             try:
                 step = steps.send(answer)
             except StopIteration as stop:
+                if memory is not None:
+                    memory.note(host, stop.value)
                 return stop.value
 
 
@@ -245,6 +253,7 @@ async def probe_many_async(
     rate: float | None = None,
     previous: Mapping[str, Validators] | None = None,
     in_flight: int = IN_FLIGHT,
+    memory: HeadMemory | None = None,
 ) -> list[ProbeResult]:
     """Probe every unique URL, at most ``per_host`` at a time and ``rate``/s per host.
 
@@ -260,6 +269,7 @@ async def probe_many_async(
         queues.setdefault(host_of(url), deque()).append(index)
     results: list[ProbeResult | None] = [None] * len(targets)
     budget = HostBudget()
+    memory = HeadMemory() if memory is None else memory
 
     async def drain(prober: AsyncProber, name: str, queue: deque[int]) -> None:
         while queue:
@@ -275,6 +285,7 @@ async def probe_many_async(
                 expect_file=url not in html_expected,
                 previous=known.get(url),
                 host=name,
+                memory=memory,
             )
             results[index] = result
             budget.note(name, result)
