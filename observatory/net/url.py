@@ -154,11 +154,13 @@ def _name(url: str, host: str) -> str:
     if host.endswith("."):
         raise RefusedURL(url, f"trailing dot in the host '{host}'")
     if not host.isascii():
+        if any(dot in host for dot in "\u3002\uff0e\uff61"):
+            raise RefusedURL(url, f"host '{host}' uses a non-ASCII full stop as a dot")
         host = host.translate(ASCII_LOWER)
         try:
             strict = idna.encode(host, uts46=False).decode("ascii")
             mapped = idna.encode(host, uts46=True).decode("ascii")
-        except idna.IDNAError as exc:
+        except UnicodeError as exc:  # idna.IDNAError included
             raise RefusedURL(url, f"host '{host}' is not a valid IDNA name ({exc})") from None
         if strict != mapped:
             raise RefusedURL(url, f"host '{host}' changes under IDNA mapping ({mapped})")
@@ -172,6 +174,6 @@ def _name(url: str, host: str) -> str:
         if label.startswith("xn--"):
             try:
                 idna.decode(label)
-            except (idna.IDNAError, UnicodeError) as exc:
+            except UnicodeError as exc:
                 raise RefusedURL(url, f"host '{host}' has an invalid IDNA label ({exc})") from None
     return name
