@@ -45,16 +45,18 @@ def _kind(ip: IPAddress) -> str | None:
         inner = embedded_ipv4(ip)
         if inner is not None:
             why = _kind(inner)
-            return f"IPv6 form of a {why}" if why else None
+            return f"IPv6 form of an IPv4 {why}" if why else None
         if ip in ipaddress.ip_network("fc00::/7"):
             return "unique-local address"
+    if ip.is_unspecified:
+        return "unspecified address (it reaches this machine)"
     if ip.is_loopback:
         return "loopback address"
     if ip.is_link_local:
         return "link-local address (cloud metadata range)"
     if ip.is_private:
         return "private address"
-    if ip.is_multicast or ip.is_unspecified or ip.is_reserved:
+    if ip.is_multicast or ip.is_reserved:
         return "reserved address"
     if not ip.is_global:
         return "non-public address"
@@ -88,7 +90,7 @@ class Guard:
         if target.ip is not None:
             reason = check_address(target.ip, self.allowed)
             if reason:
-                raise RefusedURL(url, f"{target.ip} is a {reason}")
+                raise RefusedURL(url, f"{target.ip} is off limits: {reason}")
         return target
 
     def lookup(self, host: str, port: int) -> list[IPAddress]:
@@ -111,7 +113,7 @@ class Guard:
         for ip in addresses:
             reason = check_address(ip, self.allowed)
             if reason:
-                return f"host '{host}' resolves to {ip}, a {reason}"
+                return f"host '{host}' resolves to {ip}, off limits: {reason}"
         return None
 
     def addresses(self, host: str, port: int) -> list[IPAddress]:

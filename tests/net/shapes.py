@@ -64,7 +64,16 @@ AUTHORITIES = [
     "{H}:{P}\x00",
 ]
 
-SCHEMES = ["http://", "HTTP://", "hTtP://", "https://", "http:/", "http:\\\\", "http:///", " http://"]
+SCHEMES = [
+    "http://",
+    "HTTP://",
+    "hTtP://",
+    "https://",
+    "http:/",
+    "http:\\\\",
+    "http:///",
+    " http://",
+]
 TAILS = ["/", "/data.csv", "", "?a=b", "#x", "/\\data.csv", "/a b.csv", "/%2e%2e/x"]
 
 
