@@ -88,10 +88,15 @@ class Guard:
         """Hygiene of ``url`` (no DNS); an IP literal host is checked at once."""
         target = parse_target(url)
         if target.ip is not None:
-            reason = check_address(target.ip, self.allowed)
+            reason = self.literal_refusal(target.ip)
             if reason:
-                raise RefusedURL(url, f"{target.ip} is off limits: {reason}")
+                raise RefusedURL(url, reason)
         return target
+
+    def literal_refusal(self, ip: IPAddress) -> str | None:
+        """Why an IP written in a URL is refused, or None."""
+        reason = check_address(ip, self.allowed)
+        return f"{ip} is off limits: {reason}" if reason else None
 
     def lookup(self, host: str, port: int) -> list[IPAddress]:
         """The addresses of ``host`` (an IP literal is its own), unchecked; raises RefusedURL

@@ -26,6 +26,7 @@ from observatory.net.fetch import CHUNK, FetchError, HttpSettings
 from observatory.net.guard import RefusedURL
 from observatory.probes.aio_guard import GuardedConnector, GuardedResolver
 from observatory.probes.aio_phases import ssl_context
+from observatory.probes.collector import fewer_collections
 from observatory.probes.phases import recording
 from observatory.probes.polite import HeadMemory, HostBudget, HostPacer, host_of
 from observatory.probes.rules import Answer, Validators, plan
@@ -290,14 +291,16 @@ async def probe_many_async(
             results[index] = result
             budget.note(name, result)
 
-    async with AsyncProber(http, in_flight=in_flight, pacer=HostPacer(rate)) as prober:
-        await asyncio.gather(
-            *(
-                drain(prober, name, queue)
-                for name, queue in queues.items()
-                for _ in range(min(max(1, per_host), len(queue)))
+    prober = AsyncProber(http, in_flight=in_flight, pacer=HostPacer(rate))
+    with fewer_collections():
+        async with prober:
+            await asyncio.gather(
+                *(
+                    drain(prober, name, queue)
+                    for name, queue in queues.items()
+                    for _ in range(min(max(1, per_host), len(queue)))
+                )
             )
-        )
     return [r for r in results if r is not None]
 
 

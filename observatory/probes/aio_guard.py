@@ -17,10 +17,14 @@ from typing import TYPE_CHECKING, Any
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from observatory.net.guard import Guard, IPAddress, RefusedURL
+from observatory.net.url import parse_target
 from observatory.probes.aio_phases import PhaseConnector
 
 if TYPE_CHECKING:
     from aiohttp.tracing import Trace
+
+
+UNSEEN = object()
 
 
 class GuardedResolver(AbstractResolver):
@@ -29,7 +33,7 @@ class GuardedResolver(AbstractResolver):
     def __init__(self, guard: Guard) -> None:
         self.guard = guard
         self._lookups: dict[str, asyncio.Future[list[IPAddress]]] = {}
-        self._verdicts: dict[str, str | None] = {}  # per host: refusal or None
+        self._verdicts: dict[str, object] = {}  # per host: refusal or None
 
     async def checked(self, host: str, port: int) -> list[IPAddress]:
         """The checked addresses of ``host``; raises RefusedURL (no resolution, refused)."""
@@ -38,22 +42,32 @@ class GuardedResolver(AbstractResolver):
             loop = asyncio.get_running_loop()
             future = loop.run_in_executor(None, self.guard.lookup, host, port)
             self._lookups[host] = future
-        found = await asyncio.shield(future)
+        found = future.result() if future.done() else await asyncio.shield(future)
         if host not in self._verdicts:
             self._verdicts[host] = self.guard.verdict(host, found)
         reason = self._verdicts[host]
         if reason is not None:
-            raise RefusedURL(host, reason)
+            raise RefusedURL(host, str(reason))
         return found
 
     async def check(self, url: str) -> None:
-        """Hygiene of ``url`` and the check of its host's addresses (raises RefusedURL)."""
-        target = self.guard.target(url)
-        if target.ip is None:
-            try:
-                await self.checked(target.host, target.port)
-            except RefusedURL as exc:
-                raise RefusedURL(url, exc.reason) from None
+        """Hygiene of ``url`` and the check of its host's addresses (raises RefusedURL).
+
+        Verdicts are kept per host: thousands of URLs of one host cost one check.
+        """
+        target = parse_target(url)
+        reason = self._verdicts.get(target.host, UNSEEN)
+        if reason is UNSEEN:
+            if target.ip is not None:
+                reason = self._verdicts[target.host] = self.guard.literal_refusal(target.ip)
+            else:
+                try:
+                    await self.checked(target.host, target.port)
+                    reason = None
+                except RefusedURL as exc:
+                    reason = exc.reason
+        if reason is not None:
+            raise RefusedURL(url, str(reason))
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_UNSPEC
