@@ -13,7 +13,7 @@ import socket
 import socketserver
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -27,10 +27,8 @@ class _Counting(socketserver.BaseRequestHandler):
         server = self.server
         with server.lock:  # type: ignore[attr-defined]
             server.count += 1  # type: ignore[attr-defined]
-        try:
+        with suppress(OSError):
             self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi")
-        except OSError:
-            pass
 
 
 class _VictimServer(socketserver.ThreadingTCPServer):
@@ -98,10 +96,8 @@ def listeners() -> Iterator[Listeners]:
     first = _VictimServer(("127.0.0.1", 0), socket.AF_INET)
     port = first.server_address[1]
     victims = [first]
-    try:
+    with suppress(OSError):  # no IPv6 loopback here: the IPv4 victim alone
         victims.append(_VictimServer(("::1", port), socket.AF_INET6))
-    except OSError:  # no IPv6 loopback here
-        pass
     relay = ThreadingHTTPServer((RELAY_HOST, port), _Relay)
     relay.daemon_threads = True
     for server in (*victims, relay):

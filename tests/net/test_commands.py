@@ -105,7 +105,8 @@ def test_command_refuses_a_redirect_to_the_victim(
 ):
     monkeypatch.setenv("OBSERVATORY_ALLOWED_NETWORKS", "127.0.0.2/32")
     victim = f"http://2130706433:{farm.port}/data.csv"
-    url = f"{farm.relay_base}/r?to={quote(f'{farm.relay_base}/r?to=' + quote(victim, safe=''), safe='')}"
+    inner = f"{farm.relay_base}/r?to={quote(victim, safe='')}"
+    url = f"{farm.relay_base}/r?to={quote(inner, safe='')}"
     before = farm.hits
     code = run(command, url, schema, csv_file)
     out, err = capsys.readouterr()

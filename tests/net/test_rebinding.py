@@ -45,10 +45,7 @@ def send(client: str, url: str, http) -> tuple[str, int | None]:
         except FetchError as exc:
             return exc.kind, exc.status
         return "fetched", response.status
-    if client == "threads":
-        result = probe_url(url, http)
-    else:
-        result = run_sync(probe_url_async(url, http))
+    result = probe_url(url, http) if client == "threads" else run_sync(probe_url_async(url, http))
     return result.outcome, result.status
 
 

@@ -3,8 +3,30 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from observatory.net.url import RefusedURL, parse_target
+from observatory.net.url import RefusedURL, _fast, parse_strict, parse_target
+from tests.net.shapes import adversarial_urls
+
+LABEL = st.text(alphabet="abcxyz0189-_.X%@:", min_size=1, max_size=70)
+
+
+@st.composite
+def plain_urls(draw: st.DrawFn) -> str:
+    """URLs close to the fast path's shape: near-miss hosts, ports and tails."""
+    scheme = draw(st.sampled_from(["http", "https", "HTTP"]))
+    host = draw(st.one_of(LABEL, st.from_regex(r"[0-9]{1,4}(\.[0-9x]{1,4}){0,4}", fullmatch=True)))
+    port = draw(
+        st.one_of(
+            st.just(""),
+            st.integers(0, 70000).map(lambda p: f":{p}"),
+            st.sampled_from([":", ":08", ":+1"]),
+        )
+    )
+    tail = draw(st.sampled_from(["", "/", "/a b", "?q", "#f", "\\x", "/\t", " "]))
+    return f"{scheme}://{host}{port}{tail}"
+
 
 REFUSED = [
     ("http://127.0.0.1:8000\\@93.184.216.34/", "backslash"),
@@ -63,3 +85,13 @@ ACCEPTED = [
 def test_plain_url_has_one_reading(url, host, port):
     target = parse_target(url)
     assert (target.host, target.port) == (host, port)
+
+
+@settings(max_examples=400, deadline=None)
+@given(url=st.one_of(adversarial_urls(8080, "127.0.0.2:8080"), plain_urls()))
+def test_fast_path_reads_as_the_full_rules(url):
+    """The fast path of plain URLs accepts nothing the full rules refuse, and reads the same."""
+    fast = _fast(url)
+    if fast is None:
+        return
+    assert parse_strict(url) == fast
