@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -101,10 +102,12 @@ class Timeouts(_Strict):
     total: float = 60.0
 
 
+CONTACT = re.compile(r"(mailto:)?[^@\s<>()]+@[^@\s<>()]+\.[^@\s<>()]+|https?://[^\s<>()]+")
+
+
 class Settings(_Strict):
-    user_agent: str = (
-        "observatory/0.1 (+https://github.com/etalab/observatory; observatoire@data.gouv.fr)"
-    )
+    user_agent: str = "observatory/0.1"  # product token; the contact is appended
+    contact: str | None = None  # operator's e-mail or URL, sent in every User-Agent
     timeouts: Timeouts = Field(default_factory=Timeouts)
     max_bytes: int = Field(default=20_000_000, gt=0)  # bytes read from any one body
     max_redirects: int = Field(default=5, ge=0)
@@ -128,6 +131,22 @@ class Settings(_Strict):
     def shacl_limit(self) -> int:
         """How many datasets of each DCAT page to validate with SHACL (0: none)."""
         return self.shacl_max_datasets if self.shacl else 0
+
+    @field_validator("user_agent")
+    @classmethod
+    def _agent(cls, value: str) -> str:
+        if not value.strip() or not value.isprintable() or not value.isascii():
+            raise ValueError("the User-Agent must be printable ASCII text on one line")
+        return value
+
+    @field_validator("contact")
+    @classmethod
+    def _contact(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.isascii() or not CONTACT.fullmatch(value.strip()):
+            raise ValueError("expected the operator's e-mail address or an http(s) URL")
+        return value.strip()
 
     @field_validator("allowed_networks")
     @classmethod
@@ -230,6 +249,11 @@ def apply_environment(config: Config, env: dict[str, str] | None = None) -> Conf
                     f"OBSERVATORY_ALLOWED_NETWORKS: '{cidr}' is not a network (CIDR expected)"
                 ) from None
         settings_update["allowed_networks"] = cidrs
+    if env.get("OBSERVATORY_CONTACT"):
+        try:
+            settings_update["contact"] = Settings._contact(env["OBSERVATORY_CONTACT"])
+        except ValueError as exc:
+            raise ConfigError(f"OBSERVATORY_CONTACT: {exc}") from None
     if env.get("OBSERVATORY_TASK_RUNNER"):
         if env["OBSERVATORY_TASK_RUNNER"] not in ("default", "dask"):
             raise ConfigError("OBSERVATORY_TASK_RUNNER: expected 'default' or 'dask'")
@@ -239,6 +263,13 @@ def apply_environment(config: Config, env: dict[str, str] | None = None) -> Conf
     if settings_update:
         update["settings"] = config.settings.model_copy(update=settings_update)
     return config.model_copy(update=update) if update else config
+
+
+def user_agent_of(settings: Settings) -> str:
+    """The User-Agent every request sends: the product token and the operator's contact."""
+    if not settings.contact:
+        return f"{settings.user_agent} (contact not configured)"
+    return f"{settings.user_agent} (+{settings.contact})"
 
 
 def config_path(explicit: str | None = None, env: dict[str, str] | None = None) -> Path:

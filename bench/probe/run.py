@@ -7,8 +7,11 @@ socket per address, loopback only) that counts, per host, the requests in flight
 and the requests started within any second. Then, each in a fresh process (for its own
 peak RSS): a sequential ``requests`` loop on a sample, a bare aiohttp client (no rules: the
 practical limit) and optionally a bare httpx client, and ``probe_many`` with the full rules
-and the per-host limits. Prints a table and checks the targets: at least 2,000 probes/s,
-at least 40 % of the bare client, per-host concurrency and rate within the limits.
+and the per-host limits. Prints a table and checks the targets (issue 12): at least 5,000
+probes/s and at least 60 % of the bare client in the same run, with the guard, URL hygiene
+and HEAD rules on, per-host concurrency and rate within the limits as counted by the server.
+The default rate (25/s per host) leaves the 5,000/s target reachable: with 500 hosts, 10/s
+would cap any polite client at exactly 5,000/s.
 The server shares the machine's cores with the clients: figures are for this whole setup.
 """
 
@@ -23,8 +26,8 @@ from typing import Any
 from bench.probe.clients import BARE_CONCURRENCY, measure
 from bench.probe.server import Farm
 
-TARGET_RATE = 2000.0
-TARGET_SHARE = 0.40
+TARGET_RATE = 5000.0
+TARGET_SHARE = 0.60
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -32,7 +35,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--urls", type=int, default=100_000)
     parser.add_argument("--hosts", type=int, default=500)
     parser.add_argument("--per-host", type=int, default=4, help="observatory per-host concurrency")
-    parser.add_argument("--rate", type=float, default=10.0, help="observatory requests/s per host")
+    parser.add_argument("--rate", type=float, default=25.0, help="observatory requests/s per host")
     parser.add_argument("--sample", type=int, default=2000, help="URLs for the requests loop")
     parser.add_argument("--httpx-sample", type=int, default=0, help="URLs for bare httpx (0: skip)")
     parser.add_argument("--bare-concurrency", type=int, default=BARE_CONCURRENCY)
@@ -65,7 +68,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         rows.append(unpaced)
         hosts_unpaced = farm.stats()
     return {
+        "command": "python -m bench.probe.run " + " ".join(sys.argv[1:]),
         "load_before": load,
+        "load_after": os.getloadavg(),
         "rows": rows,
         "hosts": hosts,
         "hosts_unpaced": hosts_unpaced,
@@ -85,7 +90,10 @@ def verdict(figures: dict[str, Any]) -> list[tuple[str, bool]]:
     probed = sum(h["requests"] for h in hosts)
     share = ours["per_s"] / bare["per_s"]
     return [
-        (f"observatory ≥ {TARGET_RATE:,.0f} probes/s: {ours['per_s']:,.0f}", ours["per_s"] >= 2000),
+        (
+            f"observatory ≥ {TARGET_RATE:,.0f} probes/s: {ours['per_s']:,.0f}",
+            ours["per_s"] >= TARGET_RATE,
+        ),
         (f"observatory ≥ {TARGET_SHARE:.0%} of bare aiohttp: {share:.0%}", share >= TARGET_SHARE),
         (
             f"per-host concurrency seen by the server ≤ {args['per_host']}: max {max_current}",
@@ -111,6 +119,7 @@ def report(figures: dict[str, Any]) -> bool:
     args = figures["args"]
     rows = figures["rows"]
     bare = next(r for r in rows if r["client"] == "bare_aiohttp")
+    print(f"command: {figures['command']}")
     print(
         f"{args['urls']:,} URLs over {args['hosts']} hosts (127.0.0.0/8), "
         f"{os.cpu_count()} cores shared with the server ({args['server_processes']} processes); "
@@ -128,6 +137,8 @@ def report(figures: dict[str, Any]) -> bool:
     print(
         f"(sequential extrapolated to {args['urls']:,} URLs: {args['urls'] / seq['per_s']:.0f} s)"
     )
+    after = figures["load_after"]
+    print(f"load average after: {after[0]:.2f} {after[1]:.2f} {after[2]:.2f}")
     ok = True
     for text, held in verdict(figures):
         ok = ok and held

@@ -1,6 +1,9 @@
 """HTTP for untrusted URLs: address guard on every hop, capped bytes, times and redirects.
 
-``open_stream`` follows redirects by hand so that every hop goes through the guard, and
+This is the one outbound HTTP policy of the threaded client: every session comes from
+``make_session`` (its connections obey the ``Guard`` where the socket connects, see
+``net.connect``), and ``open_stream`` follows redirects by hand so that every hop passes
+URL hygiene and the guard again. It
 returns the final response with its body unread (probes read a little of it, harvesters
 all of it). ``fetch`` reads the body up to the byte cap, after decompression, so a gzip
 bomb stops at the cap like any other oversized answer.
@@ -16,8 +19,9 @@ from urllib.parse import urljoin
 import requests
 from requests.structures import CaseInsensitiveDict
 
-from observatory.net.guard import IPNetwork, RefusedURL, check_url, parse_networks
-from observatory.registry import Settings
+from observatory.net.connect import GuardedAdapter
+from observatory.net.guard import Guard, IPNetwork, RefusedURL, Resolver, parse_networks
+from observatory.registry import Settings, user_agent_of
 
 CHUNK = 64 * 1024
 
@@ -26,9 +30,7 @@ CHUNK = 64 * 1024
 class HttpSettings:
     """What every request of the observatory obeys."""
 
-    user_agent: str = (
-        "observatory/0.1 (+https://github.com/etalab/observatory; observatoire@data.gouv.fr)"
-    )
+    user_agent: str = "observatory/0.1 (contact not configured)"
     connect_timeout: float = 5.0
     read_timeout: float = 20.0
     total_timeout: float = 60.0
@@ -36,11 +38,16 @@ class HttpSettings:
     max_redirects: int = 5
     allowed: tuple[IPNetwork, ...] = ()
     ca_bundle: str | None = None  # a PEM file of trusted CAs; None: the system trust store
+    resolver: Resolver | None = None  # DNS for the guard; None: the system resolver
+
+    @property
+    def guard(self) -> Guard:
+        return Guard(self.allowed, self.resolver)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> HttpSettings:
         return cls(
-            user_agent=settings.user_agent,
+            user_agent=user_agent_of(settings),
             connect_timeout=settings.timeouts.connect,
             read_timeout=settings.timeouts.read,
             total_timeout=settings.timeouts.total,
@@ -77,13 +84,18 @@ class FetchResponse:
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
-def make_session(settings: HttpSettings, pool_size: int = 10) -> requests.Session:
+def make_session(
+    settings: HttpSettings, pool_size: int = 10, mixin: type | None = None
+) -> requests.Session:
+    """A session whose connections obey the guard (``mixin``: extra connection behaviour)."""
     session = requests.Session()
     session.headers["User-Agent"] = settings.user_agent
     session.trust_env = False  # no proxies from the environment: the guard must see the target
     if settings.ca_bundle:
         session.verify = settings.ca_bundle
-    adapter = requests.adapters.HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
+    adapter = GuardedAdapter(
+        settings.guard, mixin, pool_connections=pool_size, pool_maxsize=pool_size
+    )
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
@@ -114,14 +126,15 @@ def open_stream(
     ``timeout``, ``connection``…). The caller must close the response.
     """
     session = session or make_session(settings)
-    allowed = list(settings.allowed)
+    guard = settings.guard
     seen: list[str] = []
     current = url
     while True:
         try:
-            check_url(current, allowed)
+            guard.target(current)  # hygiene; the address is checked where the socket connects
         except RefusedURL as exc:
-            raise FetchError(url, "refused", exc.reason) from None
+            hop = f" (redirect to {current})" if seen else ""
+            raise FetchError(url, "refused", exc.reason + hop) from None
         if current in seen:
             raise FetchError(url, "redirect-loop", f"redirect loop back to {current}")
         seen.append(current)
@@ -134,8 +147,13 @@ def open_stream(
                 allow_redirects=False,
                 timeout=(settings.connect_timeout, settings.read_timeout),
             )
+        except RefusedURL as exc:
+            hop = f" (redirect to {current})" if len(seen) > 1 else ""
+            raise FetchError(url, "refused", exc.reason + hop) from None
         except requests.RequestException as exc:
             raise _request_error(url, exc) from None
+        except (ValueError, UnicodeError) as exc:  # requests' own URL checks, after hygiene
+            raise FetchError(url, "refused", f"invalid URL ({exc})") from None
         location = response.headers.get("location")
         if response.is_redirect and location:
             response.close()

@@ -3,135 +3,37 @@
 The probe decisions come from ``probes.rules.plan``, exactly as in the threaded engine; this
 module only sends requests. Safety is the same as ``net.fetch``: every hop goes through the
 address guard, redirects are followed by hand up to the cap, bodies are read up to a cap.
-DNS never blocks the event loop: each host is resolved once per batch in the loop's executor
-(IP literals skip DNS), and the connection uses exactly the addresses the guard checked, so a
-name cannot resolve to an allowed address for the check and another one for the connection.
+DNS never blocks the event loop: each host is resolved once per batch in the loop's executor,
+and the connector (``probes.aio_guard``) connects only to the addresses the guard checked, so
+a name cannot resolve to an allowed address for the check and another one for the connection.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import re
-import socket
 import time
 from collections import deque
 from collections.abc import Collection, Coroutine, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, TypeVar
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import aiohttp
-from aiohttp.abc import AbstractResolver, ResolveResult
 
 from observatory.model import ProbeResult
 from observatory.net.fetch import CHUNK, FetchError, HttpSettings
-from observatory.net.guard import IPAddress, RefusedURL, check_address, check_url
-from observatory.probes.aio_phases import PhaseConnector, ssl_context
+from observatory.net.guard import RefusedURL
+from observatory.probes.aio_guard import GuardedConnector, GuardedResolver
+from observatory.probes.aio_phases import ssl_context
+from observatory.probes.collector import fewer_collections
 from observatory.probes.phases import recording
-from observatory.probes.polite import HostBudget, HostPacer, host_of
+from observatory.probes.polite import HeadMemory, HostBudget, HostPacer, host_of
 from observatory.probes.rules import Answer, Validators, plan
 
 T = TypeVar("T")
 REDIRECTS = (301, 302, 303, 307, 308)
-ORIGIN = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#\s\\]*(?=[/?#]|$)")
 IN_FLIGHT = 256  # requests in flight at most, over all hosts: beyond, the loop saturates
-
-
-class GuardedResolver(AbstractResolver):
-    """Resolves each host once (in the executor) and hands aiohttp the checked addresses."""
-
-    def __init__(self, allowed: Collection[Any]) -> None:
-        self.allowed = list(allowed)
-        self._lookups: dict[str, asyncio.Task[list[IPAddress]]] = {}
-        self._verdicts: dict[str, str | None] = {}  # per scheme://netloc: refusal or None
-
-    async def addresses(self, host: str, port: int) -> list[IPAddress]:
-        """The addresses of ``host`` (cached; raises socket.gaierror or UnicodeError)."""
-        task = self._lookups.get(host)
-        if task is None:
-            task = asyncio.ensure_future(self._lookup(host, port))
-            self._lookups[host] = task
-        return await asyncio.shield(task)
-
-    async def _lookup(self, host: str, port: int) -> list[IPAddress]:
-        loop = asyncio.get_running_loop()
-        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        found = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
-        return list(dict.fromkeys(found))
-
-    async def check(self, url: str) -> None:
-        """Raise RefusedURL unless every address of the URL's host is allowed.
-
-        The verdict depends on the scheme and the host only (addresses are resolved once
-        per batch), so it is kept per ``scheme://netloc``.
-        """
-        match = ORIGIN.match(url)
-        origin = match.group(0) if match else None
-        if origin is not None and origin in self._verdicts:
-            reason = self._verdicts[origin]
-            if reason is not None:
-                raise RefusedURL(url, reason)
-            return
-        try:
-            await self._check(url)
-        except RefusedURL as exc:
-            if origin is not None:
-                self._verdicts[origin] = exc.reason
-            raise
-        if origin is not None:
-            self._verdicts[origin] = None
-
-    async def _check(self, url: str) -> None:
-        parts = urlsplit(url)
-        host = parts.hostname
-        try:
-            literal = host is None or bool(ipaddress.ip_address(host.strip("[]")))
-        except ValueError:
-            literal = False
-        if literal or parts.scheme not in ("http", "https"):
-            check_url(url, self.allowed)  # no DNS for these: the guard's own words
-            return
-        assert host is not None
-        try:
-            port = parts.port or (443 if parts.scheme == "https" else 80)
-        except ValueError:
-            raise RefusedURL(url, "invalid port") from None
-        try:
-            addresses = await self.addresses(host, port)
-        except (socket.gaierror, UnicodeError) as exc:
-            raise RefusedURL(url, f"host '{host}' does not resolve ({exc})") from None
-        for ip in addresses:
-            reason = check_address(ip, self.allowed)
-            if reason:
-                raise RefusedURL(url, f"host '{host}' resolves to {ip}, a {reason}")
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_UNSPEC
-    ) -> list[ResolveResult]:
-        addresses = await self.addresses(host, port)
-        if any(check_address(ip, self.allowed) for ip in addresses):  # checked, never reached
-            raise OSError(f"host '{host}' resolves to a refused address")
-        results: list[ResolveResult] = []
-        for ip in addresses:
-            fam = socket.AF_INET6 if ip.version == 6 else socket.AF_INET
-            if family in (0, fam):
-                results.append(
-                    ResolveResult(
-                        hostname=host,
-                        host=str(ip),
-                        port=port,
-                        family=fam,
-                        proto=0,
-                        flags=socket.AI_NUMERICHOST,
-                    )
-                )
-        return results
-
-    async def close(self) -> None:
-        for task in self._lookups.values():
-            task.cancel()
 
 
 def request_error(url: str, exc: BaseException) -> FetchError:
@@ -191,14 +93,13 @@ class AsyncProber:
         self.in_flight = in_flight
         self.slots = asyncio.Semaphore(in_flight)
         self.pacer = pacer
-        self.resolver = GuardedResolver(http.allowed)
+        self.resolver = GuardedResolver(http.guard)
         self._session: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> AsyncProber:
-        connector = PhaseConnector(
+        connector = GuardedConnector(
             limit=self.in_flight,
             resolver=self.resolver,
-            use_dns_cache=False,
             ssl=ssl_context(self.http.ca_bundle),
         )
         timeout = aiohttp.ClientTimeout(
@@ -225,10 +126,11 @@ class AsyncProber:
         seen: list[str] = []
         current = url
         while True:
+            hop = f" (redirect to {current})" if seen else ""
             try:
                 await self.resolver.check(current)
             except RefusedURL as exc:
-                raise FetchError(url, "refused", exc.reason) from None
+                raise FetchError(url, "refused", exc.reason + hop) from None
             if current in seen:
                 raise FetchError(url, "redirect-loop", f"redirect loop back to {current}")
             seen.append(current)
@@ -236,6 +138,8 @@ class AsyncProber:
                 response = await self._session.request(
                     method, current, headers=headers, allow_redirects=False
                 )
+            except RefusedURL as exc:  # from the connector: the address actually connected
+                raise FetchError(url, "refused", exc.reason + hop) from None
             except (aiohttp.ClientError, OSError, TimeoutError, ValueError) as exc:
                 raise request_error(url, exc) from None
             location = response.headers.get("Location")
@@ -288,6 +192,7 @@ class AsyncProber:
         now: datetime | None = None,
         previous: Validators | None = None,
         host: str | None = None,
+        memory: HeadMemory | None = None,
     ) -> ProbeResult:
         """Same as ``probes.http.probe_url``, paced per host when the prober has a pacer.
 
@@ -295,11 +200,16 @@ class AsyncProber:
         latency is measured from there, so a busy client does not pass for a slow server.
         """
         checked_at = now or datetime.now(UTC)
+        host = host_of(url) if host is None else host
         steps = plan(
-            url, expect_file=expect_file, slow_ms=slow_ms, checked_at=checked_at, previous=previous
+            url,
+            expect_file=expect_file,
+            slow_ms=slow_ms,
+            checked_at=checked_at,
+            previous=previous,
+            head_distrust=memory.distrust(host) if memory is not None else None,
         )
         step = next(steps)
-        host = host_of(url) if host is None else host
         while True:
             async with self.slots:
                 delay = self.pacer.claim(host) if self.pacer is not None else 0.0
@@ -313,6 +223,8 @@ class AsyncProber:
             try:
                 step = steps.send(answer)
             except StopIteration as stop:
+                if memory is not None:
+                    memory.note(host, stop.value)
                 return stop.value
 
 
@@ -342,6 +254,7 @@ async def probe_many_async(
     rate: float | None = None,
     previous: Mapping[str, Validators] | None = None,
     in_flight: int = IN_FLIGHT,
+    memory: HeadMemory | None = None,
 ) -> list[ProbeResult]:
     """Probe every unique URL, at most ``per_host`` at a time and ``rate``/s per host.
 
@@ -357,6 +270,7 @@ async def probe_many_async(
         queues.setdefault(host_of(url), deque()).append(index)
     results: list[ProbeResult | None] = [None] * len(targets)
     budget = HostBudget()
+    memory = HeadMemory() if memory is None else memory
 
     async def drain(prober: AsyncProber, name: str, queue: deque[int]) -> None:
         while queue:
@@ -372,18 +286,21 @@ async def probe_many_async(
                 expect_file=url not in html_expected,
                 previous=known.get(url),
                 host=name,
+                memory=memory,
             )
             results[index] = result
             budget.note(name, result)
 
-    async with AsyncProber(http, in_flight=in_flight, pacer=HostPacer(rate)) as prober:
-        await asyncio.gather(
-            *(
-                drain(prober, name, queue)
-                for name, queue in queues.items()
-                for _ in range(min(max(1, per_host), len(queue)))
+    prober = AsyncProber(http, in_flight=in_flight, pacer=HostPacer(rate))
+    with fewer_collections():
+        async with prober:
+            await asyncio.gather(
+                *(
+                    drain(prober, name, queue)
+                    for name, queue in queues.items()
+                    for _ in range(min(max(1, per_host), len(queue)))
+                )
             )
-        )
     return [r for r in results if r is not None]
 
 

@@ -27,6 +27,7 @@ from observatory.probes.phases import probe_session
 from observatory.probes.polite import (
     DEFAULT_COOL_OFF,
     MAX_COOL_OFF,
+    HeadMemory,
     HostBudget,
     HostPacer,
     cool_off_seconds,
@@ -127,6 +128,7 @@ def probe_many(
     rate: float | None = None,
     previous: Mapping[str, Validators] | None = None,
     engine: Engine = "auto",
+    memory: HeadMemory | None = None,
 ) -> list[ProbeResult]:
     """Probe every unique URL (results in the order of first appearance).
 
@@ -135,8 +137,10 @@ def probe_many(
     the requests per second to one host; ``previous`` maps a URL to the validators of its
     last probe, for conditional requests (``extra["changed"]``). ``engine`` "auto" uses the
     asynchronous engine above ``ASYNC_FROM`` URLs (``workers`` is the thread pool size).
+    ``memory`` (one per call by default) keeps the hosts whose HEAD is not believed.
     """
     targets = unique(urls)
+    memory = HeadMemory() if memory is None else memory
     if engine == "async" or (engine == "auto" and len(targets) > ASYNC_FROM):
         from observatory.probes.aio import probe_many_async, run_sync
 
@@ -148,6 +152,7 @@ def probe_many(
             pages=pages,
             rate=rate,
             previous=previous,
+            memory=memory,
         )
         return run_sync(coro)
     now = datetime.now(UTC)
@@ -164,6 +169,7 @@ def probe_many(
             expect_file=url not in html_expected,
             previous=known.get(url),
             before_request=lambda: pacer.wait(host_of(url)),
+            memory=memory,
         )
 
     def skip(url: str, why: str) -> ProbeResult:

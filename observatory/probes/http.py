@@ -16,6 +16,7 @@ import requests
 from observatory.model import ProbeResult
 from observatory.net.fetch import FetchError, HttpSettings, open_stream, read_capped
 from observatory.probes.phases import probe_session, recording
+from observatory.probes.polite import HeadMemory, host_of
 from observatory.probes.rules import (
     BLOCK_WORDS,
     PREFIX_BYTES,
@@ -103,12 +104,14 @@ def probe_url(
     now: datetime | None = None,
     previous: Validators | None = None,
     before_request: Callable[[], None] | None = None,
+    memory: HeadMemory | None = None,
 ) -> ProbeResult:
     """Check whether ``url`` serves its file now: up, down, degraded, unknown or refused.
 
     With ``previous`` validators the requests are conditional and ``extra["changed"]``
-    tells whether the file changed; ``before_request`` runs before each request (pacing).
-    Without ``session``, one keep-alive ``probe_session`` serves the probe's requests.
+    tells whether the file changed; ``before_request`` runs before each request (pacing);
+    ``memory`` keeps the hosts whose HEAD is not believed. Without ``session``, one
+    keep-alive ``probe_session`` serves the probe's requests.
     """
     if session is None:
         with probe_session(http, pool_size=1) as own:
@@ -121,10 +124,17 @@ def probe_url(
                 now=now,
                 previous=previous,
                 before_request=before_request,
+                memory=memory,
             )
     checked_at = now or datetime.now(UTC)
+    host = host_of(url)
     steps = plan(
-        url, expect_file=expect_file, slow_ms=slow_ms, checked_at=checked_at, previous=previous
+        url,
+        expect_file=expect_file,
+        slow_ms=slow_ms,
+        checked_at=checked_at,
+        previous=previous,
+        head_distrust=memory.distrust(host) if memory is not None else None,
     )
     step = next(steps)
     while True:
@@ -136,4 +146,6 @@ def probe_url(
         try:
             step = steps.send(answer)
         except StopIteration as stop:
+            if memory is not None:
+                memory.note(host, stop.value)
             return stop.value

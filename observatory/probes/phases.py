@@ -4,8 +4,9 @@ A request runs inside ``recording()``, which puts a ``Phases`` holder in a conte
 the connection that serves the request fills it in: TCP connect time and TLS handshake time
 when the connection was opened for this request (a reused keep-alive connection has no set-up
 to report), and, for https, the certificate's ``notAfter``. The threaded engine does it with
-urllib3 connection classes mounted by ``probe_session``; the asynchronous engine with its own
-connector (``probes.aio_phases``). Both report through the same holder, so the same fields.
+a urllib3 connection mixin (``Timed``) that ``probe_session`` adds to the guarded
+connections; the asynchronous engine with its own connector (``probes.aio_phases``). Both
+report through the same holder, so the same fields.
 """
 
 from __future__ import annotations
@@ -20,9 +21,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from observatory.net.fetch import HttpSettings, make_session
 
@@ -109,7 +107,7 @@ def cert_warning(extra: dict[str, Any]) -> str | None:
 # --- threaded engine: urllib3 connections that time their set-up -------------------------
 
 
-class _Timed:
+class Timed:
     """Mixin for urllib3 connections: time TCP and TLS set-up, report on every request."""
 
     _opened_at: float | None = None
@@ -141,35 +139,6 @@ class _Timed:
             phases.note(self._opened_at, self._tcp_ms, self._tls_ms, self._not_after)
 
 
-class TimedHTTPConnection(_Timed, HTTPConnection):
-    pass
-
-
-class TimedHTTPSConnection(_Timed, HTTPSConnection):
-    pass
-
-
-class TimedHTTPPool(HTTPConnectionPool):
-    ConnectionCls = TimedHTTPConnection
-
-
-class TimedHTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = TimedHTTPSConnection
-
-
-class PhaseAdapter(HTTPAdapter):
-    """A requests adapter whose connections report their phases (see ``recording``)."""
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": TimedHTTPPool, "https": TimedHTTPSPool}
-        self.poolmanager.key_fn_by_scheme = dict(self.poolmanager.key_fn_by_scheme)
-
-
 def probe_session(http: HttpSettings, pool_size: int = 10) -> requests.Session:
     """``net.fetch.make_session`` whose connections report connect/TLS times and certificates."""
-    session = make_session(http, pool_size)
-    adapter = PhaseAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    return session
+    return make_session(http, pool_size, mixin=Timed)

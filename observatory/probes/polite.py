@@ -93,3 +93,27 @@ class HostPacer:
         """Block until a request to ``host`` may leave (threaded engine)."""
         while (delay := self.claim(host)) > 0:
             time.sleep(delay)
+
+
+class HeadMemory:
+    """Hosts whose HEAD answers were seen to disagree with GET: their HEAD is not believed.
+
+    Thread-safe; one per batch by default, or kept by the caller across batches.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._hosts: dict[str, str] = {}
+
+    def distrust(self, host: str) -> str | None:
+        """Why HEAD is not believed for ``host`` (a GET must confirm), or None."""
+        with self._lock:
+            seen = self._hosts.get(host)
+        return f"HEAD of {host} is not believed: earlier, {seen}" if seen else None
+
+    def note(self, host: str, result: ProbeResult) -> None:
+        """Remember ``host`` when ``result`` caught its HEAD contradicting its GET."""
+        why = result.extra.get("head_unreliable")
+        if why:
+            with self._lock:
+                self._hosts.setdefault(host, why)

@@ -18,7 +18,8 @@ from observatory.model import Outcome, ProbeResult
 from observatory.net.fetch import FetchError
 from observatory.probes.phases import Phases, cert_warning, phase_extra
 
-PREFIX_BYTES = 64 * 1024  # what a GET probe reads at most
+PREFIX_BYTES = 64 * 1024  # what a GET probe reads at most (and the range it asks for)
+CONFIRM_RANGE = f"bytes=0-{PREFIX_BYTES - 1}"
 SMALL_HTML = 256 * 1024  # an HTML answer this small where a file is expected is suspicious
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 BLOCK_WORDS = (
@@ -62,6 +63,14 @@ class Answer:
             return int(self.headers["content-length"])
         except (KeyError, ValueError):
             return None
+
+    @property
+    def file_length(self) -> int | None:
+        """The size of the whole file: from Content-Range for a 206, else Content-Length."""
+        if self.status == 206:
+            total = self.headers.get("content-range", "").rpartition("/")[2].strip()
+            return int(total) if total.isdigit() else None
+        return self.content_length
 
 
 @dataclass(frozen=True)
@@ -123,7 +132,7 @@ def html_instead_of_file(answer: Answer) -> str | None:
 
 
 def head_needs_get(answer: Answer, expect_file: bool) -> str | None:
-    """Why a HEAD answer cannot decide alone (so a GET must), or None when it can."""
+    """Why a HEAD answer cannot decide alone (so a ranged GET must confirm), or None."""
     if answer.error is not None:
         return f"HEAD failed ({answer.error.message})"
     assert answer.status is not None
@@ -133,11 +142,28 @@ def head_needs_get(answer: Answer, expect_file: bool) -> str | None:
         return "HEAD not allowed (405)"
     if answer.status >= 400:
         return f"HEAD answered {answer.status}"
-    if "content-length" not in answer.headers and "last-modified" not in answer.headers:
-        return "HEAD gave neither Content-Length nor Last-Modified"
-    small = answer.content_length is None or answer.content_length <= SMALL_HTML
+    if answer.content_length is None or not answer.content_type:
+        return "HEAD gave no usable Content-Length or Content-Type"
+    if expect_file and answer.content_length == 0:
+        return "HEAD announces an empty file (Content-Length: 0)"
+    small = answer.content_length <= SMALL_HTML
     if expect_file and answer.content_type in HTML_TYPES and small:
         return "HEAD announces a small HTML page"
+    return None
+
+
+def head_disagrees(head: Answer, get: Answer, outcome: Outcome) -> str | None:
+    """How a HEAD that looked fine is contradicted by the GET of the same URL, or None.
+
+    Such a host's HEAD is not believed alone any more (``polite.HeadMemory``).
+    """
+    if head.status is None or not 200 <= head.status < 300 or get.status is None:
+        return None
+    if outcome == "down":
+        return f"HEAD answered {head.status} where GET is down ({get.status})"
+    before, now = head.content_length, get.file_length
+    if before and now is not None and before != now and get.status in (200, 206):
+        return f"HEAD announced {before} bytes where GET serves {now}"
     return None
 
 
@@ -162,6 +188,8 @@ def judge(
     unknown = retry_after_reason(answer)
     if unknown:
         return "unknown", unknown
+    if answer.status == 416 and answer.method == "GET":
+        return "down", "HTTP 416 to a range from byte 0: the server has no byte of this file"
     if answer.status >= 400:
         if head is not None and head.status is not None and head.status < 400:
             return "down", f"HEAD says {head.status} but GET answers {answer.status}"
@@ -169,6 +197,8 @@ def judge(
     if answer.error is not None:  # headers came, the body did not
         return "down", f"answered {answer.status} but {judge_error(answer.error)[1]}"
     if answer.method == "GET" and expect_file:
+        if not answer.body and answer.status in (200, 206):
+            return "down", f"HTTP {answer.status} with an empty body: no file is served"
         html = html_instead_of_file(answer)
         if html:
             return "down", html
@@ -222,8 +252,14 @@ def make_result(
         extra["redirects"] = answer.redirects
     if "retry-after" in answer.headers:
         extra["retry_after"] = answer.headers["retry-after"]
-    length = answer.content_length
-    if length is None and answer.body and answer.error is None and not answer.truncated:
+    length = answer.file_length
+    if (
+        length is None
+        and answer.status != 206
+        and answer.body
+        and answer.error is None
+        and not answer.truncated
+    ):
         length = len(answer.body)
     return ProbeResult(
         url=url,
@@ -262,23 +298,36 @@ def plan(
     slow_ms: float,
     checked_at: datetime,
     previous: Validators | None = None,
+    head_distrust: str | None = None,
 ) -> Generator[Step, Answer, ProbeResult]:
-    """The probe of one URL: yields the requests to send, receives answers, returns the result."""
+    """The probe of one URL: yields the requests to send, receives answers, returns the result.
+
+    HEAD decides alone only when it cannot be lying; otherwise a ranged GET of the first
+    ``PREFIX_BYTES`` confirms. ``head_distrust`` (why this host's HEAD is not believed, from
+    ``polite.HeadMemory``) skips HEAD. When a HEAD that looked fine is contradicted by the
+    GET, ``extra["head_unreliable"]`` says how, for the engine to remember the host.
+    """
     headers = previous.headers() if previous else None
-    head = yield Step("HEAD", 0, headers)
-    why_get = None
-    refused = head.error is not None and head.error.kind == "refused"
-    if not refused and not retry_after_reason(head):  # asked to slow down: no second request
-        why_get = head_needs_get(head, expect_file)
+    head: Answer | None = None
+    why_get = head_distrust
     if why_get is None:
-        outcome, reason = judge(head, None, expect_file, slow_ms)
-        return _conditional(make_result(url, outcome, reason, head, checked_at), previous)
-    get = yield Step("GET", PREFIX_BYTES, headers)
+        head = yield Step("HEAD", 0, headers)
+        refused = head.error is not None and head.error.kind == "refused"
+        if not refused and not retry_after_reason(head):  # asked to slow down: no 2nd request
+            why_get = head_needs_get(head, expect_file)
+        if why_get is None:
+            outcome, reason = judge(head, None, expect_file, slow_ms)
+            return _conditional(make_result(url, outcome, reason, head, checked_at), previous)
+    get = yield Step("GET", PREFIX_BYTES, {**(headers or {}), "Range": CONFIRM_RANGE})
     outcome, reason = judge(get, head, expect_file, slow_ms)
     result = make_result(url, outcome, reason, get, checked_at)
     result.extra["fallback"] = why_get
-    if head.status is not None:
-        result.extra["head_status"] = head.status
-    if result.last_modified is None:
-        result.last_modified = head.headers.get("last-modified")
+    if head is not None:
+        if head.status is not None:
+            result.extra["head_status"] = head.status
+        if result.last_modified is None:
+            result.last_modified = head.headers.get("last-modified")
+        disagreement = head_disagrees(head, get, outcome)
+        if disagreement:
+            result.extra["head_unreliable"] = disagreement
     return _conditional(result, previous)

@@ -136,7 +136,8 @@ def config_data(state: SandboxState) -> dict[str, Any]:
     return {
         "portal": {"id": "sandbox", "name": "data.gouv.fr (bac à sable)", "url": state.portal_url},
         "settings": {
-            "user_agent": "observatory/0.1 (+https://github.com/etalab/observatory; sandbox)",
+            "user_agent": "observatory/0.1",
+            "contact": "http://127.0.0.1/sandbox-operator",
             "timeouts": {"connect": 2, "read": 5, "total": 15},
             "max_bytes": 20_000_000,
             "validate_max_bytes": 50_000_000,

@@ -12,6 +12,13 @@
 | schema-broken-csv | RNA Waldec extract | bad date, missing title, duplicate id | RNA resource |
 | redirect-loop | /loop/a ↔ /loop/b | 302 forever | MTE resource |
 | redirect-other-host | /latest/ban/… | 302 to the static host (normal) | BAN resource |
+| empty-file | /static/faults/adresses-vide.csv | 200 text/csv, empty body | tests |
+| head-without-type | /static/faults/stock-sans-type.zip | HEAD 200, no type; GET 500 | tests |
+| head-disagrees | /static/faults/rpg-2023.zip | HEAD 200 length and type; GET 404 | tests |
+
+The last three are HEAD answers that cannot be believed on their own: a probe confirms with
+a ranged GET, and a host caught once (``head-without-type``) has its HEAD disbelieved for
+the rest of the batch (``head-disagrees`` is then found down).
 """
 
 from __future__ import annotations
@@ -31,6 +38,9 @@ FAULTS: dict[str, str] = {
     "schema-broken-csv": "/static/rna/rna_waldec_extrait.csv",
     "redirect-loop": "/loop/a",
     "redirect-other-host": "/latest/ban/adresses-69.csv",
+    "empty-file": "/static/faults/adresses-vide.csv",
+    "head-without-type": "/static/faults/stock-sans-type.zip",
+    "head-disagrees": "/static/faults/rpg-2023.zip",
 }
 # The host (state role) each fault is served from.
 FAULT_ROLES: dict[str, str] = {
@@ -45,6 +55,9 @@ FAULT_ROLES: dict[str, str] = {
     "schema-broken-csv": "static",
     "redirect-loop": "static",
     "redirect-other-host": "apis",
+    "empty-file": "static",
+    "head-without-type": "static",
+    "head-disagrees": "static",
 }
 STALE_DAYS = 400
 
@@ -69,6 +82,14 @@ def fault_response(state: SandboxState, path: str) -> Response | None:
             "application/zip",
             headers={"Content-Length": ""},  # neither length nor date: probes must GET
         )
+        return Response(404, b"Not Found", "text/plain; charset=utf-8", head_override=head)
+    if path == FAULTS["empty-file"]:
+        return Response(200, b"", "text/csv; charset=utf-8")
+    if path == FAULTS["head-without-type"]:
+        head = Response(200, b"", "", headers={"Content-Length": "4096"})
+        return Response(500, b"Internal Server Error", "text/plain", head_override=head)
+    if path == FAULTS["head-disagrees"]:
+        head = Response(200, b"", "application/zip", headers={"Content-Length": "20480"})
         return Response(404, b"Not Found", "text/plain; charset=utf-8", head_override=head)
     if path == FAULTS["firewall"]:
         return Response(200, FIREWALL_PAGE, "text/html; charset=utf-8")

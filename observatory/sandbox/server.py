@@ -110,7 +110,8 @@ class _Handler(BaseHTTPRequestHandler):
         if etag and self.headers.get("If-None-Match") == etag:
             response = Response(304, b"", response.content_type, {"ETag": etag})
         self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
+        if response.content_type:  # an empty type sends none (a HEAD without a type)
+            self.send_header("Content-Type", response.content_type)
         headers = {"Content-Length": str(len(response.body))} | response.headers
         for name, value in headers.items():
             if value:  # an empty value removes the header (the lying HEAD sends no length)

@@ -52,7 +52,7 @@ def test_lying_head_is_down(sandbox, config, http, engine):
     assert result.outcome == "down"
     assert (result.method, result.status) == ("GET", 404)
     assert result.reason == "HEAD says 200 but GET answers 404"
-    assert result.extra["fallback"] == "HEAD gave neither Content-Length nor Last-Modified"
+    assert result.extra["fallback"] == "HEAD gave no usable Content-Length or Content-Type"
 
 
 @pytest.mark.parametrize("engine", ENGINES)

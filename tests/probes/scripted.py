@@ -129,6 +129,23 @@ def _big(h: Handler, m: str) -> None:
     h.send_body(200, body, "application/octet-stream", m, {"Last-Modified": LAST_MODIFIED})
 
 
+def _ranged(h: Handler, m: str) -> None:
+    """A server that honours ``Range: bytes=0-N`` (206 with Content-Range), HEAD without type."""
+    body = b"x" * 100_000
+    asked = h.headers.get("Range", "")
+    if m == "HEAD":
+        h.send_response(200)
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        return
+    if not asked.startswith("bytes=0-"):
+        h.send_body(200, body, "application/octet-stream", m)
+        return
+    end = min(int(asked.removeprefix("bytes=0-")), len(body) - 1)
+    part = {"Content-Range": f"bytes 0-{end}/{len(body)}"}
+    h.send_body(206, body[: end + 1], "application/octet-stream", m, part)
+
+
 def _json(h: Handler, m: str) -> None:
     h.send_body(200, json.dumps(GEOCODE).encode(), "application/json; charset=utf-8", m)
 
@@ -164,6 +181,7 @@ ROUTES: dict[str, Route] = {
     "/503": _broken,
     "/slow.csv": _slow,
     "/big.bin": _big,
+    "/ranged.bin": _ranged,
     "/api/geocode": _json,
     "/api/error": _server_error,
     "/conc": _conc,

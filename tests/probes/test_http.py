@@ -66,7 +66,7 @@ def test_head_without_length_or_date_is_confirmed_by_get(server, http):
     result = probe_url(f"{server.base}/bare.csv", http)
     assert result.outcome == "up"
     assert result.method == "GET"
-    assert "neither Content-Length nor Last-Modified" in result.extra["fallback"]
+    assert "no usable Content-Length or Content-Type" in result.extra["fallback"]
     assert result.content_length == len(CSV)  # measured on the body read
 
 

@@ -141,3 +141,25 @@ def test_a_reused_connection_reports_its_certificate_but_no_set_up(tls, http):
     for later in results[1:]:  # the same keep-alive connection: no new TCP or TLS set-up
         assert "connect_ms" not in later.extra and "tls_ms" not in later.extra
         assert later.extra["cert_not_after"] == pki.not_after.isoformat()
+
+
+def _names(mapping: dict[str, str]):
+    import ipaddress
+
+    def resolve(host: str, port: int) -> list:
+        return [ipaddress.ip_address(mapping[host])]
+
+    return resolve
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_pinned_address_keeps_the_name_for_sni_and_certificate(tls, http, engine):
+    """The guard connects to the checked IP, but TLS still checks the URL's host name."""
+    server, pki = tls
+    port = server.server_address[1]
+    names = {"localhost": "127.0.0.1", "files.test": "127.0.0.1"}
+    pinned = replace(trusting(http, pki), resolver=_names(names))
+    good = probe(engine, f"https://localhost:{port}/file.csv", pinned)
+    assert good.outcome == "up"  # the certificate names localhost
+    wrong = probe(engine, f"https://files.test:{port}/file.csv", pinned)
+    assert wrong.outcome == "down" and "tls" in wrong.reason.lower()  # not files.test
