@@ -11,6 +11,7 @@ messages are frictionless's. In well-formed files almost every cell is fast.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,6 +30,10 @@ MASK64 = (1 << 64) - 1
 EPOCH = dt.date(1970, 1, 1)
 EPOCH_DT = dt.datetime(1970, 1, 1)
 CACHE_SIZE = 100_000
+# Pattern syntax read differently by RE2 and Python's re: ``{,n}`` (Python: 0 to n times;
+# RE2: the literal text) and POSIX classes. Everything else that differs (look-around,
+# back-references, possessive or atomic groups, \Z, verbose mode) RE2 refuses to compile.
+RE2_DIFFERS = re.compile(r"\{\s*,|\[:")
 STRING_FORMATS = {
     "default": None,
     "email": r"^[a-z0-9]+([._-][a-z0-9]+)*@[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*"
@@ -200,6 +205,7 @@ class FieldCheck:
         self.order = {name: i + 1 for i, name in enumerate(fld.supported_constraints)}
         self.cache: dict[str, tuple[Any, dict[str, str] | None]] = {}
         self.all_slow = self.type in SLOW_TYPES
+        self.slow_reason: str | None = None  # why a vectorisable column is read cell by cell
         self.fast_regex: str | None = None
         self.pattern_re2: str | None = None
         self._prepare()
@@ -262,12 +268,16 @@ class FieldCheck:
         return False
 
     def _prepare_pattern(self, pattern: str) -> bool:
+        """Whether RE2 (pyarrow) reads ``pattern`` as Python's re does; else say why."""
         regex = f"^{pattern}$" if "|" not in pattern else f"^(?:^{pattern}$)"
-        if "[:" in pattern:
+        differs = RE2_DIFFERS.search(pattern)
+        if differs:
+            self.slow_reason = f"pattern: {differs.group(0)!r} means something else to RE2"
             return False
         try:
             pc.match_substring_regex(pa.array(["x"]), regex)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            self.slow_reason = "pattern: RE2 cannot compile it"
             return False
         self.pattern_re2 = regex
         return True
