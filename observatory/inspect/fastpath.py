@@ -98,7 +98,8 @@ def read_labels(path: Path, encoding: str, delimiter: str) -> list[str]:
 
 def check_dialect(path: Path, encoding: str, delimiter: str) -> None:
     """Decline unless frictionless's dialect sniffing, run on the file's first lines, reads
-    it as pyarrow does: no space skipped after a delimiter, '"' quotes, no escape char."""
+    it as pyarrow does: header on row 1, no space skipped after a delimiter, '"' quotes, no
+    escape char."""
     with open(path, encoding=encoding, newline="", errors="replace") as handle:
         head = handle.read(HEADER_SCAN)
     cut = max(head.rfind("\n"), head.rfind("\r"))
@@ -111,6 +112,9 @@ def check_dialect(path: Path, encoding: str, delimiter: str) -> None:
     )
     with resource:
         control = resource.dialect.get_control("csv")
+        header_rows = resource.dialect.header_rows if resource.dialect.header else []
+    if header_rows != [1]:  # frictionless takes the first row near the sample's mean width
+        raise FastPathUnsupported(f"frictionless reads the header from rows {header_rows}")
     if control.skip_initial_space:
         raise FastPathUnsupported("frictionless skips spaces after the delimiter in this file")
     if control.quote_char != '"' or control.escape_char or not control.double_quote:
