@@ -173,6 +173,7 @@ def test_fast_path_equals_frictionless_on_drawn_files(case):
 
 
 @pytest.mark.fuzz
+@pytest.mark.timeout(0)
 @settings(
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "5000")), **COMMON | {"derandomize": False}
 )
