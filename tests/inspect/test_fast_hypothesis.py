@@ -27,7 +27,18 @@ from observatory.inspect import tabular
 from observatory.inspect.tabular import validate_table
 from tests.inspect.fast_gen import FIELDS
 
-PATTERNS = ["^[0-9]{5}$", "a{,3}", "[ab]{1,2}|c", "\\d{2}", "(?i:ab)c", "x*", "[[:alpha:]]+", "[a-zéΑ-Ω]+", "É.?", "\\w+é"]
+PATTERNS = [
+    "^[0-9]{5}$",
+    "a{,3}",
+    "[ab]{1,2}|c",
+    "\\d{2}",
+    "(?i:ab)c",
+    "x*",
+    "[[:alpha:]]+",
+    "[a-zéΑ-Ω]+",
+    "É.?",
+    "\\w+é",
+]
 TEXT = "abcxyz019 ,;\t|\"'\nÉéœ’ΑΘ-_"
 ENCODINGS = ["utf-8", "utf-8-sig", "cp1252", "cp1253", "latin-1"]
 ENDINGS = ["\n", "\r\n", "\r"]
