@@ -111,7 +111,7 @@ def check_dialect(path: Path, encoding: str, delimiter: str) -> None:
         dialect=Dialect(controls=[formats.CsvControl(delimiter=delimiter)]),
     )
     with resource:
-        control = resource.dialect.get_control("csv")
+        control = formats.CsvControl.from_dialect(resource.dialect)
         header_rows = resource.dialect.header_rows if resource.dialect.header else []
     if header_rows != [1]:  # frictionless takes the first row near the sample's mean width
         raise FastPathUnsupported(f"frictionless reads the header from rows {header_rows}")
