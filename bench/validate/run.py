@@ -1,12 +1,16 @@
-"""Benchmark: the fast Table Schema path against frictionless on a generated CSV.
+"""Benchmark: `observatory validate` end to end against frictionless, full error lists.
 
-    .venv/bin/python -m bench.validate.run [--rows N] [--frictionless-rows M]
+    .venv/bin/python -m bench.validate.run [--rows N] [--rss]
 
-Generates an N-row CSV (ten columns of mixed types, constraints, a primary key and a
-unique column, with a few errors of every kind), measures rows per second of the fast path
-on the whole file and of frictionless on an M-row prefix (extrapolated; said in the output),
-checks that both give the same error list on the prefix, and measures the fast path's peak
-RSS on N and 5×N rows, each in its own subprocess (ru_maxrss).
+Generates two N-row CSV files (ten columns of mixed types, constraints, a primary key and
+a unique column, about one error per 1,000 rows of every kind): an ASCII one, and one whose
+names carry accents under a pattern constraint, written in Windows-1252 so encoding
+detection has work to do. For each file it times, in the same run, the shipped command
+`observatory validate FILE --schema SCHEMA --json` (a subprocess: the CLI, datasets.yml
+as shipped, encoding and dialect detection included) and frictionless reading the same
+file from disk with the same schema (a subprocess: its own encoding detection, no error
+limit), and compares the FULL error lists. ``--rss`` also measures the fast path's peak
+RSS on N and 5×N rows, each in its own subprocess.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from observatory.inspect.fastpath import validate_file_fast
-from observatory.inspect.tabular import convert_errors, run_frictionless
+from observatory.inspect.tabular import convert_errors
 
 SCHEMA: dict[str, Any] = {
     "missingValues": [""],
@@ -47,18 +51,40 @@ SCHEMA: dict[str, Any] = {
     ],
 }
 HEADER = ",".join(f["name"] for f in SCHEMA["fields"])
+ROOT = Path(__file__).resolve().parents[2]
+OBSERVATORY = str(Path(sys.executable).with_name("observatory"))
 
 
-def generate(path: Path, rows: int, seed: int = 7) -> None:
-    """Write the benchmark CSV in blocks of 200,000 rows (about 1 error per 1,000 rows)."""
+ACCENTED_SCHEMA: dict[str, Any] = {
+    **SCHEMA,
+    "fields": [
+        {
+            "name": "nom",
+            "type": "string",
+            "constraints": {"required": True, "pattern": "^[A-Za-zÀ-ÖØ-öø-ÿŒœ' -]+ [0-9]+$"},
+        }
+        if f["name"] == "nom"
+        else f
+        for f in SCHEMA["fields"]
+    ],
+}
+PLACES = np.array(
+    ["Évreux", "Saint-Étienne-lès-Remiremont", "Châlons", "L'Haÿ-les-Roses", "Œuilly"]
+)
+
+
+def generate(path: Path, rows: int, seed: int = 7, accented: bool = False) -> None:
+    """Write the benchmark CSV in blocks of 200,000 rows (about 1 error per 1,000 rows);
+    ``accented``: accented names (and a few digits among them), in Windows-1252."""
     rnd = np.random.default_rng(seed)
-    with open(path, "w", encoding="utf-8", newline="") as out:
+    encoding = "cp1252" if accented else "utf-8"
+    with open(path, "w", encoding=encoding, newline="") as out:
         out.write(HEADER + "\n")
         for start in range(0, rows, 200_000):
-            out.write(_block(rnd, start, min(rows, start + 200_000)))
+            out.write(_block(rnd, start, min(rows, start + 200_000), accented))
 
 
-def _block(rnd: np.random.Generator, start: int, stop: int) -> str:
+def _block(rnd: np.random.Generator, start: int, stop: int, accented: bool = False) -> str:
     n = stop - start
     ids = np.arange(start + 1, stop + 1)
     siren = (100_000_000 + ids * 7).astype(str)
@@ -69,7 +95,9 @@ def _block(rnd: np.random.Generator, start: int, stop: int) -> str:
     cols = {
         "id": ids.astype(str),
         "siren": siren,
-        "nom": np.char.add("Commune ", ids.astype(str)),
+        "nom": np.char.add(
+            np.char.add(rnd.choice(PLACES, n), " ") if accented else "Commune ", ids.astype(str)
+        ),
         "code_insee": insee,
         "categorie": rnd.choice(np.array(["A", "B", "C", "D"]), n),
         "population": rnd.integers(0, 2_000_000, n).astype(str),
@@ -82,6 +110,9 @@ def _block(rnd: np.random.Generator, start: int, stop: int) -> str:
     }
     table = np.stack(list(cols.values()), axis=1).astype(object)
     _inject_errors(rnd, table, n)
+    if accented:  # a pattern error in about one name in 2,000
+        for i in rnd.choice(n, max(1, n // 2000), replace=False):
+            table[i, 2] = f"Évreux2 {i}"
     lines = [",".join(row) for row in table]
     return "\n".join(lines) + "\n"
 
@@ -113,22 +144,6 @@ def fast_errors(path: Path) -> tuple[list[tuple[Any, ...]], int, float]:
     result = validate_file_fast(path, SCHEMA, ",")
     seconds = time.perf_counter() - start
     return [(e.type, e.row, e.field, e.message) for e in result.errors], result.row_count, seconds
-
-
-def frictionless_errors(path: Path) -> tuple[list[tuple[Any, ...]], float]:
-    data = path.read_bytes()
-    start = time.perf_counter()
-    report = run_frictionless(data, SCHEMA, ",", None)
-    seconds = time.perf_counter() - start
-    return [(e.type, e.row, e.field, e.message) for e in convert_errors(report)], seconds
-
-
-def prefix(path: Path, target: Path, rows: int) -> None:
-    with open(path, encoding="utf-8") as source, open(target, "w", encoding="utf-8") as out:
-        for k, line in enumerate(source):
-            if k > rows:
-                break
-            out.write(line)
 
 
 def peak_rss(path: Path) -> tuple[float, float]:
@@ -163,49 +178,104 @@ def _vm_hwm() -> float | None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--frictionless-rows", type=int, default=100_000)
+    parser.add_argument("--rss", action="store_true", help="also measure peak RSS (N and 5×N)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
-    parser.add_argument("--generate", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--frictionless", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--generate", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child(Path(args.child))
         return 0
-    if args.generate:
-        generate(Path(args.generate[0]), int(args.generate[1]))
+    if args.frictionless:
+        frictionless_child(Path(args.frictionless[0]), Path(args.frictionless[1]))
         return 0
+    if args.generate:
+        path, n, accented = args.generate
+        generate(Path(path), int(n), accented=accented == "accented")
+        return 0
+    print(f"load average before: {Path('/proc/loadavg').read_text().strip()}")
     with tempfile.TemporaryDirectory(prefix="bench-validate-") as tmp:
-        return run(Path(tmp), args.rows, min(args.frictionless_rows, args.rows))
-
-
-def run(folder: Path, rows: int, fl_rows: int) -> int:
-    big, small, huge = folder / "big.csv", folder / "prefix.csv", folder / "huge.csv"
-    t0 = time.perf_counter()
-    for path, n in ((big, rows), (huge, rows * 5)):  # in children: the parent stays small
-        subprocess.run(
-            [sys.executable, "-m", "bench.validate.run", "--generate", str(path), str(n)],
-            check=True,
-        )
-    prefix(big, small, fl_rows)
-    print(f"generated {rows:,} and {rows * 5:,} rows in {time.perf_counter() - t0:.1f} s")
-    (rss1, hwm1), (rss5, hwm5) = peak_rss(big), peak_rss(huge)  # before the parent grows
-    fast_all, counted, fast_s = fast_errors(big)
-    fast_prefix, _, _ = fast_errors(small)
-    fl_prefix, fl_s = frictionless_errors(small)
-    same = fast_prefix == fl_prefix
-    fast_rate, fl_rate = counted / fast_s, fl_rows / fl_s
-    print(f"frictionless measured on the first {fl_rows:,} rows, extrapolated to {rows:,}")
-    print(f"{'':32}{'fast path':>14}{'frictionless':>14}{'ratio':>10}")
-    print(f"{'rows per second':32}{fast_rate:>14,.0f}{fl_rate:>14,.0f}{fast_rate / fl_rate:>9.1f}×")
-    print(f"{f'seconds for {rows:,} rows':32}{fast_s:>14.2f}{rows / fl_rate:>14.2f}")
-    print(f"{f'errors on the {fl_rows:,}-row prefix':32}{len(fast_prefix):>14}{len(fl_prefix):>14}")
-    print(f"{'identical error lists (prefix)':32}{str(same):>14}")
-    print(f"{f'errors on {rows:,} rows (fast)':32}{len(fast_all):>14}")
-    print(f"{f'peak RSS, {rows:,} rows (MiB)':32}{rss1:>14.0f}")
-    print(f"{f'peak RSS, {rows * 5:,} rows (MiB)':32}{rss5:>14.0f}{'':>14}{rss5 / rss1:>9.2f}×")
-    print(f"(ru_maxrss of a subprocess each; VmHWM cross-check: {hwm1:.0f} and {hwm5:.0f} MiB)")
-    ok = same and fast_rate >= 10 * fl_rate and rss5 < 2.5 * rss1
+        ok = run(Path(tmp), args.rows)
+        if args.rss:
+            ok = rss(Path(tmp), args.rows) and ok
+    print(f"load average after: {Path('/proc/loadavg').read_text().strip()}")
     print("targets met" if ok else "TARGETS NOT MET")
     return 0 if ok else 1
+
+
+def _generate(path: Path, rows: int, accented: bool = False) -> None:
+    kind = "accented" if accented else "ascii"
+    command = [sys.executable, "-m", "bench.validate.run", "--generate", str(path), str(rows), kind]
+    subprocess.run(command, check=True)  # in a child: the parent stays small
+
+
+def observatory_validate(path: Path, schema: Path) -> tuple[list[tuple[Any, ...]], float]:
+    """Errors and wall seconds of the shipped CLI on ``path``."""
+    command = [OBSERVATORY, "validate", str(path), "--schema", str(schema), "--json"]
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} failed: {done.stderr[-2000:]}")
+    report = json.loads(done.stdout)
+    errors = [(e["type"], e["row"], e["field"], e["message"]) for e in report["errors"]]
+    print(f"  $ {' '.join(command)}  (engine {report['engine']})")
+    return errors, seconds
+
+
+def frictionless_child(path: Path, schema: Path) -> None:
+    """frictionless on a file on disk (its own encoding detection), every error, as JSON."""
+    from frictionless import Resource, Schema
+
+    descriptor = json.loads(schema.read_text(encoding="utf-8"))
+    resource = Resource(
+        path=path.name, basepath=str(path.parent), schema=Schema.from_descriptor(descriptor)
+    )
+    report = resource.validate(limit_errors=2**62)
+    print(json.dumps([[e.type, e.row, e.field, e.message] for e in convert_errors(report)]))
+
+
+def frictionless_validate(path: Path, schema: Path) -> tuple[list[tuple[Any, ...]], float]:
+    command = [sys.executable, "-m", "bench.validate.run", "--frictionless", str(path), str(schema)]
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=True)
+    seconds = time.perf_counter() - start
+    return [tuple(e) for e in json.loads(done.stdout)], seconds
+
+
+def run(folder: Path, rows: int) -> bool:
+    """Both files: CLI against frictionless, full error lists. True when targets are met."""
+    ok = True
+    print(
+        f"{'file':10}{'observatory s':>15}{'frictionless s':>16}{'ratio':>9}{'target':>8}"
+        f"{'errors':>9}  identical"
+    )
+    for accented, target in ((False, 40), (True, 20)):
+        name = "accented" if accented else "ascii"
+        path, schema = folder / f"{name}.csv", folder / f"{name}-schema.json"
+        _generate(path, rows, accented)
+        schema.write_text(json.dumps(ACCENTED_SCHEMA if accented else SCHEMA), encoding="utf-8")
+        ours, ours_s = observatory_validate(path, schema)
+        theirs, theirs_s = frictionless_validate(path, schema)
+        same, ratio = ours == theirs, theirs_s / ours_s
+        print(
+            f"{name:10}{ours_s:>15.2f}{theirs_s:>16.2f}{ratio:>8.1f}×{target:>7}×"
+            f"{len(ours):>9}  {same} (frictionless {len(theirs)} errors)"
+        )
+        ok = ok and same and ratio >= target
+    return ok
+
+
+def rss(folder: Path, rows: int) -> bool:
+    big, huge = folder / "big.csv", folder / "huge.csv"
+    _generate(big, rows)
+    _generate(huge, rows * 5)
+    (rss1, hwm1), (rss5, hwm5) = peak_rss(big), peak_rss(huge)
+    print(
+        f"peak RSS of the fast path: {rss1:.0f} MiB ({rows:,} rows), {rss5:.0f} MiB "
+        f"({rows * 5:,} rows), ratio {rss5 / rss1:.2f}× (VmHWM {hwm1:.0f} / {hwm5:.0f} MiB)"
+    )
+    return rss5 < 2.5 * rss1
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """Turn downloaded bytes into clean UTF-8 CSV text: unpack, detect encoding and delimiter.
 
-French open data comes in UTF-8, UTF-8 with a BOM, Latin-1 or Windows-1252, separated by
-commas, semicolons or tabs, sometimes inside a ZIP or gzip. Everything is normalised to
-UTF-8 without BOM before validation, so frictionless never has to guess an encoding from
-the first bytes only (one of its pitfalls).
+French open data comes in UTF-8, UTF-8 with a BOM, Latin-1 or Windows-1252 (and sometimes
+Windows-1253 Greek and the like), separated by commas, semicolons or tabs, sometimes inside
+a ZIP or gzip. The encoding is the one frictionless's own detector picks; everything is then
+normalised to UTF-8 without BOM before validation, so both engines read the same text.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import io
 import zipfile
 import zlib
 from dataclasses import dataclass
+
+from frictionless import Detector, settings
 
 from observatory.inspect.sniff import DELIMITERS, csv_delimiter
 
@@ -66,12 +68,17 @@ def gunzip(data: bytes, max_bytes: int) -> Unpacked:
     return Unpacked(content[:max_bytes], "gzip", None, truncated)
 
 
-def detect_encoding(data: bytes) -> str:
-    """utf-8-sig, utf-16, utf-8, cp1252 or latin-1, from the whole byte string."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
+def frictionless_encoding(head: bytes) -> str:
+    """The encoding frictionless would pick for a file starting with ``head``.
+
+    frictionless's own detector (chardet fed line by line, utf-8 under low confidence), on
+    the same buffer it reads (its default buffer size), so both engines read the same text.
+    """
+    return Detector().detect_encoding(head[: settings.DEFAULT_BUFFER_SIZE])
+
+
+def fallback_encoding(data: bytes) -> str:
+    """utf-8, cp1252 or latin-1 for bytes the detected encoding cannot decode entirely."""
     try:
         data.decode("utf-8")
         return "utf-8"
@@ -86,9 +93,20 @@ def detect_encoding(data: bytes) -> str:
     return "latin-1"
 
 
+def detect_encoding(data: bytes) -> str:
+    """frictionless's encoding for ``data``; when it cannot decode the whole of it (the
+    detector sees the first 100 kB only), the first of utf-8, cp1252, latin-1 that can."""
+    found = frictionless_encoding(data)
+    try:
+        data.decode(found)
+        return found
+    except (UnicodeDecodeError, LookupError):
+        return fallback_encoding(data)
+
+
 def cut_to_last_line(data: bytes) -> bytes:
     """Drop a last line cut by a byte cap, so it is not reported as a broken row."""
-    end = data.rfind(b"\n")
+    end = max(data.rfind(b"\n"), data.rfind(b"\r"))
     return data[: end + 1] if end >= 0 else data
 
 

@@ -1,8 +1,9 @@
 """Large CSV files on disk for the fast path: spool a download, unpack, detect the encoding.
 
 Everything is streamed in blocks into temporary files, so a file of several gigabytes never
-sits in memory. ``validate_large`` returns a report, or None when the file is not a plain
-table the fast path can read (the caller then validates it with frictionless).
+sits in memory. ``validate_large`` returns a report, or ``Declined`` with the reason when
+the file is not a plain table the fast path reads as frictionless does (the caller then
+validates it with frictionless).
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ import zlib
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
+from frictionless import settings
 
-from observatory.inspect.decode import TEXT_SUFFIXES, detect_delimiter
+from observatory.inspect.decode import TEXT_SUFFIXES, detect_delimiter, frictionless_encoding
 from observatory.inspect.fastpath import FastPathUnsupported, unsupported_reason, validate_file_fast
 from observatory.inspect.sniff import sniff_format
 from observatory.model import ValidationReport
@@ -33,6 +35,13 @@ from observatory.net.fetch import CHUNK, FetchError, HttpSettings, open_stream
 FAST_THRESHOLD = 5_000_000  # bytes: above this, validate with the fast path
 BLOCK = 4 << 20
 C1 = re.compile(rb"[\x80-\x9f]")
+
+
+@dataclass
+class Declined:
+    """The fast path hands the file to frictionless; ``reason`` says why."""
+
+    reason: str
 
 
 @contextmanager
@@ -127,7 +136,7 @@ def unpack_file(
 
 
 def cut_to_last_line(path: Path) -> None:
-    """Truncate the file after its last newline (a byte cap may have cut a row in two)."""
+    """Truncate the file after its last line break (a byte cap may have cut a row in two)."""
     size = path.stat().st_size
     with open(path, "r+b") as handle:
         position = size
@@ -135,45 +144,39 @@ def cut_to_last_line(path: Path) -> None:
             start = max(0, position - BLOCK)
             handle.seek(start)
             block = handle.read(position - start)
-            end = block.rfind(b"\n")
+            end = max(block.rfind(b"\n"), block.rfind(b"\r"))
             if end >= 0:
                 handle.truncate(start + end + 1)
                 return
             position = start
 
 
+def _decodes(path: Path, encoding: str) -> bool:
+    """Whether the whole file decodes with ``encoding``, read block by block."""
+    try:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        with open(path, "rb") as handle:
+            while block := handle.read(BLOCK):
+                decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
 def detect_file_encoding(path: Path) -> str:
-    """Like ``decode.detect_encoding``, over the whole file, block by block."""
-    head = head_of(path, 4)
-    if head.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8, c1 = True, False
+    """``decode.detect_encoding`` over a file on disk: frictionless's pick when the whole
+    file decodes with it, else the first of utf-8, cp1252, latin-1 that does."""
+    found = frictionless_encoding(head_of(path, settings.DEFAULT_BUFFER_SIZE))
+    if _decodes(path, found):
+        return found
+    if _decodes(path, "utf-8"):
+        return "utf-8"
+    c1 = False
     with open(path, "rb") as handle:
-        while block := handle.read(BLOCK):
-            if utf8:
-                try:
-                    decoder.decode(block)
-                except UnicodeDecodeError:
-                    utf8 = False
-            c1 = c1 or bool(C1.search(block))
-    if utf8:
-        try:
-            decoder.decode(b"", final=True)
-            return "utf-8"
-        except UnicodeDecodeError:
-            pass
-    if c1:
-        try:
-            with open(path, encoding="cp1252") as handle:
-                while handle.read(BLOCK):
-                    pass
-            return "cp1252"
-        except UnicodeDecodeError:
-            pass
-    return "latin-1"
+        while (block := handle.read(BLOCK)) and not c1:
+            c1 = bool(C1.search(block))
+    return "cp1252" if c1 and _decodes(path, "cp1252") else "latin-1"
 
 
 def validate_large(
@@ -186,24 +189,20 @@ def validate_large(
     encoding: str | None = None,
     limit_errors: int | None = None,
     max_bytes: int = 2_000_000_000,
-) -> ValidationReport | None:
-    """Fast-path report of a CSV (or ZIP/gzip) file on disk; None to use frictionless."""
-    if unsupported_reason(schema):
-        return None
+) -> ValidationReport | Declined:
+    """Fast-path report of a CSV (or ZIP/gzip) file on disk, or why frictionless must do it."""
+    reason = unsupported_reason(schema)
+    if reason:
+        return Declined(reason)
     with scratch_dir() as folder:
         try:
             return _validate_large(
                 path, schema, folder, url, base, fmt, encoding, limit_errors, max_bytes
             )
-        except (
-            FastPathUnsupported,
-            ValueError,
-            pa.ArrowException,
-            zipfile.BadZipFile,
-            zlib.error,
-            OSError,
-        ):
-            return None  # ArrowInvalid and UnicodeError are ValueErrors too
+        except FastPathUnsupported as exc:
+            return Declined(str(exc))
+        except Exception as exc:  # noqa: BLE001 - any surprise: frictionless reads the file
+            return Declined(f"fast path failed ({type(exc).__name__}: {exc})"[:300])
 
 
 def _validate_large(
@@ -216,7 +215,7 @@ def _validate_large(
     encoding: str | None,
     limit_errors: int | None,
     max_bytes: int,
-) -> ValidationReport | None:
+) -> ValidationReport:
     outer = fmt if fmt in ("zip", "gzip") else sniff_format(head_of(path))
     table, truncated, member = unpack_file(path, outer, max_bytes, folder)
     base = dict(base)
@@ -228,10 +227,10 @@ def _validate_large(
         cut_to_last_line(table)
     head = head_of(table)
     if fmt != "csv" and sniff_format(head) not in ("csv", "text"):
-        return None
+        raise FastPathUnsupported("not a CSV file")
     used = encoding or detect_file_encoding(table)
-    if used not in ("utf-8", "utf-8-sig", "latin-1", "cp1252"):
-        return None
+    if used.startswith(("utf-16", "utf-32")):
+        raise FastPathUnsupported(f"{used} text")
     delimiter = detect_delimiter(head.decode(used, "ignore").lstrip("\ufeff").encode("utf-8"))
     result = validate_file_fast(table, schema, delimiter, used)
     errors = result.errors[:limit_errors] if limit_errors is not None else result.errors

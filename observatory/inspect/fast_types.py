@@ -11,6 +11,7 @@ messages are frictionless's. In well-formed files almost every cell is fast.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,6 +30,13 @@ MASK64 = (1 << 64) - 1
 EPOCH = dt.date(1970, 1, 1)
 EPOCH_DT = dt.datetime(1970, 1, 1)
 CACHE_SIZE = 100_000
+# Pattern syntax read differently by RE2 and Python's re: ``{,n}`` (Python: 0 to n times;
+# RE2: the literal text) and POSIX classes. Everything else that differs (look-around,
+# back-references, possessive or atomic groups, \Z, verbose mode) RE2 refuses to compile.
+RE2_DIFFERS = re.compile(r"\{\s*,|\[:")
+# Pattern syntax whose meaning on non-ASCII text differs: Unicode-aware classes and case
+# folding in Python, ASCII-only in RE2.
+UNICODE_AWARE = re.compile(r"\\[dDwWsSbB]|\(\?[a-zA-Z]*i")
 STRING_FORMATS = {
     "default": None,
     "email": r"^[a-z0-9]+([._-][a-z0-9]+)*@[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*"
@@ -162,12 +170,16 @@ def python_string_key(value: str) -> int:
     return int(mix64(mixed)[0])
 
 
-def unsafe_for_re2(arr: pa.Array) -> np.ndarray:
-    """Cells where RE2 and Python's re may disagree: non-ASCII, newline, odd controls."""
+def unsafe_for_re2(arr: pa.Array, unicode_safe: bool = False) -> np.ndarray:
+    """Cells where RE2 and Python's re may disagree: newline and odd controls (``$``, ``.``,
+    ``\\s``), and non-ASCII text unless the pattern is ``unicode_safe`` (no ``\\d \\w \\s \\b``
+    class nor case folding, which are ASCII-only in RE2 and Unicode-aware in Python)."""
     _, data = string_buffers(arr)
-    if not len(data) or not (data >= 0x80).any() and not np.isin(data, CONTROLS).any():
+    non_ascii = not unicode_safe and bool((data >= 0x80).any())
+    if not len(data) or not non_ascii and not np.isin(data, CONTROLS).any():
         return np.zeros(len(arr), dtype=bool)
-    return ~_bool(pc.string_is_ascii(arr)) | _match(arr, "[\\n\\x0b\\x1c-\\x1f]")
+    controls = _match(arr, "[\\n\\x0b\\x1c-\\x1f]")
+    return controls if unicode_safe else ~_bool(pc.string_is_ascii(arr)) | controls
 
 
 def _bool(array: pa.Array) -> np.ndarray:
@@ -200,8 +212,10 @@ class FieldCheck:
         self.order = {name: i + 1 for i, name in enumerate(fld.supported_constraints)}
         self.cache: dict[str, tuple[Any, dict[str, str] | None]] = {}
         self.all_slow = self.type in SLOW_TYPES
+        self.slow_reason: str | None = None  # why a vectorisable column is read cell by cell
         self.fast_regex: str | None = None
         self.pattern_re2: str | None = None
+        self.pattern_unicode_safe = False
         self._prepare()
 
     # -- preparation: decide what can be vectorised for this field
@@ -262,14 +276,19 @@ class FieldCheck:
         return False
 
     def _prepare_pattern(self, pattern: str) -> bool:
+        """Whether RE2 (pyarrow) reads ``pattern`` as Python's re does; else say why."""
         regex = f"^{pattern}$" if "|" not in pattern else f"^(?:^{pattern}$)"
-        if "[:" in pattern:
+        differs = RE2_DIFFERS.search(pattern)
+        if differs:
+            self.slow_reason = f"pattern: {differs.group(0)!r} means something else to RE2"
             return False
         try:
             pc.match_substring_regex(pa.array(["x"]), regex)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            self.slow_reason = "pattern: RE2 cannot compile it"
             return False
         self.pattern_re2 = regex
+        self.pattern_unicode_safe = not UNICODE_AWARE.search(pattern)
         return True
 
     # -- per batch
@@ -382,7 +401,7 @@ class FieldCheck:
         """Fast cells whose vectorised answer might differ from Python's: send them slow."""
         unsure = np.zeros(len(arr), dtype=bool)
         if self.pattern_re2 is not None:
-            unsure |= unsafe_for_re2(arr)
+            unsure |= unsafe_for_re2(arr, self.pattern_unicode_safe)
         if self.type == "number":
             for bound in getattr(self, "bounds", {}).values():
                 b = float(bound)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,7 +90,35 @@ def read_labels(path: Path, encoding: str, delimiter: str) -> list[str]:
     """The header row, read with Python's csv module like frictionless does."""
     with open(path, encoding=encoding, newline="", errors="replace") as handle:
         head = handle.read(HEADER_SCAN)
-    return next(csv.reader(io.StringIO(head), delimiter=delimiter), [])
+    labels = next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter), [])
+    if any("\n" in label or "\r" in label for label in labels):
+        raise FastPathUnsupported("a header cell spans several lines")
+    return labels
+
+
+def check_dialect(path: Path, encoding: str, delimiter: str) -> None:
+    """Decline unless frictionless's dialect sniffing, run on the file's first lines, reads
+    it as pyarrow does: header on row 1, no space skipped after a delimiter, '"' quotes, no
+    escape char."""
+    with open(path, encoding=encoding, newline="", errors="replace") as handle:
+        head = handle.read(HEADER_SCAN)
+    cut = max(head.rfind("\n"), head.rfind("\r"))
+    sample = (head[: cut + 1] if cut >= 0 else head).lstrip("\ufeff")
+    resource = Resource(
+        data=sample.encode("utf-8"),
+        format="csv",
+        encoding="utf-8",
+        dialect=Dialect(controls=[formats.CsvControl(delimiter=delimiter)]),
+    )
+    with resource:
+        control = formats.CsvControl.from_dialect(resource.dialect)
+        header_rows = resource.dialect.header_rows if resource.dialect.header else []
+    if header_rows != [1]:  # frictionless takes the first row near the sample's mean width
+        raise FastPathUnsupported(f"frictionless reads the header from rows {header_rows}")
+    if control.skip_initial_space:
+        raise FastPathUnsupported("frictionless skips spaces after the delimiter in this file")
+    if control.quote_char != '"' or control.escape_char or not control.double_quote:
+        raise FastPathUnsupported("frictionless sniffs a quoting pyarrow does not read")
 
 
 def header_errors(labels: list[str], schema: dict[str, Any], delimiter: str) -> list[ErrorRow]:
@@ -286,6 +315,7 @@ class FastValidator:
         labels = read_labels(path, self.encoding, self.delimiter)
         if len(labels) != self.n or self.n < 2:
             raise FastPathUnsupported("header and schema differ in length, or one column")
+        check_dialect(path, self.encoding, self.delimiter)
         found = header_errors(labels, self.descriptor, self.delimiter)
         keys = _Keys(self.plan)
         empty = np.zeros(self.n, dtype=np.int64)
@@ -307,8 +337,13 @@ class FastValidator:
                 for r, _, t, f, m in found
             ],
             row_count=rows,
-            stats=_empty_stats(labels, empty, rows),
+            stats=_empty_stats(labels, empty, rows) | self._slow_stats(),
         )
+
+    def _slow_stats(self) -> dict[str, Any]:
+        """Columns handed cell by cell to frictionless's reader, and why."""
+        slow = {c.name: c.slow_reason for c in self.plan.checks if c.slow_reason}
+        return {"slow_columns": slow} if slow else {}
 
     def _batches(self, path: Path, only: list[int]) -> _Batches:
         return _Batches(path, self.n, self.encoding, self.delimiter, only, self.block_size)
@@ -365,12 +400,12 @@ class FastValidator:
         errors: list[ErrorRow] = []
         for number, text in ragged:
             row = Row(_split(text, self.delimiter), handlers=self.plan.handlers, row_number=number)
+            per_field: Counter[str | None] = Counter()  # cell errors so far, per field
             for k, error in enumerate(row.errors):
                 name = getattr(error, "field_name", None) or None
                 if error.type in ("type-error", "constraint-error"):
-                    order = error.field_number * 100 + sum(
-                        e[0] == number and e[3] == name for e in errors
-                    )
+                    order = error.field_number * 100 + per_field[name]
+                    per_field[name] += 1
                 else:
                     order = 0 if error.type == "blank-row" else CELL_END + k
                 errors.append((number, order, error.type, name, error.message))

@@ -33,12 +33,12 @@ from observatory.inspect.decode import (
 )
 from observatory.inspect.fast_source import (
     FAST_THRESHOLD,
+    Declined,
     head_of,
     scratch_dir,
     spool_download,
     validate_large,
 )
-from observatory.inspect.fastpath import unsupported_reason
 from observatory.inspect.sniff import sniff_format
 from observatory.model import ValidationError, ValidationReport
 from observatory.net.fetch import FetchError, HttpSettings, fetch, open_stream, read_capped
@@ -175,8 +175,11 @@ def validate_table(
     partial: bool = False,
     max_bytes: int = 2_000_000_000,
     now: datetime | None = None,
+    declined: str | None = None,
 ) -> ValidationReport:
-    """Validate a CSV (bytes or a local path; ZIP/gzip accepted) against a Table Schema."""
+    """Validate a CSV (bytes or a local path; ZIP/gzip accepted) against a Table Schema.
+
+    ``declined`` is the fast path's reason when it was already tried on this file."""
     base: dict[str, Any] = {
         "distribution_key": distribution_key,
         "schema_url": schema_url,
@@ -184,9 +187,13 @@ def validate_table(
         "partial": partial,
     }
     url = url or (str(source) if isinstance(source, str | Path) else "")
-    large = _validate_large(source, schema, url, base, fmt, encoding, limit_errors, max_bytes)
-    if large is not None:
-        return large
+    if declined is None:
+        large = _validate_large(source, schema, url, base, fmt, encoding, limit_errors, max_bytes)
+        if isinstance(large, ValidationReport):
+            return large
+        declined = large.reason if large else None
+    if declined:
+        base["stats"] = {"fast_declined": declined}
     raw = Path(source).read_bytes() if isinstance(source, str | Path) else source
     try:
         unpacked, outer = unpack(raw, fmt, max_bytes)
@@ -198,11 +205,7 @@ def validate_table(
         data = cut_to_last_line(data)
     inner = sniff_format(data[:65536]) if data.strip() else None
     detected = outer if unpacked.container else inner
-    if not data.strip():
-        return _report(
-            url, fatal="empty file: no header, no rows", detected_format=detected, **base
-        )
-    if fmt != "csv" and inner not in TABLE_FORMATS:
+    if data.strip() and fmt != "csv" and inner not in TABLE_FORMATS:
         fatal = f"not a CSV file: the content looks like {inner or 'binary data'}"
         return _report(url, fatal=fatal, detected_format=detected, **base)
     return _validate_csv(data, schema, unpacked, url, detected, encoding, limit_errors, base)
@@ -226,10 +229,11 @@ def _validate_large(
     encoding: str | None,
     limit_errors: int | None,
     max_bytes: int,
-) -> ValidationReport | None:
-    """The fast path's report for a file above FAST_THRESHOLD, or None to use frictionless."""
+) -> ValidationReport | Declined | None:
+    """The fast path's report for a file above FAST_THRESHOLD, why it declined, or None
+    for a small file (frictionless reads it)."""
     size = len(source) if isinstance(source, bytes) else Path(source).stat().st_size
-    if size <= FAST_THRESHOLD or unsupported_reason(schema):
+    if size <= FAST_THRESHOLD:
         return None
     options: dict[str, Any] = {
         "url": url,
@@ -261,7 +265,8 @@ def _validate_csv(
     except UnreadableError as exc:
         return _report(url, fatal=str(exc), detected_format=detected, **base)
     delimiter = detect_delimiter(utf8)
-    stats: dict[str, Any] = {"encoding": used, "delimiter": delimiter, "bytes": len(data)}
+    stats: dict[str, Any] = base.pop("stats", None) or {}
+    stats |= {"encoding": used, "delimiter": delimiter, "bytes": len(data)}
     if unpacked.container:
         stats["container"] = unpacked.container
         stats["member"] = unpacked.member
@@ -269,6 +274,9 @@ def _validate_csv(
         report = run_frictionless(utf8, schema, delimiter, limit_errors)
     except frictionless.FrictionlessException as exc:
         fatal = f"invalid Table Schema: {exc.error.message}"
+        return _report(url, fatal=fatal, detected_format=detected, stats=stats, **base)
+    except Exception as exc:  # noqa: BLE001 - a file frictionless chokes on is a finding
+        fatal = f"the file could not be read ({type(exc).__name__}: {exc})"[:500]
         return _report(url, fatal=fatal, detected_format=detected, stats=stats, **base)
     errors = convert_errors(report)
     fatal_errors = [e for e in errors if e.type in FATAL_TYPES]
@@ -316,12 +324,14 @@ def validate_resource(
         except FetchError as exc:
             return _report(url, fatal=f"download failed: {exc.message}", **base)
         detected = sniff_format(head_of(spooled), content_type)
+        declined = ""
         if spooled.stat().st_size > FAST_THRESHOLD and not (truncated and detected == "zip"):
             fast = validate_large(
                 spooled, schema, url=url, base=base | {"partial": truncated}, max_bytes=max_bytes
             )
-            if fast is not None:
+            if isinstance(fast, ValidationReport):
                 return fast
+            declined = fast.reason
         data = spooled.read_bytes()
     if truncated and detected == "zip":
         fatal = f"ZIP larger than the {max_bytes:,}-byte cap: cannot be read in part"
@@ -335,6 +345,7 @@ def validate_resource(
         distribution_key=distribution_key,
         schema_url=schema_url,
         now=base["checked_at"],
+        declined=declined,
     )
 
 

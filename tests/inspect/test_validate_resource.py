@@ -54,7 +54,7 @@ def test_url_without_extension_is_still_parsed(site, http):
         f"{site.base}/latin1", f"{site.base}/schema.json", http, max_bytes=MB
     )
     assert report.valid
-    assert report.stats["encoding"] == "latin-1"
+    assert report.stats["encoding"] == "cp1252"  # frictionless's detector: Latin-1 text as cp1252
 
 
 def test_invalid_corpus_file_over_http(site, http):
