@@ -25,9 +25,9 @@ from rdflib.namespace import SKOS as _SKOS
 from rdflib.term import Node
 
 from observatory.harvest import rdf_values as rv
-from observatory.harvest.fast_jsonld import index_jsonld
 from observatory.harvest.rdf_index import TripleIndex, TripleSource, from_graph
-from observatory.harvest.rdf_parse import RdfError, detect_format, load_json, parse_graph
+from observatory.harvest.rdf_engine import read_index
+from observatory.harvest.rdf_parse import RdfError, parse_graph
 from observatory.model import (
     Dataset,
     Distribution,
@@ -90,8 +90,16 @@ class _Reader:
 
     # --- datasets -------------------------------------------------------------------
     def dataset_subjects(self) -> list[Node]:
+        """Dataset nodes in a stable order: IRIs, then blank nodes by their hints (a blank
+        node's label is the parser's choice, different on every read)."""
         subjects = set(self.g.subjects(RDF.type, DCAT.Dataset))
-        return sorted(subjects, key=lambda n: (isinstance(n, BNode), str(n)))
+        return sorted(subjects, key=self._order)
+
+    def _order(self, node: Node) -> tuple[bool, str]:
+        if not isinstance(node, BNode):
+            return False, str(node)
+        ident = rv.text(self.g, node, DCTERMS.identifier)
+        return True, rv.node_id(node, ident, rv.text(self.g, node, DCTERMS.title))
 
     def assign_keys(self, subjects: list[Node]) -> None:
         """Give every dataset subject a unique, stable key (hash of hints for blank nodes)."""
@@ -421,18 +429,12 @@ def parse_dcat(
 def read_triples(
     content: bytes, content_type: str | None, base_url: str, fast: bool = True
 ) -> TripleIndex:
-    """The document's triples, indexed; the fast JSON-LD reader first when it is sure.
-
-    Raise RdfError when the document cannot be read (rdflib's verdict: the fast reader
-    only ever declines).
-    """
-    document = None
-    if fast and detect_format(content, content_type) == "json-ld":
-        document = load_json(content)
-        index = index_jsonld(document)
-        if index is not None:
-            return index
-    graph, _fmt = parse_graph(content, content_type, base_url, document)
+    """The document's triples, indexed: read by pyoxigraph, or by rdflib (the reference
+    engine, for the differential tests) when ``fast`` is false. Raise RdfError when the
+    document cannot be read."""
+    if fast:
+        return read_index(content, content_type, base_url)
+    graph, _fmt = parse_graph(content, content_type, base_url)
     return from_graph(graph)
 
 
