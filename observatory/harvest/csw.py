@@ -10,13 +10,14 @@ and stops when it is 0, beyond ``numberOfRecordsMatched``, or not after the curr
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from xml.parsers import expat
 
 import requests
+from lxml import etree
 
+from observatory.harvest.csw_records import records_to_rdf
 from observatory.harvest.dcat import parse_dcat
 from observatory.model import HarvestPage, SourceError
 from observatory.net.fetch import FetchError, HttpSettings, fetch
@@ -35,9 +36,6 @@ GETRECORDS_DEFAULTS = {
     "elementSetName": "full",
     "outputSchema": DCAT_SCHEMA,
 }
-
-ET.register_namespace("rdf", RDF_NS)
-
 
 def _now() -> datetime:
     return datetime.now(UTC)
@@ -79,14 +77,14 @@ def getrecords_url(endpoint: str, start: int = 1, max_records: int = 50) -> str:
     return _with_query(endpoint, query)
 
 
-def _int_attr(element: ET.Element, name: str) -> int | None:
+def _int_attr(element: etree._Element, name: str) -> int | None:
     try:
         return int(element.attrib[name].strip())
     except (KeyError, ValueError):
         return None
 
 
-def _exception_text(root: ET.Element) -> str:
+def _exception_text(root: etree._Element) -> str:
     texts = [
         (el.text or "").strip()
         for ns in OWS
@@ -103,39 +101,41 @@ def _refuse_entities(*_args: object) -> None:
     raise CswError("parse", "XML entity declarations are refused")
 
 
-def _parse_xml(content: bytes) -> ET.Element:
-    """Parse with expat, refusing any entity declaration (billion laughs, external ones)."""
+def _parse_xml(content: bytes) -> etree._Element:
+    """Parse with expat first, refusing any entity declaration (billion laughs, external
+    ones), then with lxml, entities unresolved and the network off."""
     checker = expat.ParserCreate()
     checker.EntityDeclHandler = _refuse_entities
     checker.UnparsedEntityDeclHandler = _refuse_entities
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
     try:
         checker.Parse(content, True)
-        return ET.fromstring(content)  # noqa: S314 - entity declarations refused above
-    except (ET.ParseError, expat.ExpatError) as exc:
+        return etree.fromstring(content, parser)
+    except (etree.XMLSyntaxError, expat.ExpatError) as exc:
         raise CswError("parse", f"malformed XML: {exc}") from None
 
 
-def split_response(content: bytes) -> tuple[bytes, dict[str, int | None]]:
-    """(one RDF/XML document with every record, paging attributes); raise CswError."""
+def _local(tag: object) -> str:
+    return tag.split("}")[-1] if isinstance(tag, str) else ""
+
+
+def split_response(content: bytes) -> tuple[bytes, dict[str, int | None], int, list[str]]:
+    """(one RDF/XML document with every record, paging attributes, number of records,
+    notes on unread records); raise CswError when the answer is not a GetRecords one."""
     root = _parse_xml(content)
-    if root.tag.split("}")[-1] == "ExceptionReport":
+    if _local(root.tag) == "ExceptionReport":
         raise CswError(
             "csw-exception", f"the CSW server answered an exception: {_exception_text(root)}"
         )
     results = root.find(f"{{{CSW}}}SearchResults")
     if root.tag != f"{{{CSW}}}GetRecordsResponse" or results is None:
         raise CswError("not-csw", f"not a CSW GetRecords response (root <{root.tag}>)")
-    merged = ET.Element(f"{{{RDF_NS}}}RDF")
-    for child in results:
-        if child.tag == f"{{{RDF_NS}}}RDF":
-            merged.extend(list(child))
-        else:  # a bare dcat:Dataset or dcat:Catalog, or a csw:Record of another schema
-            merged.append(child)
+    rdf, records, notes = records_to_rdf(list(results))
     paging = {
         name: _int_attr(results, name)
         for name in ("numberOfRecordsMatched", "numberOfRecordsReturned", "nextRecord")
     }
-    return ET.tostring(merged, encoding="utf-8", xml_declaration=True), paging
+    return rdf, paging, records, notes
 
 
 def next_start(start: int, paging: dict[str, int | None]) -> tuple[int | None, str | None]:
@@ -157,12 +157,21 @@ def parse_csw_page(content: bytes, url: str, catalogue_id: str, shacl: int = 0) 
     """One GetRecords answer to a page of normalised records (pure, no HTTP); with
     ``shacl`` > 0 the first ``shacl`` records also get their DCAT-AP SHACL verdict."""
     try:
-        rdf, paging = split_response(content)
+        rdf, paging, records, notes = split_response(content)
     except CswError as exc:
         error = SourceError(catalogue_id, url, exc.kind, f"{url}: {exc.message}", _now())
         return HarvestPage(url=url, errors=[error])
     page = parse_dcat(rdf, "application/rdf+xml", url, catalogue_id, shacl=shacl)
     page.url = url
+    for note in notes:
+        page.errors.append(SourceError(catalogue_id, url, "unsupported", f"{url}: {note}", _now()))
+    read = len(page.datasets) + len(page.services)
+    if records and read < records:
+        message = (
+            f"{url}: the page holds {records} records but only {read} were read as datasets "
+            "or services; the harvest of this source is incomplete"
+        )
+        page.errors.append(SourceError(catalogue_id, url, "no-dataset", message, _now()))
     page.next_url = None  # CSW paging, not hydra
     page.total = paging.get("numberOfRecordsMatched")
     query = _query(url)
