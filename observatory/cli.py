@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from observatory import progress
+from observatory.harvest import readers
 from observatory.registry import ConfigError
 
 EXIT_OK, EXIT_FAILURES, EXIT_ERROR = 0, 1, 2
@@ -376,7 +377,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("source", metavar="SOURCE", help="URL or local file of a catalogue")
     p.add_argument(
         "--kind",
-        choices=["udata", "dcat", "csw", "ckan", "catalog-csv"],
+        choices=list(readers.KINDS),
         help="source kind (detected when not given)",
     )
     p = add(

@@ -1,9 +1,13 @@
-"""GeoNetwork CSW catalogues asked for DCAT (``outputSchema=http://www.w3.org/ns/dcat#``).
+"""GeoNetwork CSW catalogues, asked for DCAT (``outputSchema=http://www.w3.org/ns/dcat#``).
 
 A ``GetRecords`` page (GET with KVP parameters) answers a ``csw:GetRecordsResponse``
-whose ``csw:SearchResults`` holds one ``rdf:RDF`` per record (or bare DCAT elements).
-They are gathered into one RDF/XML document and read by ``dcat.parse_dcat``, so CSW
-records are normalised exactly like any DCAT catalogue. Paging follows ``nextRecord``
+whose ``csw:SearchResults`` holds records: ``rdf:RDF`` or bare DCAT elements, or — what
+most servers answer whatever was asked — ISO 19139 ``gmd:MD_Metadata`` and Dublin Core
+``csw:Record`` (``csw_records``: SEMIC's ISO 19139 → DCAT-AP XSLT, a DC mapping). They
+are gathered into one RDF/XML document and read by ``dcat.parse_dcat``, so CSW records
+are normalised exactly like any DCAT catalogue. A page holding records of which fewer
+are read (as datasets or services) is an error for the source (``no-dataset``), so an
+incremental run marks nothing deleted because of it. Paging follows ``nextRecord``
 and stops when it is 0, beyond ``numberOfRecordsMatched``, or not after the current
 ``startPosition`` (a server going backwards would loop forever).
 """
@@ -11,6 +15,7 @@ and stops when it is 0, beyond ``numberOfRecordsMatched``, or not after the curr
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from xml.parsers import expat
 
@@ -19,6 +24,7 @@ from lxml import etree
 
 from observatory.harvest.csw_records import records_to_rdf
 from observatory.harvest.dcat import parse_dcat
+from observatory.harvest.readers import Document, Reader
 from observatory.model import HarvestPage, SourceError
 from observatory.net.fetch import FetchError, HttpSettings, fetch
 
@@ -36,6 +42,7 @@ GETRECORDS_DEFAULTS = {
     "elementSetName": "full",
     "outputSchema": DCAT_SCHEMA,
 }
+
 
 def _now() -> datetime:
     return datetime.now(UTC)
@@ -206,3 +213,32 @@ def fetch_csw_page(
             url=url, errors=[SourceError(catalogue_id, url, exc.kind, message, _now())]
         )
     return parse_csw_page(response.content, url, catalogue_id, shacl)
+
+
+# --- the reader of the registry (observatory.harvest.readers) ---------------------------
+_OWS_EXCEPTIONS = {f"{{{ns}}}ExceptionReport" for ns in OWS}
+
+
+def _detect(document: Document) -> bool:
+    root = document.xml_root
+    return root is not None and (
+        root.startswith("{http://www.opengis.net/cat/csw/") or root in _OWS_EXCEPTIONS
+    )
+
+
+def _read_page(
+    url: str,
+    catalogue_id: str,
+    http: HttpSettings,
+    *,
+    session: requests.Session | None = None,
+    shacl: int = 0,
+) -> HarvestPage:
+    return fetch_csw_page(url, catalogue_id, http, session, shacl)
+
+
+def _read_file(path: Path, catalogue_id: str, shacl: int) -> HarvestPage:
+    return parse_csw_page(path.read_bytes(), path.resolve().as_uri(), catalogue_id, shacl)
+
+
+READER = Reader("csw", getrecords_url, _read_page, _read_file, _detect)

@@ -12,6 +12,7 @@ memory (``observatory.scoring.shacl_page``), their verdicts kept in ``extras["sh
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 from urllib.parse import urljoin
 
 import requests
@@ -25,9 +26,10 @@ from rdflib.namespace import SKOS as _SKOS
 from rdflib.term import Node
 
 from observatory.harvest import rdf_values as rv
-from observatory.harvest.rdf_index import TripleIndex, TripleSource, from_graph
 from observatory.harvest.rdf_engine import read_index
-from observatory.harvest.rdf_parse import RdfError, parse_graph
+from observatory.harvest.rdf_index import TripleIndex, TripleSource, from_graph
+from observatory.harvest.rdf_parse import RdfError, looks_like_html, parse_graph, sniff_format
+from observatory.harvest.readers import Document, Reader
 from observatory.model import (
     Dataset,
     Distribution,
@@ -458,3 +460,53 @@ def fetch_dcat_page(
     page = parse_dcat(response.content, content_type, response.final_url, catalogue_id, shacl=shacl)
     page.url = url
     return page
+
+
+# --- the reader of the registry (observatory.harvest.readers) ---------------------------
+#: Content types of saved RDF files, by suffix.
+RDF_SUFFIXES = {
+    ".rdf": "application/rdf+xml",
+    ".xml": "application/rdf+xml",
+    ".owl": "application/rdf+xml",
+    ".ttl": "text/turtle",
+    ".jsonld": "application/ld+json",
+    ".json": "application/ld+json",
+    ".nt": "application/n-triples",
+}
+_RDF_XML_ROOTS = ("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}", str(_DCAT))
+
+
+def _detect(document: Document) -> bool:
+    if looks_like_html(document.content):
+        return False
+    value = document.json
+    if isinstance(value, dict):
+        return any(key in value for key in ("@context", "@graph", "@id", "@type"))
+    if isinstance(value, list):  # expanded JSON-LD: node objects
+        return all(isinstance(v, dict) for v in value) and any("@id" in v for v in value)
+    root = document.xml_root
+    if root is not None:
+        return root.startswith(_RDF_XML_ROOTS)
+    if document.text_start[:1] in ("{", "["):
+        return False  # JSON of another shape, or broken JSON
+    return sniff_format(document.content) in ("turtle", "nt")
+
+
+def _read_page(
+    url: str,
+    catalogue_id: str,
+    http: HttpSettings,
+    *,
+    session: requests.Session | None = None,
+    shacl: int = 0,
+) -> HarvestPage:
+    return fetch_dcat_page(url, catalogue_id, http, session, shacl)
+
+
+def _read_file(path: Path, catalogue_id: str, shacl: int) -> HarvestPage:
+    content_type = RDF_SUFFIXES.get(path.suffix.lower())
+    base = path.resolve().as_uri()
+    return parse_dcat(path.read_bytes(), content_type, base, catalogue_id, shacl=shacl)
+
+
+READER = Reader("dcat", str, _read_page, _read_file, _detect)

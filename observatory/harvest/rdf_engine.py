@@ -119,7 +119,8 @@ def read_index(content: bytes, content_type: str | None, base_url: str) -> Tripl
     except (SyntaxError, ValueError, OSError) as exc:
         text = " ".join(str(exc).split())[:300]
         if _REMOTE in text:  # a context inside @import or a scoped context left remote
-            raise RdfError("remote-context", f"a remote JSON-LD context is not fetched: {text}")
+            message = f"a remote JSON-LD context is not fetched: {text}"
+            raise RdfError("remote-context", message) from None
         label = "JSON-LD" if fmt == "json-ld" else fmt
         raise RdfError("parse", f"malformed {label}: {text}") from None
     return index
