@@ -30,15 +30,6 @@ class TripleSource(Protocol):
         """Subjects having ``predicate`` with ``object``."""
         ...
 
-    def triples(self) -> Iterator[tuple[Node, URIRef, Node]]:
-        """Every triple once (for tests and for building a graph)."""
-        for p_key, by_obj in self._po.items():
-            pred = URIRef(p_key)
-            for o_key, subs in by_obj.items():
-                o = self._terms[o_key]
-                for s in subs.values():
-                    yield s, pred, o
-
     def predicate_objects(self, subject: Node) -> Iterable[tuple[Node, Node]]:
         """Every (predicate, object) of ``subject``."""
         ...
@@ -88,6 +79,15 @@ class TripleIndex:
             subs = by_obj[o_key] = {}
             self._terms[o_key] = o
         subs[s_key] = s
+
+    def triples(self) -> Iterator[tuple[Node, URIRef, Node]]:
+        """Every triple once (for tests and for building a graph)."""
+        for p_key, by_obj in self._po.items():
+            pred = URIRef(p_key)
+            for o_key, subs in by_obj.items():
+                o = self._terms[o_key]
+                for s in subs.values():
+                    yield s, pred, o
 
     def triples(self) -> Iterator[tuple[Node, URIRef, Node]]:
         """Every triple once (for tests and for building a graph)."""
