@@ -89,15 +89,6 @@ class TripleIndex:
                 for s in subs.values():
                     yield s, pred, o
 
-    def triples(self) -> Iterator[tuple[Node, URIRef, Node]]:
-        """Every triple once (for tests and for building a graph)."""
-        for p_key, by_obj in self._po.items():
-            pred = URIRef(p_key)
-            for o_key, subs in by_obj.items():
-                o = self._terms[o_key]
-                for s in subs.values():
-                    yield s, pred, o
-
     def predicate_objects(self, subject: Node) -> Iterator[tuple[URIRef, Node]]:
         """Every (predicate, object) of one subject."""
         for p_key, objs in self._sp.get(term_key(subject), {}).items():
