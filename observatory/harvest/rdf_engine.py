@@ -11,7 +11,8 @@ JSON-LD contexts: a ``@context`` given as a URL is replaced by the bundled copy 
 published document (``rdf_parse.localise_contexts``) or refused with ``remote @context
 <url> not fetched``; pyoxigraph itself has no document loader, so nothing is ever fetched.
 IRIs are read leniently (``lenient=True``), as rdflib reads them: a catalogue with a
-download URL holding a space keeps its page. Documents nested too deeply are refused with an error, never a ``RecursionError``. Two
+download URL holding a space keeps its page. Documents nested too deeply are refused
+with an error, never a ``RecursionError``. Two
 shapes pyoxigraph 0.5 reads against JSON-LD 1.1 are declined (``Declined``: the caller
 reads them with rdflib), both found by the differential tests: a ``@vocab`` written as
 a compact IRI (``"@vocab": "dcat:"``, left unexpanded), and a key expanding to no IRI
@@ -118,10 +119,9 @@ def _contexts_and_keys(document: Any) -> tuple[list[dict[str, Any]], set[str]]:
 def _unsure(document: Any) -> str | None:
     """Why pyoxigraph cannot be trusted with this document, or None.
 
-        Two shapes it reads against JSON-LD 1.1: a ``@vocab`` given as a compact IRI (left
-        unexpanded), and a key that expands to no IRI (where the spec drops the key and its
-        value, pyoxigraph still emits the ``@type`` of a node object under it). In RDF/XML, ``xml:lang=""`` (which
-    resets the language) is refused by pyoxigraph 0.5: declined too.
+    Two shapes it reads against JSON-LD 1.1: a ``@vocab`` given as a compact IRI (left
+    unexpanded), and a key that expands to no IRI (where the spec drops the key and its
+    value, pyoxigraph still emits the ``@type`` of a node object under it).
     """
     contexts, keys = _contexts_and_keys(document)
     terms: set[str] = set()

@@ -13,7 +13,7 @@ import json
 import os
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, given, settings
 from rdflib import BNode, Graph, Literal
 from rdflib.compare import isomorphic
 
@@ -186,7 +186,8 @@ def test_regressions_read_as_rdflib_reads(document: object) -> None:
         (
             b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
             b' xmlns:dcat="http://www.w3.org/ns/dcat#"><dcat:Dataset rdf:about="https://x.test/d">'
-            b'<dcat:downloadURL rdf:resource="https://x.test/a file.csv"/></dcat:Dataset></rdf:RDF>',
+            b'<dcat:downloadURL rdf:resource="https://x.test/a file.csv"/>'
+            b"</dcat:Dataset></rdf:RDF>",
             "application/rdf+xml",
         ),
         (
