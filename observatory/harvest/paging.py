@@ -92,6 +92,20 @@ def absorb(catalogue: Catalogue, pages: Iterable[HarvestPage]) -> None:
         catalogue.errors.extend(page.errors)
 
 
+#: Receives every page as it is read; the catalogue then keeps no dataset of its own.
+Sink = Callable[[HarvestPage], None]
+
+
+def streamed(pages: Iterable[HarvestPage], sink: Sink | None) -> Iterator[HarvestPage]:
+    """Pages handed to ``sink`` first, then yielded without their datasets (memory stays
+    bounded by one page); unchanged when there is no sink."""
+    for page in pages:
+        if sink is not None:
+            sink(page)
+            page.datasets = []
+        yield page
+
+
 def read_catalogue(
     catalogue: Catalogue,
     reader: readers.Reader,
@@ -99,13 +113,15 @@ def read_catalogue(
     max_pages: int,
     session: requests.Session,
     shacl: int = 0,
+    sink: Sink | None = None,
 ) -> None:
     """Every page of one catalogue through its reader, then the reader's extra records."""
 
     def read(url: str) -> HarvestPage:
         return reader.read_page(url, catalogue.id, http, session=session, shacl=shacl)
 
-    absorb(catalogue, walk_pages(reader.first_url(catalogue.url), read, max_pages, catalogue.id))
+    pages = walk_pages(reader.first_url(catalogue.url), read, max_pages, catalogue.id)
+    absorb(catalogue, streamed(pages, sink))
     if reader.after_pages is None:
         return
     more = reader.after_pages(catalogue.url, catalogue.id, http, session, max_pages)
@@ -120,9 +136,11 @@ def harvest_catalogue(
     max_pages: int,
     session: requests.Session | None = None,
     shacl: int = 0,
+    sink: Sink | None = None,
 ) -> Catalogue:
     """Harvest one registry catalogue; errors are kept, never raised. With ``shacl`` > 0,
-    DCAT and CSW pages also get the SHACL verdict of their first ``shacl`` datasets."""
+    DCAT and CSW pages also get the SHACL verdict of their first ``shacl`` datasets.
+    With ``sink``, every page goes to it as it is read and the catalogue keeps no dataset."""
     catalogue = Catalogue(id=entry.id, name=entry.name, kind=entry.kind, url=entry.url)
     own = session is None
     session = session or make_session(http)
@@ -134,7 +152,7 @@ def harvest_catalogue(
                 SourceError(entry.id, entry.url, "unsupported", message, _now())
             )
         else:
-            read_catalogue(catalogue, found, http, max_pages, session, shacl)
+            read_catalogue(catalogue, found, http, max_pages, session, shacl, sink)
     except Exception as exc:  # a bug must not lose the run: recorded with what was read
         message = f"harvest failed: {type(exc).__name__}: {exc}"
         catalogue.errors.append(SourceError(entry.id, entry.url, "crash", message, _now()))

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from observatory.harvest import catalog_csv, readers
 from observatory.harvest.dcat import RDF_SUFFIXES
-from observatory.harvest.paging import absorb, harvest_catalogue
+from observatory.harvest.paging import Sink, absorb, harvest_catalogue, streamed
 from observatory.harvest.rdf_parse import looks_like_html
 from observatory.harvest.udata import fetch_udata_datasets
 from observatory.model import Catalogue, Dataset, SourceError, to_jsonable
@@ -103,7 +103,9 @@ def _local_content(path: Path) -> bytes:
         return f.read(CSV_HEAD_BYTES) if path.suffix.lower() == ".csv" else f.read()
 
 
-def _harvest_local(source: str, kind: str | None, cid: str, shacl: int = 0) -> Catalogue:
+def _harvest_local(
+    source: str, kind: str | None, cid: str, shacl: int = 0, sink: Sink | None = None
+) -> Catalogue:
     path = Path(source)
     catalogue = Catalogue(id=cid, name=path.name, kind=kind or "unknown", url=str(path))
     if not path.exists():
@@ -113,7 +115,7 @@ def _harvest_local(source: str, kind: str | None, cid: str, shacl: int = 0) -> C
         kind = kind or ("catalog-csv" if path.is_dir() else None)
         kind = kind or detect_kind(source, _local_content(path), RDF_SUFFIXES.get(path.suffix))
         catalogue.kind = kind
-        absorb(catalogue, [readers.reader(kind).read_file(path, cid, shacl)])
+        absorb(catalogue, streamed([readers.reader(kind).read_file(path, cid, shacl)], sink))
     except UnknownKind as exc:
         catalogue.errors.append(SourceError(cid, source, "unknown-kind", str(exc), _now()))
     except OSError as exc:
@@ -172,7 +174,13 @@ def _detect_remote(url: str, http: HttpSettings) -> str:
 
 
 def _harvest_remote(
-    url: str, kind: str | None, http: HttpSettings, max_pages: int, cid: str, shacl: int = 0
+    url: str,
+    kind: str | None,
+    http: HttpSettings,
+    max_pages: int,
+    cid: str,
+    shacl: int = 0,
+    sink: Sink | None = None,
 ) -> Catalogue:
     from observatory.registry import CatalogueEntry
 
@@ -189,10 +197,11 @@ def _harvest_remote(
         catalogue = Catalogue(id=cid, name=url, kind=kind, url=url)
         portal = url[: url.index("/api/")]
         with make_session(http) as session:
-            absorb(catalogue, [fetch_udata_datasets(portal, [one.group(1)], cid, http, session)])
+            page = fetch_udata_datasets(portal, [one.group(1)], cid, http, session)
+            absorb(catalogue, streamed([page], sink))
         return catalogue
     entry = CatalogueEntry(id=cid, name=url, kind=kind, url=url)  # type: ignore[arg-type]
-    return harvest_catalogue(entry, http, max_pages, shacl=shacl)
+    return harvest_catalogue(entry, http, max_pages, shacl=shacl, sink=sink)
 
 
 def harvest_source(
@@ -202,16 +211,18 @@ def harvest_source(
     max_pages: int,
     catalogue_id: str | None = None,
     shacl: int = 0,
+    sink: Sink | None = None,
 ) -> Catalogue:
     """Harvest a URL or a local file (or a folder of catalogue exports); never raises.
 
     ``catalogue.failed`` is true when nothing could be read at all (the CLI exits 2). With
     ``shacl`` > 0, DCAT and CSW datasets (the first ``shacl`` of each page) also get their
-    DCAT-AP SHACL verdict.
+    DCAT-AP SHACL verdict. With ``sink``, every page goes to it as it is read and the
+    catalogue keeps no dataset (``observatory harvest --json`` prints them as they come).
     """
     if kind is not None and kind not in readers.KINDS:
         raise ValueError(f"unknown kind {kind!r}; one of {', '.join(readers.KINDS)}")
     cid = catalogue_id or _catalogue_id(source)
     if is_url(source):
-        return _harvest_remote(source, kind, http, max_pages, cid, shacl)
-    return _harvest_local(source, kind, cid, shacl)
+        return _harvest_remote(source, kind, http, max_pages, cid, shacl, sink)
+    return _harvest_local(source, kind, cid, shacl, sink)
