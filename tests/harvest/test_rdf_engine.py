@@ -140,3 +140,17 @@ def test_prefetcher_harvests_every_page_once_over_loopback(site: Site, http: Htt
     keys = [d.key for p in pages for d in p.datasets]
     assert len(pages) == 3 and len(keys) == len(set(keys)) == 250
     assert all(not p.errors for p in pages)
+
+
+@pytest.mark.parametrize(("value", "lang"), [("titre", None), ("titre", "fr"), ("", "en-gb")])
+def test_fast_built_literals_are_the_literals_rdflib_builds(value: str, lang: str | None) -> None:
+    from observatory.harvest.rdf_engine import _plain
+
+    fast, reference = _plain(value, lang), Literal(value, lang=lang)
+    assert fast == reference and hash(fast) == hash(reference)
+    assert (fast.language, fast.datatype, fast.value, fast.ill_typed) == (
+        reference.language,
+        reference.datatype,
+        reference.value,
+        reference.ill_typed,
+    )
