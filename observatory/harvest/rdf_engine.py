@@ -12,9 +12,9 @@ published document (``rdf_parse.localise_contexts``) or refused with ``remote @c
 <url> not fetched``; pyoxigraph itself has no document loader, so nothing is ever fetched.
 IRIs are read leniently (``lenient=True``), as rdflib reads them: a catalogue with a
 download URL holding a space keeps its page. Documents nested too deeply are refused
-with an error, never a ``RecursionError``. Two
-shapes pyoxigraph 0.5 reads against JSON-LD 1.1 are declined (``Declined``: the caller
-reads them with rdflib), both found by the differential tests: a ``@vocab`` written as
+with an error, never a ``RecursionError``. The shapes pyoxigraph 0.5 reads against
+JSON-LD 1.1 are declined (``Declined``: the caller reads them with rdflib), all found by
+the differential tests: a list of lists (an empty inner list is dropped), a ``@vocab`` written as
 a compact IRI (``"@vocab": "dcat:"``, left unexpanded), and a key expanding to no IRI
 (a term no context defines, without ``@vocab``: the spec drops its value, pyoxigraph
 still emits the ``@type`` of a node object under it). In RDF/XML, ``xml:lang=""`` (which
@@ -96,14 +96,17 @@ class Declined(Exception):
 _ABSOLUTE = re.compile(r"(https?|urn|ftp|file|tag|mailto|data):", re.IGNORECASE)
 
 
-def _contexts_and_keys(document: Any) -> tuple[list[dict[str, Any]], set[str]]:
-    """Every context object of a document, and every key its node objects use."""
+def _contexts_and_keys(document: Any) -> tuple[list[dict[str, Any]], set[str], bool]:
+    """Every context object of a document, every key its node objects use, and whether
+    an array holds an array (outside ``@value``)."""
     contexts: list[dict[str, Any]] = []
     keys: set[str] = set()
+    nested_arrays = False
     stack = [document]
     while stack:
         item = stack.pop()
         if isinstance(item, list):
+            nested_arrays = nested_arrays or any(isinstance(v, list) for v in item)
             stack.extend(item)
         elif isinstance(item, dict):
             for key, value in item.items():
@@ -112,18 +115,21 @@ def _contexts_and_keys(document: Any) -> tuple[list[dict[str, Any]], set[str]]:
                     contexts.extend(c for c in found if isinstance(c, dict))
                     continue
                 keys.add(key)
-                stack.append(value)
-    return contexts, keys
+                if key != "@value":
+                    stack.append(value)
+    return contexts, keys, nested_arrays
 
 
 def _unsure(document: Any) -> str | None:
     """Why pyoxigraph cannot be trusted with this document, or None.
 
-    Two shapes it reads against JSON-LD 1.1: a ``@vocab`` given as a compact IRI (left
-    unexpanded), and a key that expands to no IRI (where the spec drops the key and its
+    Shapes it reads against JSON-LD 1.1: a list of lists, a ``@vocab`` given as a compact
+    IRI (left unexpanded), and a key that expands to no IRI (where the spec drops the key and its
     value, pyoxigraph still emits the ``@type`` of a node object under it).
     """
-    contexts, keys = _contexts_and_keys(document)
+    contexts, keys, nested_arrays = _contexts_and_keys(document)
+    if nested_arrays:  # JSON-LD 1.1 lists of lists: pyoxigraph drops an empty inner list
+        return "an array holds an array (a list of lists)"
     terms: set[str] = set()
     vocab = False
     for context in contexts:

@@ -173,8 +173,16 @@ def test_deep_nesting_is_a_page_error_or_a_page_never_a_recursion_error(depth: i
         {"@id": "https://a.test/", "http://a.test/p": 1e21},
         {"@id": "https://a.test/", "http://a.test/p": {"@value": "x", "@language": "FR"}},
         {"@context": {"ex": "ex2:", "ex2": "https://e.test/"}, "@id": "ex:a", "ex:p": "v"},
+        {"@context": {"D": DCAT + "Dataset"}, "D": {"@list": [[]]}},  # found by make fuzz
     ],
-    ids=["default-language", "native-double", "big-double", "upper-case-tag", "chained-prefix"],
+    ids=[
+        "default-language",
+        "native-double",
+        "big-double",
+        "upper-case-tag",
+        "chained-prefix",
+        "list-of-lists",
+    ],
 )
 def test_regressions_read_as_rdflib_reads(document: object) -> None:
     assert_same(json.dumps(document).encode(), "application/ld+json")
