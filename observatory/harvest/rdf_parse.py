@@ -110,7 +110,10 @@ def detect_format(content: bytes, content_type: str | None) -> str:
 
 @cache
 def _local_context(name: str) -> Any:
-    return json.loads((CONTEXTS_DIR / name).read_text(encoding="utf-8"))["@context"]
+    """The context of a bundled document: its ``@context``, or the whole document when it
+    is a bare context (udata serves its context unwrapped)."""
+    document = json.loads((CONTEXTS_DIR / name).read_text(encoding="utf-8"))
+    return document["@context"] if "@context" in document else document
 
 
 def known_context(url: str) -> Any | None:

@@ -154,3 +154,25 @@ def test_fast_built_literals_are_the_literals_rdflib_builds(value: str, lang: st
         reference.value,
         reference.ill_typed,
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://schema.org/", "http://schema.org", "https://schema.org/docs/jsonldcontext.jsonld"],
+)
+def test_schema_org_documents_read_with_the_published_context(url: str) -> None:
+    document = {
+        "@context": url,
+        "@type": "Dataset",
+        "@id": "https://x.test/d",
+        "name": "Nom",
+        "temporalCoverage": "2020/2021",
+        "distribution": {"@type": "DataDownload", "contentUrl": "https://x.test/f.csv"},
+    }
+    content = json.dumps(document).encode()
+    assert same_graph(content, "application/ld+json")
+    triples = {
+        (str(p), str(o)) for _, p, o in read_triples(content, None, "https://x.test/").triples()
+    }
+    assert ("http://schema.org/name", "Nom") in triples
+    assert ("http://schema.org/contentUrl", "https://x.test/f.csv") in triples
