@@ -113,7 +113,7 @@ def _local_context(name: str) -> Any:
     """The context of a bundled document: its ``@context``, or the whole document when it
     is a bare context (udata serves its context unwrapped)."""
     document = json.loads((CONTEXTS_DIR / name).read_text(encoding="utf-8"))
-    return document["@context"] if "@context" in document else document
+    return document.get("@context", document)
 
 
 def known_context(url: str) -> Any | None:
