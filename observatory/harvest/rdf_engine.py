@@ -8,7 +8,7 @@ stays the reference: ``rdf_parse.parse_graph`` reads the same bytes for the diff
 tests and for ``parse_dcat(..., fast=False)``.
 
 JSON-LD contexts: a ``@context`` given as a URL is replaced by the bundled copy of the
-published document (``rdf_parse.localise_contexts``) or refused with ``remote @context
+published document (``rdf_parse.resolve_context``) or refused with ``remote @context
 <url> not fetched``; pyoxigraph itself has no document loader, so nothing is ever fetched.
 IRIs are read leniently (``lenient=True``), as rdflib reads them: a catalogue with a
 download URL holding a space keeps its page. Documents nested too deeply are refused
@@ -32,7 +32,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from observatory.harvest.rdf_index import TripleIndex
-from observatory.harvest.rdf_parse import RdfError, detect_format, load_json, localise_contexts
+from observatory.harvest.rdf_parse import RdfError, detect_format, load_json, resolve_context
 
 FORMATS = {
     "xml": ox.RdfFormat.RDF_XML,
@@ -96,39 +96,61 @@ class Declined(Exception):
 _ABSOLUTE = re.compile(r"(https?|urn|ftp|file|tag|mailto|data):", re.IGNORECASE)
 
 
-def _contexts_and_keys(document: Any) -> tuple[list[dict[str, Any]], set[str], bool]:
-    """Every context object of a document, every key its node objects use, and whether
-    an array holds an array (outside ``@value``)."""
-    contexts: list[dict[str, Any]] = []
-    keys: set[str] = set()
-    nested_arrays = False
-    stack = [document]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            nested_arrays = nested_arrays or any(isinstance(v, list) for v in item)
-            stack.extend(item)
-        elif isinstance(item, dict):
-            for key, value in item.items():
-                if key == "@context":
-                    found = value if isinstance(value, list) else [value]
-                    contexts.extend(c for c in found if isinstance(c, dict))
-                    continue
-                keys.add(key)
-                if key != "@value":
-                    stack.append(value)
-    return contexts, keys, nested_arrays
+class _Walk:
+    """One pass over a parsed JSON-LD document: remote contexts made local in place, and
+    what ``_unsure`` looks at (contexts, keys, arrays holding arrays)."""
+
+    def __init__(self, document: Any) -> None:
+        self.contexts: list[dict[str, Any]] = []
+        self.keys: set[str] = set()
+        self.nested_arrays = False
+        self.localised = False
+        stack = [document]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                self.nested_arrays = self.nested_arrays or any(isinstance(v, list) for v in item)
+                stack.extend(item)
+            elif isinstance(item, dict):
+                for key, value in item.items():
+                    if key == "@context":
+                        self._context(item, value)
+                    elif key != "@value":
+                        self.keys.add(key)
+                        stack.append(value)
+                    else:
+                        self.keys.add(key)
+
+    def _context(self, node: dict[str, Any], value: Any) -> None:
+        if _has_url(value):
+            value = node["@context"] = resolve_context(value)  # RdfError when unknown
+            self.localised = True
+        found = value if isinstance(value, list) else [value]
+        self.contexts.extend(c for c in found if isinstance(c, dict))
 
 
-def _unsure(document: Any) -> str | None:
+def _has_url(value: Any) -> bool:
+    """Whether a context value names a remote document (itself, in a list, or @import)."""
+    if isinstance(value, str):
+        return True
+    if isinstance(value, list):
+        return any(_has_url(v) for v in value)
+    if not isinstance(value, dict):
+        return False
+    scoped = any(isinstance(v, dict) and "@context" in v for v in value.values())
+    return "@import" in value or scoped
+
+
+def _unsure(document: Any) -> str | None:  # a parsed document, or its _Walk
     """Why pyoxigraph cannot be trusted with this document, or None.
 
     Shapes it reads against JSON-LD 1.1: a list of lists, a ``@vocab`` given as a compact
     IRI (left unexpanded), and a key that expands to no IRI (where the spec drops the key and its
     value, pyoxigraph still emits the ``@type`` of a node object under it).
     """
-    contexts, keys, nested_arrays = _contexts_and_keys(document)
-    if nested_arrays:  # JSON-LD 1.1 lists of lists: pyoxigraph drops an empty inner list
+    walk = document if isinstance(document, _Walk) else _Walk(document)
+    contexts, keys = walk.contexts, walk.keys
+    if walk.nested_arrays:  # JSON-LD 1.1 lists of lists: pyoxigraph drops an empty inner list
         return "an array holds an array (a list of lists)"
     terms: set[str] = set()
     vocab = False
@@ -168,16 +190,15 @@ def _jsonld_input(content: bytes) -> bytes:
     """The JSON-LD bytes with every remote context made local (RdfError if unknown).
 
     Raise Declined for a shape pyoxigraph reads wrongly (the caller uses rdflib)."""
-    remote = b"http" in content and b"@context" in content
     try:
         document = load_json(content)
-        document = localise_contexts(document) if remote else document
     except RecursionError:
         raise RdfError("parse", "malformed JSON-LD: nested too deeply") from None
-    reason = _unsure(document)
+    walk = _Walk(document)
+    reason = _unsure(walk)
     if reason is not None:
         raise Declined(reason)
-    return json.dumps(document).encode() if remote else content
+    return json.dumps(document).encode() if walk.localised else content
 
 
 def _base(url: str) -> str | None:
