@@ -14,8 +14,10 @@ its own subprocess so that peak RSS belongs to one phase:
 
 Each format runs at S (default 10,000) and N (default 50,000) datasets: flat memory means
 the same peak RSS at both. rdflib runs at S only (it is the slow one); the ratio is taken
-at S. SHACL is not part of these figures (``bench/shacl`` measures it per dataset). The
-table gives medians when ``--repeat`` > 1, and the load average.
+at S. ``datasets/cpu-s`` divides by the CPU time of the measured process (the CLI and
+its children), a figure a loaded machine spares better than wall time. SHACL is not part
+of these figures (``bench/shacl`` measures it per dataset). The table gives medians when
+``--repeat`` > 1, and the load average.
 """
 
 from __future__ import annotations
@@ -72,7 +74,13 @@ def phase_rdflib(url: str) -> dict[str, float]:
             datasets += len(set(graph.subjects(RDF.type, DCAT.Dataset)))
             found = list(graph.objects(None, hydra_next))
             next_url = str(found[0]) if found else None
-    return {"seconds": time.perf_counter() - start, "datasets": datasets, "peak_mb": _peak_mb()}
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return {
+        "seconds": time.perf_counter() - start,
+        "datasets": datasets,
+        "peak_mb": _peak_mb(),
+        "cpu": own.ru_utime + own.ru_stime,
+    }
 
 
 def phase_harvest(url: str) -> dict[str, float]:
@@ -90,8 +98,9 @@ def phase_harvest(url: str) -> dict[str, float]:
     seconds = time.perf_counter() - start
     if code != 0:
         raise SystemExit(f"{' '.join(command)} exited {code}: {stderr[-2000:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"seconds": seconds, "datasets": datasets, "peak_mb": peak}
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime
+    return {"seconds": seconds, "datasets": datasets, "peak_mb": usage.ru_maxrss / 1024, "cpu": cpu}
 
 
 def _in_subprocess(phase: str, url: str) -> dict[str, float]:
@@ -118,6 +127,7 @@ def measure(datasets: int, suffix: str, phases: list[str], repeat: int) -> dict[
             runs = [_in_subprocess(phase, url) for _ in range(repeat)]
             out[phase] = {
                 "seconds": statistics.median(r["seconds"] for r in runs),
+                "cpu": statistics.median(r["cpu"] for r in runs),
                 "datasets": runs[0]["datasets"],
                 "peak_mb": max(r["peak_mb"] for r in runs),
             }
@@ -130,20 +140,23 @@ def measure(datasets: int, suffix: str, phases: list[str], repeat: int) -> dict[
 def table(results: dict[tuple[str, int], dict[str, Any]], small: int) -> str:
     rows = [
         f"{'format':<7} {'datasets':>9} {'phase':<8} {'seconds':>8} {'datasets/s':>11} "
-        f"{'peak RSS MB':>12} {'vs rdflib':>10}"
+        f"{'peak RSS MB':>12} {'vs rdflib':>10} {'datasets/cpu-s':>15} {'vs rdflib':>10}"
     ]
     for (fmt, size), phases in results.items():
         reference = results[(fmt, small)].get("rdflib")
         ref_rate = reference["datasets"] / reference["seconds"] if reference else None
+        ref_cpu = reference["datasets"] / reference["cpu"] if reference else None
         for name in ("rdflib", "harvest"):
             if name not in phases:
                 continue
             r = phases[name]
             rate = r["datasets"] / r["seconds"]
             ratio = f"{rate / ref_rate:>9.1f}x" if ref_rate else " " * 10
+            per_cpu = r["datasets"] / r["cpu"]
+            cpu_ratio = f"{per_cpu / ref_cpu:>9.1f}x" if ref_cpu else " " * 10
             rows.append(
                 f"{fmt:<7} {size:>9,} {name:<8} {r['seconds']:>8.1f} {rate:>11,.0f} "
-                f"{r['peak_mb']:>12.0f} {ratio}"
+                f"{r['peak_mb']:>12.0f} {ratio} {per_cpu:>15,.0f} {cpu_ratio}"
             )
     for fmt in dict.fromkeys(f for f, _ in results):
         sizes = sorted(s for f, s in results if f == fmt)
