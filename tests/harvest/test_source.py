@@ -200,3 +200,22 @@ def test_json_line_holds_the_distributions() -> None:
     assert record["key"] == "udata:5d13a8b6634f41070a43dff3".replace("udata", catalogue.id)
     assert len(record["distributions"]) == len(catalogue.datasets[0].distributions)
     assert record["distributions"][0]["url"].startswith("https://")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        CORPUS / "dcat" / "ckan-mqa-dcatap-de_catalog.rdf",
+        CORPUS / "dcat" / "udata-bnodes.jsonld",
+        UDATA_ONE,
+        DATA / "csw" / "geoplateforme-iso19139-IGNF_RPG.xml",
+    ],
+    ids=lambda p: p.name,
+)
+def test_json_lines_hold_what_to_jsonable_gives(path: Path) -> None:
+    from observatory.model import to_jsonable
+
+    catalogue = harvest_source(str(path), None, HttpSettings(), 5)
+    assert catalogue.datasets
+    for dataset in catalogue.datasets:
+        assert json.loads(dataset_json_line(dataset)) == to_jsonable(dataset)
