@@ -93,6 +93,7 @@ class Declined(Exception):
     """pyoxigraph is known to read this document differently from the JSON-LD spec."""
 
 
+_HEAD_CONTEXT = re.compile(rb'\A\s*\{\s*"@context"\s*:\s*("(?:[^"\\]|\\.)*")')
 _ABSOLUTE = re.compile(r"(https?|urn|ftp|file|tag|mailto|data):", re.IGNORECASE)
 
 
@@ -105,6 +106,7 @@ class _Walk:
         self.keys: set[str] = set()
         self.nested_arrays = False
         self.localised = False
+        self.urls = 0  # context values naming a remote document
         stack = [document]
         while stack:
             item = stack.pop()
@@ -123,6 +125,7 @@ class _Walk:
 
     def _context(self, node: dict[str, Any], value: Any) -> None:
         if _has_url(value):
+            self.urls += 1 if isinstance(value, str) else 2  # 2: not a plain URL
             value = node["@context"] = resolve_context(value)  # RdfError when unknown
             self.localised = True
         found = value if isinstance(value, list) else [value]
@@ -194,11 +197,19 @@ def _jsonld_input(content: bytes) -> bytes:
         document = load_json(content)
     except RecursionError:
         raise RdfError("parse", "malformed JSON-LD: nested too deeply") from None
+    head = _HEAD_CONTEXT.match(content)
     walk = _Walk(document)
     reason = _unsure(walk)
     if reason is not None:
         raise Declined(reason)
-    return json.dumps(document).encode() if walk.localised else content
+    if not walk.localised:
+        return content
+    if head and walk.urls == 1 and isinstance(document, dict):
+        # Only the leading "@context": "<url>" was remote (data.gouv.fr's pages): splice
+        # the local copy in, rather than writing the whole document again.
+        local = json.dumps(document["@context"]).encode()
+        return content[: head.start(1)] + local + content[head.end(1) :]
+    return json.dumps(document).encode()
 
 
 def _base(url: str) -> str | None:
