@@ -12,7 +12,7 @@ QUIET_PIP := sed '/^WARNING: Location/d'
 SHELL := bash
 .SHELLFLAGS := -o pipefail -c
 
-.PHONY: demo test lint docs install lock clean
+.PHONY: demo test lint docs install lock clean fuzz
 
 $(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,12 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check observatory flows tests bench
 	$(VENV)/bin/ruff format --check observatory flows tests bench
 	$(VENV)/bin/mypy
+
+## fuzz: long property-based search for divergences from the reference engines (rdflib)
+FUZZ_EXAMPLES ?= 20000
+fuzz: $(STAMP)
+	OBSERVATORY_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q -p no:cacheprovider \
+		-W ignore::UserWarning --timeout=0 tests/harvest/test_rdf_differential.py -k reads_as_rdflib
 
 ## docs: regenerate docs/methodology.md from the criteria registry
 docs: $(STAMP)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from observatory import progress
+from observatory.harvest import readers
 from observatory.registry import ConfigError
 
 EXIT_OK, EXIT_FAILURES, EXIT_ERROR = 0, 1, 2
@@ -245,14 +246,26 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_harvest(args: argparse.Namespace) -> int:
     """Harvest one source (URL or local file) into the normalised model."""
     from observatory.harvest.source import UnknownKind, dataset_json_line, harvest_source
+    from observatory.model import HarvestPage
     from observatory.net.fetch import HttpSettings
     from observatory.registry import load_config
 
     config = load_config(args.config)
     http = HttpSettings.from_settings(config.settings)
+    printed = 0
+
+    def print_page(page: HarvestPage) -> None:  # --json: each page printed as it is read
+        nonlocal printed
+        for dataset in page.datasets:
+            print(dataset_json_line(dataset))
+        printed += len(page.datasets)
+
+    sink = print_page if args.json else None
     try:
         with progress.Bars():
-            catalogue = harvest_source(args.source, args.kind, http, config.settings.max_pages)
+            catalogue = harvest_source(
+                args.source, args.kind, http, config.settings.max_pages, sink=sink
+            )
     except (UnknownKind, ValueError) as exc:
         print(f"observatory harvest: {args.source}: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -262,10 +275,7 @@ def cmd_harvest(args: argparse.Namespace) -> int:
             f"observatory harvest: {error.source}{where}: {error.kind}: {error.message}",
             file=sys.stderr,
         )
-    if args.json:
-        for dataset in catalogue.datasets:
-            print(dataset_json_line(dataset))
-    else:
+    if not args.json:
         distributions = sum(len(d.distributions) for d in catalogue.datasets)
         print(
             f"{catalogue.name or args.source} ({catalogue.kind}) : {len(catalogue.datasets)} jeux "
@@ -276,7 +286,7 @@ def cmd_harvest(args: argparse.Namespace) -> int:
             print(f"  - {dataset.title} ({len(dataset.distributions)} ressources)")
         if len(catalogue.datasets) > 20:
             print(f"  … et {len(catalogue.datasets) - 20} autres (--json pour tout avoir)")
-    return EXIT_ERROR if catalogue.failed else EXIT_OK
+    return EXIT_ERROR if catalogue.failed and not printed else EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -376,7 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("source", metavar="SOURCE", help="URL or local file of a catalogue")
     p.add_argument(
         "--kind",
-        choices=["udata", "dcat", "csw", "ckan", "catalog-csv"],
+        choices=list(readers.KINDS),
         help="source kind (detected when not given)",
     )
     p = add(

@@ -1,18 +1,23 @@
-"""Harvest benchmark: a synthetic DCAT-AP catalogue on loopback, harvested into SQLite.
+"""Harvest benchmark: ``observatory harvest`` end to end, per RDF serialisation.
 
-``python -m bench.harvest.run [--datasets N] [--workers W]`` serves N datasets (3
-distributions each) in pages of 100 from a separate process, as JSON-LD (data.gouv.fr's
-catalog.jsonld shape, read by the fast JSON-LD path) and as Turtle (read by rdflib), then
-measures, each in its own subprocess so that peak RSS (ru_maxrss) belongs to one phase:
+``python -m bench.harvest.run [--datasets N] [--small S] [--formats jsonld,ttl,rdf]``
+serves a synthetic data.gouv.fr-like DCAT-AP catalogue (100 datasets of 3 distributions
+per page, hydra paging) on loopback from a separate process, in JSON-LD (data.gouv.fr's
+catalog.jsonld shape, udata's context URL), Turtle and RDF/XML, and measures, each in
+its own subprocess so that peak RSS belongs to one phase:
 
-- ``bare``: fetch every page and parse it with rdflib, nothing else (the reference);
-- ``harvest``: the observatory's path end to end (guarded fetch, format detection,
-  parse, normalisation to the model, ``Store.save_catalogue`` every 10 pages), pages
-  read ahead by ``PagePrefetcher`` in W worker processes while the main one stores.
+- ``rdflib``: the reference — fetch every page and parse it with rdflib, nothing else;
+- ``harvest``: the production entry point, the command printed below: ``observatory
+  harvest URL --json`` with ``datasets.yml`` as shipped (loopback allowed through
+  ``OBSERVATORY_ALLOWED_NETWORKS``): guarded fetch, kind detection, parse (pyoxigraph),
+  normalisation, one JSON line per dataset streamed out page by page.
 
-JSON-LD runs at 10,000 datasets and at N (default 50,000) to show whether RSS grows with
-the number of pages; Turtle at 10,000 (``--turtle-datasets``). A table with datasets/s,
-peak RSS and ratios is printed; the peak RSS of a harvest phase includes its workers.
+Each format runs at S (default 10,000) and N (default 50,000) datasets: flat memory means
+the same peak RSS at both. rdflib runs at S only (it is the slow one); the ratio is taken
+at S. ``datasets/cpu-s`` divides by the CPU time of the measured process (the CLI and
+its children), a figure a loaded machine spares better than wall time. SHACL is not part
+of these figures (``bench/shacl`` measures it per dataset). The table gives medians when
+``--repeat`` > 1, and the load average.
 """
 
 from __future__ import annotations
@@ -21,204 +26,178 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from bench.harvest.server import PAGE_SIZE
 
-BATCH_PAGES = 10
-SMALL = 10_000
+ROOT = Path(__file__).resolve().parents[2]
+COMMAND = "observatory harvest {url} --json"
 
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _cpu_seconds() -> float:
-    """CPU time of this process and its finished workers: a figure the machine's load spares."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
-
-
-def _bare_parse(body: bytes, url: str) -> object:
+def _bare_parse(body: bytes, url: str, suffix: str) -> Any:
     """rdflib alone; udata's context URL replaced by its local copy (rdflib would fetch it)."""
     from rdflib import Graph
 
-    if url.split("?")[0].endswith(".jsonld"):
+    if suffix == "jsonld":
         from observatory.harvest.rdf_parse import known_context
 
         document = json.loads(body)
         document["@context"] = known_context(document["@context"])
         return Graph().parse(data=json.dumps(document), format="json-ld", base=url)
-    return Graph().parse(data=body, format="turtle", publicID=url)
+    fmt = "turtle" if suffix == "ttl" else "xml"
+    return Graph().parse(data=body, format=fmt, publicID=url)
 
 
-def phase_bare(url: str) -> dict[str, float]:
+def phase_rdflib(url: str) -> dict[str, float]:
     import requests
     from rdflib import URIRef
     from rdflib.namespace import DCAT, RDF
 
     hydra_next = URIRef("http://www.w3.org/ns/hydra/core#next")
-    datasets = pages = 0
+    suffix = url.split("?")[0].rsplit(".", 1)[1]
+    datasets = 0
     start = time.perf_counter()
     with requests.Session() as session:
         next_url: str | None = url
         while next_url:
-            body = session.get(next_url, timeout=30).content
-            graph: Any = _bare_parse(body, next_url)
+            body = session.get(next_url, timeout=60).content
+            graph = _bare_parse(body, next_url, suffix)
             datasets += len(set(graph.subjects(RDF.type, DCAT.Dataset)))
             found = list(graph.objects(None, hydra_next))
             next_url = str(found[0]) if found else None
-            pages += 1
-    return {"seconds": time.perf_counter() - start, "datasets": datasets, "pages": pages}
-
-
-def phase_harvest(url: str, total_pages: int, workers: int) -> dict[str, float]:
-    from observatory.harvest.paging import absorb, walk_pages
-    from observatory.harvest.prefetch import PagePrefetcher
-    from observatory.model import Catalogue, CatalogueStatus
-    from observatory.net.fetch import HttpSettings
-    from observatory.net.guard import parse_networks
-    from observatory.storage.store import Store
-
-    http = HttpSettings(allowed=tuple(parse_networks(["127.0.0.0/8"])), read_timeout=60)
-    datasets = distributions = errors = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Store(f"sqlite:///{tmp}/bench.db")
-        run_id = store.start_run(kind="bench")
-        start = time.perf_counter()
-        prefetcher = PagePrefetcher("bench", http, workers=workers)
-        pages = walk_pages(url, prefetcher, total_pages + 1, "bench")
-        batch: list = []
-        number = 0
-
-        def flush() -> None:
-            nonlocal number, datasets, distributions, errors
-            part = Catalogue(id=f"bench-{number:04d}", name="bench", kind="dcat", url=url)
-            absorb(part, batch)
-            status = CatalogueStatus(
-                id=part.id,
-                name=part.name,
-                kind="dcat",
-                url=url,
-                ok=not part.errors,
-                dataset_count=len(part.datasets),
-                errors=part.errors,
-            )
-            store.save_catalogue(run_id, part, status)
-            datasets += len(part.datasets)
-            distributions += sum(len(d.distributions) for d in part.datasets)
-            errors += len(part.errors)
-            number += 1
-            batch.clear()
-
-        for page in pages:
-            batch.append(page)
-            if len(batch) == BATCH_PAGES:
-                flush()
-        if batch:
-            flush()
-        seconds = time.perf_counter() - start
-        store.finish_run(run_id, "ok", {})
-        store.close()
-        prefetcher.close()
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    own = resource.getrusage(resource.RUSAGE_SELF)
     return {
-        "workers_peak_mb": children,
-        "seconds": seconds,
+        "seconds": time.perf_counter() - start,
         "datasets": datasets,
-        "distributions": distributions,
-        "errors": errors,
-        "batches": number,
+        "peak_mb": _peak_mb(),
+        "cpu": own.ru_utime + own.ru_stime,
     }
 
 
-def _in_subprocess(phase: str, url: str, pages: int, workers: int) -> dict[str, float]:
-    command = [sys.executable, "-m", "bench.harvest.run", "--phase", phase, "--url", url]
-    command += ["--pages", str(pages), "--workers", str(workers)]
-    out = subprocess.run(
-        command, check=True, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2]
+def phase_harvest(url: str) -> dict[str, float]:
+    """The CLI in a child process; its lines counted as they stream; its peak RSS."""
+    env = os.environ | {"OBSERVATORY_ALLOWED_NETWORKS": "127.0.0.0/8"}
+    command = [str(Path(sys.executable).with_name("observatory")), "harvest", url, "--json"]
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
+    assert child.stdout is not None
+    datasets = sum(1 for _ in child.stdout)
+    stderr = child.stderr.read().decode() if child.stderr else ""
+    code = child.wait()
+    seconds = time.perf_counter() - start
+    if code != 0:
+        raise SystemExit(f"{' '.join(command)} exited {code}: {stderr[-2000:]}")
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime
+    return {"seconds": seconds, "datasets": datasets, "peak_mb": usage.ru_maxrss / 1024, "cpu": cpu}
+
+
+def _in_subprocess(phase: str, url: str) -> dict[str, float]:
+    command = [sys.executable, "-m", "bench.harvest.run", "--phase", phase, "--url", url]
+    out = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def _serve(datasets: int, suffix: str) -> tuple[subprocess.Popen[str], str]:
+    command = [sys.executable, "-m", "bench.harvest.server", str(datasets)]
     server = subprocess.Popen(
-        [sys.executable, "-m", "bench.harvest.server", str(datasets)],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=Path(__file__).resolve().parents[2],
+        command + (["rdf"] if suffix == "rdf" else []), stdout=subprocess.PIPE, text=True, cwd=ROOT
     )
     assert server.stdout is not None
     port = int(server.stdout.readline())
     return server, f"http://127.0.0.1:{port}/catalog.{suffix}?page=1"
 
 
-def measure(datasets: int, suffix: str, workers: int) -> dict[str, dict[str, float]]:
+def measure(datasets: int, suffix: str, phases: list[str], repeat: int) -> dict[str, Any]:
     server, url = _serve(datasets, suffix)
-    pages = -(-datasets // PAGE_SIZE)
     try:
-        return {p: _in_subprocess(p, url, pages, workers) for p in ("bare", "harvest")}
+        out: dict[str, Any] = {"url": url}
+        for phase in phases:
+            runs = [_in_subprocess(phase, url) for _ in range(repeat)]
+            out[phase] = {
+                "seconds": statistics.median(r["seconds"] for r in runs),
+                "cpu": statistics.median(r["cpu"] for r in runs),
+                "datasets": runs[0]["datasets"],
+                "peak_mb": max(r["peak_mb"] for r in runs),
+            }
+        return out
     finally:
         server.terminate()
         server.wait()
 
 
-def table(results: dict[tuple[str, int], dict[str, dict[str, float]]]) -> str:
+def table(results: dict[tuple[str, int], dict[str, Any]], small: int) -> str:
     rows = [
         f"{'format':<7} {'datasets':>9} {'phase':<8} {'seconds':>8} {'datasets/s':>11} "
-        f"{'peak RSS MB':>12} {'workers MB':>11} {'speed vs bare':>14} {'datasets/cpu-s':>14}"
+        f"{'peak RSS MB':>12} {'vs rdflib':>10} {'datasets/cpu-s':>15} {'vs rdflib':>10}"
     ]
     for (fmt, size), phases in results.items():
-        bare_rate = phases["bare"]["datasets"] / phases["bare"]["seconds"]
-        for name, r in phases.items():
+        reference = results[(fmt, small)].get("rdflib")
+        ref_rate = reference["datasets"] / reference["seconds"] if reference else None
+        ref_cpu = reference["datasets"] / reference["cpu"] if reference else None
+        for name in ("rdflib", "harvest"):
+            if name not in phases:
+                continue
+            r = phases[name]
             rate = r["datasets"] / r["seconds"]
-            workers = f"{r['workers_peak_mb']:>11.0f}" if "workers_peak_mb" in r else " " * 11
-            per_cpu = r["datasets"] / r["cpu_seconds"] if r.get("cpu_seconds") else 0.0
+            ratio = f"{rate / ref_rate:>9.1f}x" if ref_rate else " " * 10
+            per_cpu = r["datasets"] / r["cpu"]
+            cpu_ratio = f"{per_cpu / ref_cpu:>9.1f}x" if ref_cpu else " " * 10
             rows.append(
                 f"{fmt:<7} {size:>9,} {name:<8} {r['seconds']:>8.1f} {rate:>11,.0f} "
-                f"{r['peak_mb']:>12.0f} {workers} {rate / bare_rate:>13.2f}x {per_cpu:>13,.0f}"
+                f"{r['peak_mb']:>12.0f} {ratio} {per_cpu:>15,.0f} {cpu_ratio}"
             )
-    sizes = sorted(size for fmt, size in results if fmt == "jsonld")
-    if len(sizes) == 2:
-        small, large = (results[("jsonld", s)]["harvest"]["peak_mb"] for s in sizes)
-        rows.append(
-            f"jsonld harvest peak RSS growth {sizes[0]:,} -> {sizes[1]:,}: {large / small:.2f}x"
-        )
+    for fmt in dict.fromkeys(f for f, _ in results):
+        sizes = sorted(s for f, s in results if f == fmt)
+        if len(sizes) == 2:
+            low, high = (results[(fmt, s)]["harvest"]["peak_mb"] for s in sizes)
+            rows.append(
+                f"{fmt} harvest peak RSS {sizes[0]:,} -> {sizes[1]:,} datasets: {high / low:.2f}x"
+            )
     return "\n".join(rows)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", type=int, default=50_000)
-    parser.add_argument("--turtle-datasets", type=int, default=SMALL)
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--phase", choices=["bare", "harvest"], help=argparse.SUPPRESS)
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--formats", default="jsonld,ttl,rdf")
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--phase", choices=["rdflib", "harvest"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
-    parser.add_argument("--pages", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
-        result = (
-            phase_bare(args.url)
-            if args.phase == "bare"
-            else phase_harvest(args.url, args.pages, args.workers)
-        )
-        print(json.dumps(result | {"peak_mb": _peak_mb(), "cpu_seconds": _cpu_seconds()}))
+        result = phase_rdflib(args.url) if args.phase == "rdflib" else phase_harvest(args.url)
+        print(json.dumps(result))
         return
-    runs = [("jsonld", s) for s in sorted({min(SMALL, args.datasets), args.datasets})]
-    if args.turtle_datasets:
-        runs.append(("ttl", args.turtle_datasets))
-    results = {}
-    for fmt, size in runs:
-        results[(fmt, size)] = measure(size, fmt, args.workers)
-        print(f"{fmt} {size:,}: {json.dumps(results[(fmt, size)])}", file=sys.stderr, flush=True)
-    print(table(results))
-    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    before = Path("/proc/loadavg").read_text().split()[:3]
+    results: dict[tuple[str, int], dict[str, Any]] = {}
+    for fmt in args.formats.split(","):
+        for size in sorted({args.small, args.datasets}):
+            phases = ["rdflib", "harvest"] if size == args.small else ["harvest"]
+            results[(fmt, size)] = measure(size, fmt, phases, args.repeat)
+            print(f"{fmt} {size:,}: {json.dumps(results[(fmt, size)])}", file=sys.stderr)
+    print(table(results, args.small))
+    print(
+        f"measured: {COMMAND.format(url='http://127.0.0.1:PORT/catalog.{jsonld,ttl,rdf}?page=1')}"
+    )
+    print(f"pages of {PAGE_SIZE} datasets (3 distributions each); datasets.yml as shipped")
+    after = Path("/proc/loadavg").read_text().split()[:3]
+    print(
+        f"load average before: {' '.join(before)}; after: {' '.join(after)}",
+        f"({os.cpu_count()} cores)",
+    )
 
 
 if __name__ == "__main__":

@@ -3,8 +3,11 @@
 ``/catalog.ttl?page=N`` answers page N of a data.gouv.fr-like catalogue in Turtle: 100
 datasets, each with 3 distributions, and a ``hydra:PartialCollectionView`` pointing to
 the next page. ``/catalog.jsonld?page=N`` answers the same triples as JSON-LD in
-data.gouv.fr's catalog.jsonld shape (an ``@graph`` under udata's context URL). Run as
-``python -m bench.harvest.server DATASETS``: prints the port.
+data.gouv.fr's catalog.jsonld shape (an ``@graph`` under udata's context URL), and
+``/catalog.rdf?page=N`` as RDF/XML (rdflib's serialisation of the Turtle page, made once
+per page and kept: with ``rdf`` as second argument every page is made before the port
+is printed, so the server never slows a measured run). Run as
+``python -m bench.harvest.server DATASETS [rdf]``: prints the port.
 """
 
 from __future__ import annotations
@@ -152,6 +155,20 @@ def page_jsonld(page: int, total: int, url: str) -> str:
     return json.dumps({"@context": UDATA_CONTEXT, "@graph": graph}, ensure_ascii=False)
 
 
+_RDFXML: dict[tuple[int, int, str], bytes] = {}
+
+
+def page_rdfxml(page: int, total: int, url: str) -> bytes:
+    """The Turtle page as RDF/XML (rdflib's writer), made once."""
+    key = (page, total, url)
+    if key not in _RDFXML:
+        from rdflib import Graph
+
+        graph = Graph().parse(data=page_ttl(page, total, url), format="turtle")
+        _RDFXML[key] = graph.serialize(format="xml").encode()
+    return _RDFXML[key]
+
+
 def make_handler(total: int) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -162,6 +179,8 @@ def make_handler(total: int) -> type[BaseHTTPRequestHandler]:
             url = f"http://{self.headers['Host']}{parts.path}"
             if parts.path.endswith(".jsonld"):
                 body, ctype = page_jsonld(page, total, url).encode(), "application/ld+json"
+            elif parts.path.endswith(".rdf"):
+                body, ctype = page_rdfxml(page, total, url), "application/rdf+xml"
             else:
                 body, ctype = page_ttl(page, total, url).encode(), "text/turtle; charset=utf-8"
             self.send_response(200)
@@ -179,7 +198,12 @@ def make_handler(total: int) -> type[BaseHTTPRequestHandler]:
 def main() -> None:
     total = int(sys.argv[1])
     server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(total))
-    print(server.server_address[1], flush=True)
+    port = server.server_address[1]
+    if sys.argv[2:] == ["rdf"]:
+        url = f"http://127.0.0.1:{port}/catalog.rdf"
+        for page in range(1, max(1, -(-total // PAGE_SIZE)) + 1):
+            page_rdfxml(page, total, url)
+    print(port, flush=True)
     server.serve_forever()
 
 

@@ -28,6 +28,7 @@ from typing import IO, Any
 
 import requests
 
+from observatory.harvest.readers import Document, Reader
 from observatory.harvest.udata_model import (
     dataset_from_udata,
     distribution_from_udata,
@@ -530,3 +531,31 @@ def fetch_catalog_csv(
         finally:
             response.close()
     return reader.finish()
+
+
+# --- the reader of the registry (observatory.harvest.readers) ---------------------------
+def _detect(document: Document) -> bool:
+    return sniff_header(document.content[:65536]) is not None  # the header row's columns
+
+
+def _read_page(
+    url: str,
+    catalogue_id: str,
+    http: HttpSettings,
+    *,
+    session: requests.Session | None = None,
+    shacl: int = 0,
+) -> HarvestPage:
+    """The datasets export at ``url``, with its sibling exports when named alike."""
+    urls = {"datasets": url}
+    resources = remote_sibling(url, "resource")
+    if resources:
+        urls["resources"] = resources
+    return fetch_catalog_csv(urls, catalogue_id, http, session)
+
+
+def _read_file(path: Path, catalogue_id: str, shacl: int) -> HarvestPage:
+    return read_catalog_csv(find_exports(path), catalogue_id)
+
+
+READER = Reader("catalog-csv", str, _read_page, _read_file, _detect)

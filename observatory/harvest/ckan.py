@@ -12,12 +12,14 @@ from __future__ import annotations
 import contextlib
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import requests
 
 from observatory.harvest.dates import parse_date, parse_datetime
+from observatory.harvest.readers import Document, Reader
 from observatory.harvest.udata import get_json
 from observatory.model import Dataset, Distribution, HarvestPage, Organisation, SourceError
 from observatory.net.fetch import HttpSettings
@@ -297,3 +299,37 @@ def first_ckan_url(url: str, rows: int = 100) -> str:
         query.setdefault("start", "0")
         return urlunsplit(parts._replace(query=urlencode(query)))
     return ckan_search_url(url, rows=rows)
+
+
+# --- the reader of the registry (observatory.harvest.readers) ---------------------------
+def _detect(document: Document) -> bool:
+    value = document.json
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("result"), dict)
+        and "results" in value["result"]
+    )
+
+
+def _read_page(
+    url: str,
+    catalogue_id: str,
+    http: HttpSettings,
+    *,
+    session: requests.Session | None = None,
+    shacl: int = 0,
+) -> HarvestPage:
+    return fetch_ckan_page(url, catalogue_id, http, session)
+
+
+def _read_file(path: Path, catalogue_id: str, shacl: int) -> HarvestPage:
+    base = path.resolve().as_uri()
+    try:
+        payload = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        error = SourceError(catalogue_id, base, "parse", f"{path}: not JSON: {exc}", _now())
+        return HarvestPage(url=base, errors=[error])
+    return parse_ckan_search(payload, base, catalogue_id)
+
+
+READER = Reader("ckan", first_ckan_url, _read_page, _read_file, _detect)

@@ -1,23 +1,30 @@
-"""GeoNetwork CSW catalogues asked for DCAT (``outputSchema=http://www.w3.org/ns/dcat#``).
+"""GeoNetwork CSW catalogues, asked for DCAT (``outputSchema=http://www.w3.org/ns/dcat#``).
 
 A ``GetRecords`` page (GET with KVP parameters) answers a ``csw:GetRecordsResponse``
-whose ``csw:SearchResults`` holds one ``rdf:RDF`` per record (or bare DCAT elements).
-They are gathered into one RDF/XML document and read by ``dcat.parse_dcat``, so CSW
-records are normalised exactly like any DCAT catalogue. Paging follows ``nextRecord``
+whose ``csw:SearchResults`` holds records: ``rdf:RDF`` or bare DCAT elements, or — what
+most servers answer whatever was asked — ISO 19139 ``gmd:MD_Metadata`` and Dublin Core
+``csw:Record`` (``csw_records``: SEMIC's ISO 19139 → DCAT-AP XSLT, a DC mapping). They
+are gathered into one RDF/XML document and read by ``dcat.parse_dcat``, so CSW records
+are normalised exactly like any DCAT catalogue. A page holding records of which fewer
+are read (as datasets or services) is an error for the source (``no-dataset``), so an
+incremental run marks nothing deleted because of it. Paging follows ``nextRecord``
 and stops when it is 0, beyond ``numberOfRecordsMatched``, or not after the current
 ``startPosition`` (a server going backwards would loop forever).
 """
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from xml.parsers import expat
 
 import requests
+from lxml import etree
 
+from observatory.harvest.csw_records import records_to_rdf
 from observatory.harvest.dcat import parse_dcat
+from observatory.harvest.readers import Document, Reader
 from observatory.model import HarvestPage, SourceError
 from observatory.net.fetch import FetchError, HttpSettings, fetch
 
@@ -35,8 +42,6 @@ GETRECORDS_DEFAULTS = {
     "elementSetName": "full",
     "outputSchema": DCAT_SCHEMA,
 }
-
-ET.register_namespace("rdf", RDF_NS)
 
 
 def _now() -> datetime:
@@ -79,14 +84,14 @@ def getrecords_url(endpoint: str, start: int = 1, max_records: int = 50) -> str:
     return _with_query(endpoint, query)
 
 
-def _int_attr(element: ET.Element, name: str) -> int | None:
+def _int_attr(element: etree._Element, name: str) -> int | None:
     try:
         return int(element.attrib[name].strip())
     except (KeyError, ValueError):
         return None
 
 
-def _exception_text(root: ET.Element) -> str:
+def _exception_text(root: etree._Element) -> str:
     texts = [
         (el.text or "").strip()
         for ns in OWS
@@ -103,39 +108,41 @@ def _refuse_entities(*_args: object) -> None:
     raise CswError("parse", "XML entity declarations are refused")
 
 
-def _parse_xml(content: bytes) -> ET.Element:
-    """Parse with expat, refusing any entity declaration (billion laughs, external ones)."""
+def _parse_xml(content: bytes) -> etree._Element:
+    """Parse with expat first, refusing any entity declaration (billion laughs, external
+    ones), then with lxml, entities unresolved and the network off."""
     checker = expat.ParserCreate()
     checker.EntityDeclHandler = _refuse_entities
     checker.UnparsedEntityDeclHandler = _refuse_entities
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
     try:
         checker.Parse(content, True)
-        return ET.fromstring(content)  # noqa: S314 - entity declarations refused above
-    except (ET.ParseError, expat.ExpatError) as exc:
+        return etree.fromstring(content, parser)
+    except (etree.XMLSyntaxError, expat.ExpatError) as exc:
         raise CswError("parse", f"malformed XML: {exc}") from None
 
 
-def split_response(content: bytes) -> tuple[bytes, dict[str, int | None]]:
-    """(one RDF/XML document with every record, paging attributes); raise CswError."""
+def _local(tag: object) -> str:
+    return tag.split("}")[-1] if isinstance(tag, str) else ""
+
+
+def split_response(content: bytes) -> tuple[bytes, dict[str, int | None], int, list[str]]:
+    """(one RDF/XML document with every record, paging attributes, number of records,
+    notes on unread records); raise CswError when the answer is not a GetRecords one."""
     root = _parse_xml(content)
-    if root.tag.split("}")[-1] == "ExceptionReport":
+    if _local(root.tag) == "ExceptionReport":
         raise CswError(
             "csw-exception", f"the CSW server answered an exception: {_exception_text(root)}"
         )
     results = root.find(f"{{{CSW}}}SearchResults")
     if root.tag != f"{{{CSW}}}GetRecordsResponse" or results is None:
         raise CswError("not-csw", f"not a CSW GetRecords response (root <{root.tag}>)")
-    merged = ET.Element(f"{{{RDF_NS}}}RDF")
-    for child in results:
-        if child.tag == f"{{{RDF_NS}}}RDF":
-            merged.extend(list(child))
-        else:  # a bare dcat:Dataset or dcat:Catalog, or a csw:Record of another schema
-            merged.append(child)
+    rdf, records, notes = records_to_rdf(list(results))
     paging = {
         name: _int_attr(results, name)
         for name in ("numberOfRecordsMatched", "numberOfRecordsReturned", "nextRecord")
     }
-    return ET.tostring(merged, encoding="utf-8", xml_declaration=True), paging
+    return rdf, paging, records, notes
 
 
 def next_start(start: int, paging: dict[str, int | None]) -> tuple[int | None, str | None]:
@@ -157,12 +164,21 @@ def parse_csw_page(content: bytes, url: str, catalogue_id: str, shacl: int = 0) 
     """One GetRecords answer to a page of normalised records (pure, no HTTP); with
     ``shacl`` > 0 the first ``shacl`` records also get their DCAT-AP SHACL verdict."""
     try:
-        rdf, paging = split_response(content)
+        rdf, paging, records, notes = split_response(content)
     except CswError as exc:
         error = SourceError(catalogue_id, url, exc.kind, f"{url}: {exc.message}", _now())
         return HarvestPage(url=url, errors=[error])
     page = parse_dcat(rdf, "application/rdf+xml", url, catalogue_id, shacl=shacl)
     page.url = url
+    for note in notes:
+        page.errors.append(SourceError(catalogue_id, url, "unsupported", f"{url}: {note}", _now()))
+    read = len(page.datasets) + len(page.services)
+    if records and read < records:
+        message = (
+            f"{url}: the page holds {records} records but only {read} were read as datasets "
+            "or services; the harvest of this source is incomplete"
+        )
+        page.errors.append(SourceError(catalogue_id, url, "no-dataset", message, _now()))
     page.next_url = None  # CSW paging, not hydra
     page.total = paging.get("numberOfRecordsMatched")
     query = _query(url)
@@ -197,3 +213,32 @@ def fetch_csw_page(
             url=url, errors=[SourceError(catalogue_id, url, exc.kind, message, _now())]
         )
     return parse_csw_page(response.content, url, catalogue_id, shacl)
+
+
+# --- the reader of the registry (observatory.harvest.readers) ---------------------------
+_OWS_EXCEPTIONS = {f"{{{ns}}}ExceptionReport" for ns in OWS}
+
+
+def _detect(document: Document) -> bool:
+    root = document.xml_root
+    return root is not None and (
+        root.startswith("{http://www.opengis.net/cat/csw/") or root in _OWS_EXCEPTIONS
+    )
+
+
+def _read_page(
+    url: str,
+    catalogue_id: str,
+    http: HttpSettings,
+    *,
+    session: requests.Session | None = None,
+    shacl: int = 0,
+) -> HarvestPage:
+    return fetch_csw_page(url, catalogue_id, http, session, shacl)
+
+
+def _read_file(path: Path, catalogue_id: str, shacl: int) -> HarvestPage:
+    return parse_csw_page(path.read_bytes(), path.resolve().as_uri(), catalogue_id, shacl)
+
+
+READER = Reader("csw", getrecords_url, _read_page, _read_file, _detect)

@@ -3,8 +3,8 @@
 ``walk_pages`` follows ``next_url`` until a page has none, and stops (recording why on
 the last page it yields) when the next URL was already read — a loop A→B→A or a page
 pointing to itself — or when the page cap is reached. Pages read before stay.
-``harvest_catalogue`` dispatches on the catalogue kind (udata, dcat, ckan, csw,
-catalog-csv) and gathers the pages.
+``harvest_catalogue`` reads a registry catalogue through the reader of its kind
+(``readers.registry()``) and gathers the pages.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from urllib.parse import urldefrag
 import requests
 
 from observatory import progress
+from observatory.harvest import readers
 from observatory.model import Catalogue, HarvestPage, SourceError
 from observatory.net.fetch import HttpSettings, make_session
 from observatory.registry import CatalogueEntry
@@ -91,116 +92,42 @@ def absorb(catalogue: Catalogue, pages: Iterable[HarvestPage]) -> None:
         catalogue.errors.extend(page.errors)
 
 
-def _harvest_udata(
+#: Receives every page as it is read; the catalogue then keeps no dataset of its own.
+Sink = Callable[[HarvestPage], None]
+
+
+def streamed(pages: Iterable[HarvestPage], sink: Sink | None) -> Iterator[HarvestPage]:
+    """Pages handed to ``sink`` first, then yielded without their datasets (memory stays
+    bounded by one page); unchanged when there is no sink."""
+    for page in pages:
+        if sink is not None:
+            sink(page)
+            page.datasets = []
+        yield page
+
+
+def read_catalogue(
     catalogue: Catalogue,
-    entry: CatalogueEntry,
+    reader: readers.Reader,
     http: HttpSettings,
     max_pages: int,
     session: requests.Session,
     shacl: int = 0,
+    sink: Sink | None = None,
 ) -> None:
-    """A whole udata portal: every dataset list page, then its dataservices."""
-    from observatory.harvest.udata import (
-        fetch_udata_dataservices,
-        fetch_udata_page,
-        udata_datasets_url,
-    )
+    """Every page of one catalogue through its reader, then the reader's extra records."""
 
-    first = entry.url if "/api/1/datasets" in entry.url else udata_datasets_url(entry.url)
-    pages = walk_pages(
-        first, lambda url: fetch_udata_page(url, entry.id, http, session), max_pages, entry.id
-    )
-    absorb(catalogue, pages)
-    if "/api/" not in entry.url:
-        services, errors = fetch_udata_dataservices(
-            entry.url, entry.id, http, session, max_pages=max_pages
-        )
-        absorb(catalogue, [HarvestPage(url=entry.url, services=services, errors=errors)])
+    def read(url: str) -> HarvestPage:
+        return reader.read_page(url, catalogue.id, http, session=session, shacl=shacl)
+
+    pages = walk_pages(reader.first_url(catalogue.url), read, max_pages, catalogue.id)
+    absorb(catalogue, streamed(pages, sink))
+    if reader.after_pages is None:
+        return
+    more = reader.after_pages(catalogue.url, catalogue.id, http, session, max_pages)
+    if more is not None:
+        absorb(catalogue, [more])
         catalogue.pages -= 1  # not a page of its own
-
-
-def _harvest_dcat(
-    catalogue: Catalogue,
-    entry: CatalogueEntry,
-    http: HttpSettings,
-    max_pages: int,
-    session: requests.Session,
-    shacl: int = 0,
-) -> None:
-    from observatory.harvest.dcat import fetch_dcat_page
-
-    pages = walk_pages(
-        entry.url,
-        lambda url: fetch_dcat_page(url, entry.id, http, session, shacl),
-        max_pages,
-        entry.id,
-    )
-    absorb(catalogue, pages)
-
-
-def _harvest_ckan(
-    catalogue: Catalogue,
-    entry: CatalogueEntry,
-    http: HttpSettings,
-    max_pages: int,
-    session: requests.Session,
-    shacl: int = 0,
-) -> None:
-    from observatory.harvest.ckan import fetch_ckan_page, first_ckan_url
-
-    pages = walk_pages(
-        first_ckan_url(entry.url),
-        lambda url: fetch_ckan_page(url, entry.id, http, session),
-        max_pages,
-        entry.id,
-    )
-    absorb(catalogue, pages)
-
-
-def _harvest_csw(
-    catalogue: Catalogue,
-    entry: CatalogueEntry,
-    http: HttpSettings,
-    max_pages: int,
-    session: requests.Session,
-    shacl: int = 0,
-) -> None:
-    from observatory.harvest.csw import fetch_csw_page, getrecords_url
-
-    pages = walk_pages(
-        getrecords_url(entry.url),
-        lambda url: fetch_csw_page(url, entry.id, http, session, shacl),
-        max_pages,
-        entry.id,
-    )
-    absorb(catalogue, pages)
-
-
-def _harvest_catalog_csv(
-    catalogue: Catalogue,
-    entry: CatalogueEntry,
-    http: HttpSettings,
-    max_pages: int,
-    session: requests.Session,
-    shacl: int = 0,
-) -> None:
-    """The datasets export at ``entry.url``, with its sibling exports when named alike."""
-    from observatory.harvest.catalog_csv import fetch_catalog_csv, remote_sibling
-
-    urls = {"datasets": entry.url}
-    resources = remote_sibling(entry.url, "resource")
-    if resources:
-        urls["resources"] = resources
-    absorb(catalogue, [fetch_catalog_csv(urls, entry.id, http, session)])
-
-
-READERS = {
-    "udata": _harvest_udata,
-    "dcat": _harvest_dcat,
-    "ckan": _harvest_ckan,
-    "csw": _harvest_csw,
-    "catalog-csv": _harvest_catalog_csv,
-}
 
 
 def harvest_catalogue(
@@ -209,21 +136,23 @@ def harvest_catalogue(
     max_pages: int,
     session: requests.Session | None = None,
     shacl: int = 0,
+    sink: Sink | None = None,
 ) -> Catalogue:
     """Harvest one registry catalogue; errors are kept, never raised. With ``shacl`` > 0,
-    DCAT and CSW pages also get the SHACL verdict of their first ``shacl`` datasets."""
+    DCAT and CSW pages also get the SHACL verdict of their first ``shacl`` datasets.
+    With ``sink``, every page goes to it as it is read and the catalogue keeps no dataset."""
     catalogue = Catalogue(id=entry.id, name=entry.name, kind=entry.kind, url=entry.url)
     own = session is None
     session = session or make_session(http)
     try:
-        reader = READERS.get(entry.kind)
-        if reader is None:
-            message = f"catalogue kind '{entry.kind}' is not harvested by this module"
+        found = readers.registry().get(entry.kind)
+        if found is None:
+            message = f"catalogue kind '{entry.kind}' has no reader"
             catalogue.errors.append(
                 SourceError(entry.id, entry.url, "unsupported", message, _now())
             )
         else:
-            reader(catalogue, entry, http, max_pages, session, shacl)
+            read_catalogue(catalogue, found, http, max_pages, session, shacl, sink)
     except Exception as exc:  # a bug must not lose the run: recorded with what was read
         message = f"harvest failed: {type(exc).__name__}: {exc}"
         catalogue.errors.append(SourceError(entry.id, entry.url, "crash", message, _now()))

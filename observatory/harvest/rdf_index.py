@@ -5,7 +5,7 @@ context bookkeeping) on every call; normalising one catalogue page makes thousan
 them. ``TripleIndex`` holds the same triples (the same rdflib terms, deduplicated the
 way a Graph deduplicates them) in plain dicts keyed by strings, so a lookup is two dict
 reads. It is filled from an rdflib Graph (``from_graph``) or directly by a fast parser
-(``fast_jsonld``); the normalisation code reads either without knowing which.
+(``rdf_engine``, pyoxigraph); the normalisation code reads either without knowing which.
 """
 
 from __future__ import annotations
@@ -79,6 +79,15 @@ class TripleIndex:
             subs = by_obj[o_key] = {}
             self._terms[o_key] = o
         subs[s_key] = s
+
+    def triples(self) -> Iterator[tuple[Node, URIRef, Node]]:
+        """Every triple once (for tests and for building a graph)."""
+        for p_key, by_obj in self._po.items():
+            pred = URIRef(p_key)
+            for o_key, subs in by_obj.items():
+                o = self._terms[o_key]
+                for s in subs.values():
+                    yield s, pred, o
 
     def predicate_objects(self, subject: Node) -> Iterator[tuple[URIRef, Node]]:
         """Every (predicate, object) of one subject."""

@@ -110,7 +110,10 @@ def detect_format(content: bytes, content_type: str | None) -> str:
 
 @cache
 def _local_context(name: str) -> Any:
-    return json.loads((CONTEXTS_DIR / name).read_text(encoding="utf-8"))["@context"]
+    """The context of a bundled document: its ``@context``, or the whole document when it
+    is a bare context (udata serves its context unwrapped)."""
+    document = json.loads((CONTEXTS_DIR / name).read_text(encoding="utf-8"))
+    return document.get("@context", document)
 
 
 def known_context(url: str) -> Any | None:
@@ -128,7 +131,7 @@ def known_context(url: str) -> Any | None:
     return None
 
 
-def _resolve_context(value: Any) -> Any:
+def resolve_context(value: Any) -> Any:
     """Replace every URL in a context value by its local copy; refuse unknown ones."""
     if isinstance(value, str):
         local = known_context(value)
@@ -136,10 +139,10 @@ def _resolve_context(value: Any) -> Any:
             raise RdfError("remote-context", f"remote @context <{value}> not fetched")
         return local
     if isinstance(value, list):
-        return [_resolve_context(v) for v in value]
+        return [resolve_context(v) for v in value]
     if isinstance(value, dict):
         return {
-            k: _resolve_context(v) if k == "@import" else localise_contexts(v)
+            k: resolve_context(v) if k == "@import" else localise_contexts(v)
             for k, v in value.items()
         }
     return value
@@ -151,7 +154,7 @@ def localise_contexts(node: Any) -> Any:
         return [localise_contexts(v) for v in node]
     if isinstance(node, dict):
         return {
-            k: _resolve_context(v) if k == "@context" else localise_contexts(v)
+            k: resolve_context(v) if k == "@context" else localise_contexts(v)
             for k, v in node.items()
         }
     return node

@@ -1,43 +1,30 @@
 """One source given by the user (a URL or a local file): its kind, its harvest, JSON lines.
 
 The library side of ``observatory harvest SOURCE [--kind …] [--json]``. ``detect_kind``
-tells udata, DCAT, CSW, CKAN and catalogue CSV exports apart from the URL and the first
-bytes; ``harvest_source`` reads a URL through the paged harvesters (guarded HTTP, page
-cap) or a local file through the same parsers; ``dataset_json_line`` is one output line.
+tells the kinds of ``readers`` apart from the URL and the whole document's structure;
+``harvest_source`` reads a URL through the reader's pages (guarded HTTP, page cap) or a
+local file through the reader's ``read_file``; ``dataset_json_line`` is one output line.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
-from observatory.harvest import catalog_csv
-from observatory.harvest.ckan import parse_ckan_search
-from observatory.harvest.csw import parse_csw_page
-from observatory.harvest.dcat import parse_dcat
-from observatory.harvest.paging import absorb, harvest_catalogue
-from observatory.harvest.rdf_parse import looks_like_html, sniff_format
+from observatory.harvest import catalog_csv, readers
+from observatory.harvest.dcat import RDF_SUFFIXES
+from observatory.harvest.paging import Sink, absorb, harvest_catalogue, streamed
+from observatory.harvest.rdf_parse import looks_like_html
 from observatory.harvest.udata import fetch_udata_datasets
-from observatory.harvest.udata_model import dataset_from_udata
-from observatory.model import Catalogue, Dataset, HarvestPage, SourceError, to_jsonable
+from observatory.model import Catalogue, Dataset, SourceError
 from observatory.net.fetch import FetchError, HttpSettings, make_session, open_stream
 
-KINDS = ("udata", "dcat", "csw", "ckan", "catalog-csv")
-HEAD_BYTES = 65536
-RDF_SUFFIXES = {
-    ".rdf": "application/rdf+xml",
-    ".xml": "application/rdf+xml",
-    ".owl": "application/rdf+xml",
-    ".ttl": "text/turtle",
-    ".jsonld": "application/ld+json",
-    ".json": "application/ld+json",
-    ".nt": "application/n-triples",
-}
 _UDATA_ONE = re.compile(r"/api/[12]/datasets/([^/?#]+)/?$")
+CSV_HEAD_BYTES = 65536  # a catalogue CSV export is told by its header row
 
 
 class UnknownKind(ValueError):
@@ -70,63 +57,21 @@ def _kind_from_url(url: str) -> str | None:
     return None
 
 
-def _kind_from_json(head: str) -> str | None:
-    try:
-        document = json.loads(head)
-    except ValueError:
-        document = None
-    if isinstance(document, dict):
-        if isinstance(document.get("result"), dict) and "results" in document["result"]:
-            return "ckan"
-        if "@context" in document or "@graph" in document:
-            return "dcat"
-        if isinstance(document.get("data"), list) and ("next_page" in document):
-            return "udata"
-        if "resources" in document and ("slug" in document or "last_update" in document):
-            return "udata"
-    if isinstance(document, list):
-        return "dcat"  # an expanded JSON-LD document
-    # A truncated head: look for telling keys.
-    if '"@context"' in head or '"@graph"' in head:
-        return "dcat"
-    if '"next_page"' in head and '"data"' in head:
-        return "udata"
-    if '"results"' in head and '"count"' in head:
-        return "ckan"
-    return None
-
-
-def _kind_from_bytes(head: bytes) -> str | None:
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
-    if not text:
-        return None
-    if text[0] in "{[":
-        return _kind_from_json(text)
-    if text.startswith("<"):
-        start = text[:4096]
-        if re.search(r"<(\w+:)?(GetRecordsResponse|Capabilities)\b", start):
-            return "csw" if "opengis.net/cat/csw" in start else None
-        if re.search(r"<(\w+:)?ExceptionReport\b", start) and "opengis.net/ows" in start:
-            return "csw"
-        if looks_like_html(head):
-            return None
-    if catalog_csv.sniff_header(head):
-        return "catalog-csv"
-    return "dcat" if sniff_format(head) else None
-
-
-def detect_kind(source: str, head: bytes | None, content_type: str | None) -> str:
-    """The kind of a source from its address, first bytes and Content-Type.
+def detect_kind(source: str, content: bytes | None, content_type: str | None) -> str:
+    """The kind of a source from its address, then its whole document's structure
+    (``readers.kind_of``), then its Content-Type or suffix.
 
     Raises UnknownKind when nothing tells (an HTML page, an unknown file).
     """
     by_url = _kind_from_url(source) if is_url(source) else None
     if by_url:
         return by_url
-    if head:
-        found = _kind_from_bytes(head)
+    if content:
+        found = readers.kind_of(readers.Document(content, content_type))
         if found:
             return found
+        if looks_like_html(content):
+            raise UnknownKind(f"{source}: an HTML page, not a catalogue; give --kind")
     declared = (content_type or "").split(";")[0].strip().lower()
     if declared in ("text/csv", "application/csv") or source.lower().endswith(".csv"):
         return "catalog-csv"
@@ -142,59 +87,40 @@ def _catalogue_id(source: str) -> str:
     return Path(source).stem or "source"
 
 
+def _plain(value: Any) -> Any:
+    """What ``json`` cannot write by itself, as ``model.to_jsonable`` writes it: a record
+    (dataclass) as its fields, a date as ISO text, a set as a list."""
+    if hasattr(value, "__dataclass_fields__"):
+        return {name: getattr(value, name) for name in value.__dataclass_fields__}
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, set | frozenset):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def dataset_json_line(dataset: Dataset) -> str:
-    """One dataset as one line of JSON, with its ``distributions`` list."""
-    return json.dumps(to_jsonable(dataset), ensure_ascii=False)
+    """One dataset as one line of JSON, with its ``distributions`` list: the same value as
+    ``json.dumps(to_jsonable(dataset))``, without copying the record first (a fifth of
+    the time ``observatory harvest --json`` took)."""
+    return json.dumps(dataset, default=_plain, ensure_ascii=False)
 
 
 # --- local files -----------------------------------------------------------------------
-def _read_local(path: Path, kind: str, cid: str, shacl: int = 0) -> HarvestPage:
-    """A local file read through the same parsers as the network pages."""
-    if kind == "catalog-csv":
-        return catalog_csv.read_catalog_csv(catalog_csv.find_exports(path), cid)
-    content = path.read_bytes()
-    base = path.resolve().as_uri()
-    if kind == "dcat":
-        return parse_dcat(content, RDF_SUFFIXES.get(path.suffix.lower()), base, cid, shacl=shacl)
-    if kind == "csw":
-        return parse_csw_page(content, base, cid, shacl)
-    try:
-        document = json.loads(content.decode("utf-8-sig"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        return HarvestPage(
-            url=base, errors=[SourceError(cid, base, "parse", f"{path}: not JSON: {exc}", _now())]
-        )
-    if kind == "ckan":
-        return parse_ckan_search(document, base, cid)
-    return _udata_document(document, base, cid)
-
-
-def _udata_document(document: Any, base: str, cid: str) -> HarvestPage:
-    """A saved udata list page or single dataset payload."""
-    items = document.get("data") if isinstance(document, dict) else None
-    if not isinstance(items, list):
-        items = [document]
-    page = HarvestPage(url=base)
-    for item in items:
-        if not isinstance(item, dict):
-            continue
-        notes: list[str] = []
-        page.datasets.append(dataset_from_udata(item, cid, notes))
-        page.errors.extend(SourceError(cid, base, "invalid-value", n, _now()) for n in notes)
-    if not page.datasets:
-        page.errors.append(SourceError(cid, base, "parse", f"{base}: no udata dataset", _now()))
-    return page
-
-
-def _local_head(path: Path) -> bytes:
+def _local_content(path: Path) -> bytes:
+    """What kind detection reads of a local source: the whole file, or a CSV's header."""
     if path.is_dir():
         exports = catalog_csv.find_exports(path)
-        return exports["datasets"].read_bytes()[:HEAD_BYTES] if "datasets" in exports else b""
+        path = exports.get("datasets") or next(iter(exports.values()), path)
+        if path.is_dir():
+            return b""
     with path.open("rb") as f:
-        return f.read(HEAD_BYTES)
+        return f.read(CSV_HEAD_BYTES) if path.suffix.lower() == ".csv" else f.read()
 
 
-def _harvest_local(source: str, kind: str | None, cid: str, shacl: int = 0) -> Catalogue:
+def _harvest_local(
+    source: str, kind: str | None, cid: str, shacl: int = 0, sink: Sink | None = None
+) -> Catalogue:
     path = Path(source)
     catalogue = Catalogue(id=cid, name=path.name, kind=kind or "unknown", url=str(path))
     if not path.exists():
@@ -202,9 +128,9 @@ def _harvest_local(source: str, kind: str | None, cid: str, shacl: int = 0) -> C
         return catalogue
     try:
         kind = kind or ("catalog-csv" if path.is_dir() else None)
-        kind = kind or detect_kind(source, _local_head(path), None)
+        kind = kind or detect_kind(source, _local_content(path), RDF_SUFFIXES.get(path.suffix))
         catalogue.kind = kind
-        absorb(catalogue, [_read_local(path, kind, cid, shacl)])
+        absorb(catalogue, streamed([readers.reader(kind).read_file(path, cid, shacl)], sink))
     except UnknownKind as exc:
         catalogue.errors.append(SourceError(cid, source, "unknown-kind", str(exc), _now()))
     except OSError as exc:
@@ -213,16 +139,23 @@ def _harvest_local(source: str, kind: str | None, cid: str, shacl: int = 0) -> C
 
 
 # --- URLs ------------------------------------------------------------------------------
-def _peek(url: str, http: HttpSettings) -> tuple[bytes, str | None]:
-    """The first bytes and Content-Type of a URL (the body is not read further)."""
+def _peek(url: str, http: HttpSettings, limit: int | None = None) -> tuple[bytes, str | None]:
+    """The body (up to ``limit`` or the byte cap) and Content-Type of a URL."""
     response, _ = open_stream(url, http, headers={"Accept": "*/*"})
     try:
         if response.status_code != 200:
             raise FetchError(
                 url, f"http-{response.status_code}", f"answered {response.status_code}"
             )
-        head = next(response.raw.stream(HEAD_BYTES, decode_content=True), b"")
-        return head[:HEAD_BYTES], response.headers.get("content-type")
+        cap = limit or http.max_bytes
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.raw.stream(65536, decode_content=True):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size >= cap:
+                break
+        return b"".join(chunks)[:cap], response.headers.get("content-type")
     finally:
         response.close()
 
@@ -233,7 +166,7 @@ def _probe_portal(url: str, http: HttpSettings) -> str | None:
     root = urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
     for path, kind in (("/api/1/site/", "udata"), ("/api/3/action/status_show", "ckan")):
         try:
-            head, _ = _peek(root + path, http)
+            head, _ = _peek(root + path, http, limit=4096)
         except FetchError:
             continue
         if head.lstrip()[:1] == b"{":
@@ -256,7 +189,13 @@ def _detect_remote(url: str, http: HttpSettings) -> str:
 
 
 def _harvest_remote(
-    url: str, kind: str | None, http: HttpSettings, max_pages: int, cid: str, shacl: int = 0
+    url: str,
+    kind: str | None,
+    http: HttpSettings,
+    max_pages: int,
+    cid: str,
+    shacl: int = 0,
+    sink: Sink | None = None,
 ) -> Catalogue:
     from observatory.registry import CatalogueEntry
 
@@ -273,10 +212,11 @@ def _harvest_remote(
         catalogue = Catalogue(id=cid, name=url, kind=kind, url=url)
         portal = url[: url.index("/api/")]
         with make_session(http) as session:
-            absorb(catalogue, [fetch_udata_datasets(portal, [one.group(1)], cid, http, session)])
+            page = fetch_udata_datasets(portal, [one.group(1)], cid, http, session)
+            absorb(catalogue, streamed([page], sink))
         return catalogue
     entry = CatalogueEntry(id=cid, name=url, kind=kind, url=url)  # type: ignore[arg-type]
-    return harvest_catalogue(entry, http, max_pages, shacl=shacl)
+    return harvest_catalogue(entry, http, max_pages, shacl=shacl, sink=sink)
 
 
 def harvest_source(
@@ -286,16 +226,18 @@ def harvest_source(
     max_pages: int,
     catalogue_id: str | None = None,
     shacl: int = 0,
+    sink: Sink | None = None,
 ) -> Catalogue:
     """Harvest a URL or a local file (or a folder of catalogue exports); never raises.
 
     ``catalogue.failed`` is true when nothing could be read at all (the CLI exits 2). With
     ``shacl`` > 0, DCAT and CSW datasets (the first ``shacl`` of each page) also get their
-    DCAT-AP SHACL verdict.
+    DCAT-AP SHACL verdict. With ``sink``, every page goes to it as it is read and the
+    catalogue keeps no dataset (``observatory harvest --json`` prints them as they come).
     """
-    if kind is not None and kind not in KINDS:
-        raise ValueError(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
+    if kind is not None and kind not in readers.KINDS:
+        raise ValueError(f"unknown kind {kind!r}; one of {', '.join(readers.KINDS)}")
     cid = catalogue_id or _catalogue_id(source)
     if is_url(source):
-        return _harvest_remote(source, kind, http, max_pages, cid, shacl)
-    return _harvest_local(source, kind, cid, shacl)
+        return _harvest_remote(source, kind, http, max_pages, cid, shacl, sink)
+    return _harvest_local(source, kind, cid, shacl, sink)

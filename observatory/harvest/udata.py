@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urljoin
 
 import requests
 
+from observatory.harvest.readers import Document, Reader
 from observatory.harvest.udata_model import (
     dataset_from_udata,
     organisation_from_udata,
@@ -269,3 +271,78 @@ def _dataservice_page(
     next_page = payload.get("next_page")
     page.next_url = urljoin(url, next_page) if isinstance(next_page, str) and next_page else None
     return page
+
+
+# --- the reader of the registry (observatory.harvest.readers) ---------------------------
+def _detect(document: Document) -> bool:
+    value = document.json
+    if not isinstance(value, dict):
+        return False
+    if isinstance(value.get("data"), list) and ("next_page" in value or "page" in value):
+        return True  # a list page
+    return "resources" in value and ("slug" in value or "last_update" in value)  # one dataset
+
+
+def first_udata_url(url: str) -> str:
+    """The first dataset list page of a portal (or the list URL itself)."""
+    return url if "/api/1/datasets" in url else udata_datasets_url(url)
+
+
+def _read_page(
+    url: str,
+    catalogue_id: str,
+    http: HttpSettings,
+    *,
+    session: requests.Session | None = None,
+    shacl: int = 0,
+) -> HarvestPage:
+    return fetch_udata_page(url, catalogue_id, http, session)
+
+
+def udata_document(document: Any, base: str, catalogue_id: str) -> HarvestPage:
+    """A saved udata list page or single dataset payload."""
+    items = document.get("data") if isinstance(document, dict) else None
+    if not isinstance(items, list):
+        items = [document]
+    page = HarvestPage(url=base)
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        notes: list[str] = []
+        page.datasets.append(dataset_from_udata(item, catalogue_id, notes))
+        page.errors.extend(
+            SourceError(catalogue_id, base, "invalid-value", n, _now()) for n in notes
+        )
+    if not page.datasets:
+        message = f"{base}: no udata dataset"
+        page.errors.append(SourceError(catalogue_id, base, "parse", message, _now()))
+    return page
+
+
+def _read_file(path: Path, catalogue_id: str, shacl: int) -> HarvestPage:
+    base = path.resolve().as_uri()
+    try:
+        document = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        error = SourceError(catalogue_id, base, "parse", f"{path}: not JSON: {exc}", _now())
+        return HarvestPage(url=base, errors=[error])
+    return udata_document(document, base, catalogue_id)
+
+
+def _dataservices(
+    catalogue_url: str,
+    catalogue_id: str,
+    http: HttpSettings,
+    session: requests.Session,
+    max_pages: int,
+) -> HarvestPage | None:
+    """A portal's APIs, read once after its dataset pages (not for a bare list URL)."""
+    if "/api/" in catalogue_url:
+        return None
+    services, errors = fetch_udata_dataservices(
+        catalogue_url, catalogue_id, http, session, max_pages=max_pages
+    )
+    return HarvestPage(url=catalogue_url, services=services, errors=errors)
+
+
+READER = Reader("udata", first_udata_url, _read_page, _read_file, _detect, _dataservices)

@@ -27,7 +27,7 @@ def only_error(page):
         ("malformed.rdf", "application/rdf+xml", "malformed xml"),
         ("malformed.ttl", "text/turtle", "malformed turtle"),
         ("malformed.jsonld", "application/ld+json", "malformed JSON-LD"),
-        ("undeclared-prefix.ttl", "text/turtle", 'Prefix "dcat:" not bound'),
+        ("undeclared-prefix.ttl", "text/turtle", "prefix dcat: has not been declared"),
     ],
 )
 def test_malformed_documents(site: Site, http, name: str, content_type: str, needle: str) -> None:

@@ -59,7 +59,9 @@ def test_n_triples_are_sniffed(site: Site, http) -> None:
 
 
 def test_udata_catalogue_values() -> None:
-    page = parse_dcat((CORPUS / "dcat" / "udata-catalog.xml").read_bytes(), None, "x", "dgf")
+    # The file holds relative IRIs: an absolute base is needed (production passes the URL).
+    url = "https://data.test.org/catalog.xml"
+    page = parse_dcat((CORPUS / "dcat" / "udata-catalog.xml").read_bytes(), None, url, "dgf")
     ds = next(d for d in page.datasets if d.uri == "http://data.test.org/datasets/1")
     assert ds.key == "dgf:http://data.test.org/datasets/1"
     assert ds.title == "Dataset 1"

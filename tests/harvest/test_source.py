@@ -24,7 +24,7 @@ EXPORTS = CORPUS / "udata-catalog-csv"
 
 
 def head(path: Path) -> bytes:
-    return path.read_bytes()[:65536]
+    return path.read_bytes()
 
 
 @pytest.mark.parametrize(
@@ -61,6 +61,35 @@ def test_kind_from_the_address(source: str, expected: str) -> None:
 )
 def test_kind_from_the_bytes(path: Path, expected: str) -> None:
     assert detect_kind("upload", head(path), None) == expected  # no name to help
+
+
+def test_a_saved_udata_page_larger_than_64_kb_is_udata_not_dcat() -> None:
+    item = json.loads(UDATA_ONE.read_bytes())
+    page = {"data": [item] * 40, "page": 1, "page_size": 40, "total": 80, "next_page": None}
+    content = json.dumps(page).encode()
+    assert len(content) > 65536
+    assert detect_kind("upload", content, "application/json") == "udata"
+
+
+def test_json_ld_whose_context_comes_after_64_kb_is_dcat() -> None:
+    graph = [{"@id": f"https://x.test/d/{n}", "@type": "dcat:Dataset"} for n in range(3000)]
+    document = {"@graph": graph, "@context": {"dcat": "http://www.w3.org/ns/dcat#"}}
+    content = json.dumps(document).encode()
+    assert content.index(b"@context") > 65536
+    assert detect_kind("upload", content, None) == "dcat"
+
+
+@pytest.mark.parametrize("name", ["geonetwork-iso19139-page-1.xml", "geoext-geonetwork-dc.xml"])
+def test_real_geonetwork_iso_and_dublin_core_pages_are_csw(name: str) -> None:
+    assert detect_kind("upload", (DATA / "csw" / name).read_bytes(), None) == "csw"
+
+
+def test_every_kind_has_one_reader() -> None:
+    from observatory.harvest import readers
+
+    registry = readers.registry()
+    assert list(registry) == list(readers.KINDS)
+    assert all(reader.kind == kind for kind, reader in registry.items())
 
 
 def test_kind_of_json_pages() -> None:
@@ -171,3 +200,22 @@ def test_json_line_holds_the_distributions() -> None:
     assert record["key"] == "udata:5d13a8b6634f41070a43dff3".replace("udata", catalogue.id)
     assert len(record["distributions"]) == len(catalogue.datasets[0].distributions)
     assert record["distributions"][0]["url"].startswith("https://")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        CORPUS / "dcat" / "ckan-mqa-dcatap-de_catalog.rdf",
+        CORPUS / "dcat" / "udata-bnodes.jsonld",
+        UDATA_ONE,
+        DATA / "csw" / "geoplateforme-iso19139-IGNF_RPG.xml",
+    ],
+    ids=lambda p: p.name,
+)
+def test_json_lines_hold_what_to_jsonable_gives(path: Path) -> None:
+    from observatory.model import to_jsonable
+
+    catalogue = harvest_source(str(path), None, HttpSettings(), 5)
+    assert catalogue.datasets
+    for dataset in catalogue.datasets:
+        assert json.loads(dataset_json_line(dataset)) == to_jsonable(dataset)
