@@ -6,13 +6,13 @@ Validation runs without inference (RDFS adds minutes and nothing the shapes need
 the whole catalogue at once, or over chunks of dataset subgraphs for large catalogues;
 each result is then attributed to the dataset(s) whose description holds its focus node.
 
-The controlled-vocabulary shapes check that a theme, format, licence… is a concept of an
+The controlled-vocabulary shapes check that a theme, format, frequency… is a concept of an
 EU authority table (``skos:inScheme``), which only holds when the table itself is loaded.
-We do not download the tables: an IRI in an authority table's namespace
-(``http://publications.europa.eu/resource/authority/<table>/<code>``) is given the
-membership and class the table would assert (``vocabulary_stubs``). An IRI of the wrong
-table, or a literal where a concept is expected, still fails. Only ``sh:Violation``
-results make a dataset non-compliant; warnings are reported beside.
+The observatory validates offline against a bundled snapshot of the real tables
+(``shacl_vocab``, ``vocabularies/README.md``): a code found there is given the membership
+and class the table asserts (``vocabulary_stubs``); a made-up code, an IRI of the wrong
+table, or a literal where a concept is expected fails, as with the official validator.
+Only ``sh:Violation`` results make a dataset non-compliant; warnings are reported beside.
 
 In an observe run the validation happens per catalogue page at harvest time
 (``shacl_page.check_page``); ``validate_graph`` serves whole graphs (MQA, tests).
@@ -34,6 +34,7 @@ from rdflib.term import Node
 
 from observatory.model import Dataset
 from observatory.scoring.shacl_text import Described, curie, french_message, verdict
+from observatory.scoring.shacl_vocab import AUTHORITY, authority_table, bundled, table_for
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -42,7 +43,6 @@ SHAPE_FILES = ("shapes.ttl", "range.ttl", "mdr-vocabularies.shape.ttl", "depreca
 VERSIONS = ("3.0.1", "2.1.1")
 DEFAULT_VERSION = "3.0.1"
 
-AUTHORITY = "http://publications.europa.eu/resource/authority/"
 IANA_PREFIXES = (
     "http://www.iana.org/assignments/media-types/",
     "https://www.iana.org/assignments/media-types/",
@@ -173,36 +173,58 @@ _SUBCLASSES = (
 
 
 def vocabulary_stubs(graph: Graph) -> Graph:
-    """Membership and class triples an EU authority table or IANA would give its IRIs,
-    and the sub-class axioms of the imported vocabularies."""
+    """What the loaded vocabularies would say about the IRIs ``graph`` cites: membership and
+    class of the codes found in the bundled authority tables (``shacl_vocab``), the class of
+    IANA media types, and the sub-class axioms of the imported vocabularies. A code missing
+    from its bundled table gets nothing, so the controlled-vocabulary shapes report it."""
     stubs = Graph()
     for sub, sup in _SUBCLASSES:
         stubs.add((sub, RDFS.subClassOf, sup))
     for obj in set(graph.objects()):
-        if not isinstance(obj, URIRef):
-            continue
-        iri = str(obj)
-        if iri.startswith(IANA_PREFIXES):
-            stubs.add((obj, RDF.type, DCTERMS.MediaType))
-            stubs.add((obj, RDF.type, DCTERMS.MediaTypeOrExtent))
-            continue
-        bare = iri.replace("https://", "http://", 1)
-        if not bare.startswith(AUTHORITY):
-            continue
-        table, _, code = bare[len(AUTHORITY) :].partition("/")
-        if not table:
-            continue
-        scheme = URIRef(AUTHORITY + table)
-        stubs.add((scheme, RDF.type, SKOS.ConceptScheme))
-        stubs.add((scheme, DCTERMS.title, Literal(table)))
-        if not code:  # the table itself (themeTaxonomy)
-            continue
-        stubs.add((obj, RDF.type, SKOS.Concept))
-        stubs.add((obj, SKOS.inScheme, scheme))
-        stubs.add((obj, SKOS.prefLabel, Literal(code)))
-        for cls in _TABLE_CLASSES.get(table, ()):
-            stubs.add((obj, RDF.type, cls))
+        if isinstance(obj, URIRef):
+            _describe(stubs, obj)
     return stubs
+
+
+def _describe(stubs: Graph, obj: URIRef) -> None:
+    iri = str(obj)
+    if iri.startswith(IANA_PREFIXES):
+        stubs.add((obj, RDF.type, DCTERMS.MediaType))
+        stubs.add((obj, RDF.type, DCTERMS.MediaTypeOrExtent))
+        return
+    table = table_for(iri)
+    if table is not None:
+        scheme = URIRef(table.scheme)
+        _scheme(stubs, scheme)
+        if iri == table.scheme or iri == table.base.rstrip("/"):
+            return  # the table itself (dcat:themeTaxonomy)
+        if iri in table:
+            _member(stubs, obj, scheme, authority_table(iri) or "")
+        return
+    name = authority_table(iri)
+    if name is None or bundled(name):
+        return  # not an authority IRI, or an https:// copy of a bundled table's IRI
+    # a table not bundled (corporate-body…): namespace membership, as before the snapshot
+    scheme = URIRef(AUTHORITY + name)
+    _scheme(stubs, scheme)
+    if iri.rstrip("/") != str(scheme):
+        _member(stubs, obj, scheme, name)
+
+
+def _scheme(stubs: Graph, scheme: URIRef) -> None:
+    """A table as loaded: a concept scheme with a title (the shapes require one)."""
+    stubs.add((scheme, RDF.type, SKOS.ConceptScheme))
+    stubs.add((scheme, DCTERMS.title, Literal(str(scheme).rstrip("/").rsplit("/", 1)[-1])))
+
+
+def _member(stubs: Graph, obj: URIRef, scheme: URIRef, table: str) -> None:
+    """A code of a table as loaded: a concept in the scheme, with a label (every code of the
+    real tables has one; the snapshot keeps the code only, so the code stands for it)."""
+    stubs.add((obj, RDF.type, SKOS.Concept))
+    stubs.add((obj, SKOS.prefLabel, Literal(str(obj).rsplit("/", 1)[-1])))
+    stubs.add((obj, SKOS.inScheme, scheme))
+    for cls in _TABLE_CLASSES.get(table, ()):
+        stubs.add((obj, RDF.type, cls))
 
 
 def dataset_nodes(graph: Graph) -> list[Node]:
