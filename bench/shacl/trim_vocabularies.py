@@ -4,7 +4,8 @@
 ``TABLES`` (copied from the public repositories listed in the vocabularies' README) and
 writes, per table, the codes of its concepts (the IRI less the table's base), one a
 line, under a header naming the scheme, the base, the source file and the table's
-version. A concept belongs to a table when it is ``skos:inScheme`` the table, or, in files that do not state ``skos:inScheme``
+version. A concept belongs to a table when it is ``skos:inScheme`` the table,
+or, in files that do not state ``skos:inScheme``
 (ckanext-dcatapit's ``*-filtered.rdf`` dropped it; a SPARQL export types concepts
 ``euvoc:FileType``), when it is a typed subject whose IRI is in the table's namespace.
 """
@@ -52,9 +53,7 @@ def codes(graph: Graph, scheme: str) -> list[str]:
     members = {str(s) for s in graph.subjects(SKOS.inScheme, ref)}
     if not members:
         base = scheme + "/"
-        members = {
-            str(s) for s in graph.subjects(RDF.type, None) if str(s).startswith(base)
-        }
+        members = {str(s) for s in graph.subjects(RDF.type, None) if str(s).startswith(base)}
     return sorted(members)
 
 
