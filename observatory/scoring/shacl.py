@@ -33,6 +33,8 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDFS, SKOS
 from rdflib.term import Node
 
 from observatory.model import Dataset
+from observatory.scoring.shacl_fast import Compiled, compile_shapes, evaluate
+from observatory.scoring.shacl_fast import Result as RawResult
 from observatory.scoring.shacl_text import Described, curie, french_message, verdict
 from observatory.scoring.shacl_vocab import AUTHORITY, authority_table, bundled, table_for
 
@@ -294,47 +296,88 @@ def run_shapes(data: Graph, version: str, *, inplace: bool = False) -> Graph:
     return results  # type: ignore[no-any-return]
 
 
+@cache
+def compiled_shapes(version: str = DEFAULT_VERSION) -> Compiled | None:
+    """The official shapes compiled for the fast evaluator (None: it declines them)."""
+    return compile_shapes(load_shapes(version))
+
+
+def shape_issues(
+    data: Graph, version: str = DEFAULT_VERSION, *, inplace: bool = False, engine: str = "auto"
+) -> list[tuple[Node, ShaclIssue]]:
+    """The official shapes' results over ``data`` plus the vocabulary stubs, as issues.
+
+    ``engine``: "auto" runs the compiled evaluator (``shacl_fast``) when it implements
+    everything the shapes use, pyshacl otherwise; "pyshacl" forces the reference engine.
+    """
+    compiled = compiled_shapes(version) if engine == "auto" else None
+    if compiled is None:
+        return result_issues(run_shapes(data, version, inplace=inplace))
+    stubs = vocabulary_stubs(data)
+    if inplace:
+        data += stubs
+    else:
+        data = data + stubs
+    return issues_of(evaluate(compiled, data))
+
+
 def result_issues(results: Graph) -> list[tuple[Node, ShaclIssue]]:
-    """The top-level results as issues, each once (pyshacl repeats a result when a node
-    is reached by two shapes sharing a property shape)."""
-    out: list[tuple[Node, ShaclIssue]] = []
-    seen: set[tuple[Node, tuple[str | None, ...]]] = set()
+    """pyshacl's top-level results (a report graph) as issues, each once."""
     top = {
         r
         for report in results.subjects(RDF.type, SH.ValidationReport)
         for r in results.objects(report, SH.result)
     }
+    raw = []
     for res in top:  # nested sh:detail results repeat a top-level one, with its severity
-        focus = results.value(res, SH.focusNode)
-        if focus is None or isinstance(focus, Literal):
+        raw.append(
+            RawResult(
+                results.value(res, SH.focusNode),
+                results.value(res, SH.resultPath),
+                results.value(res, SH.value),
+                results.value(res, SH.sourceShape),
+                _component(results.value(res, SH.sourceConstraintComponent)),
+                results.value(res, SH.resultSeverity),
+                str(results.value(res, SH.resultMessage) or "non conforme"),
+            )
+        )
+    return issues_of(raw)
+
+
+def _component(component: Node | None) -> str | None:
+    return _short(str(component)).removesuffix("ConstraintComponent") if component else None
+
+
+def issues_of(raw: Iterable[RawResult]) -> list[tuple[Node, ShaclIssue]]:
+    """Results (from pyshacl or the compiled evaluator) as issues, each once: pyshacl
+    repeats a result when a node is reached by two shapes sharing a property shape."""
+    out: list[tuple[Node, ShaclIssue]] = []
+    seen: set[tuple[Node, tuple[str | None, ...]]] = set()
+    for res in raw:
+        if res.focus is None or isinstance(res.focus, Literal):
             continue  # a literal focus repeats the result on the node that holds it
-        issue = _issue(results, res, focus)
-        if (focus, issue.identity) not in seen:
-            seen.add((focus, issue.identity))
-            out.append((focus, issue))
+        issue = _issue(res)
+        if (res.focus, issue.identity) not in seen:
+            seen.add((res.focus, issue.identity))
+            out.append((res.focus, issue))
     out.sort(key=lambda fi: (fi[1].severity != "Violation", fi[1].focus, fi[1].path or ""))
     return out
 
 
-def _issue(results: Graph, res: Node, focus: Node) -> ShaclIssue:
-    severity = results.value(res, SH.resultSeverity)
-    path = results.value(res, SH.resultPath)
-    value = results.value(res, SH.value)
-    shape = results.value(res, SH.sourceShape)
-    component = results.value(res, SH.sourceConstraintComponent)
-    short = _short(str(component)).removesuffix("ConstraintComponent") if component else None
-    level = _short(str(severity)) if severity else "Violation"
-    message = str(results.value(res, SH.resultMessage) or "non conforme")
-    prop = str(path) if isinstance(path, URIRef) else None
+def _issue(res: RawResult) -> ShaclIssue:
+    assert res.focus is not None
+    level = _short(str(res.severity)) if res.severity else "Violation"
+    prop = str(res.path) if isinstance(res.path, URIRef) else None
+    short = res.component
     return ShaclIssue(
-        focus=subject_id(focus),
+        focus=subject_id(res.focus),
         path=prop,
         severity=level,
-        message=message,
-        value=str(value) if value is not None else None,
-        shape=str(shape) if shape is not None else None,  # a blank node: stable per process
+        message=res.message,
+        value=str(res.value) if res.value is not None else None,
+        shape=str(res.shape) if res.shape is not None else None,  # a blank node: stable
         component=short,
-        french=french_message(short or "", curie(prop), value, message, level),
+        french=french_message(short or "", curie(prop), res.value, res.message, level),
     )
 
 
@@ -373,7 +416,7 @@ def validate_graph(
     out = CatalogueShacl(version=version, datasets=reports)
     seen: set[tuple[str | None, ...]] = set()
     for data, on_datasets in passes:
-        for focus, issue in result_issues(run_shapes(data, version)):
+        for focus, issue in shape_issues(data, version):
             if not on_datasets and focus in owners:
                 continue  # validated with its dataset; here it lacks its description
             ident = issue.identity

@@ -28,7 +28,7 @@ from rdflib.term import Node
 
 from observatory.harvest.rdf_index import TripleSource
 from observatory.model import Dataset
-from observatory.scoring.shacl import DEFAULT_VERSION, closure, result_issues, run_shapes
+from observatory.scoring.shacl import DEFAULT_VERSION, closure, shape_issues
 from observatory.scoring.shacl_text import node_labels, verdict
 
 #: Datasets validated per page by default (a page is usually 10–100 datasets; the cap
@@ -93,7 +93,7 @@ def check_page(
     size = len(graph)
     found: dict[Node, list[dict[str, str | None]]] = {node: [] for node, _ in chosen}
     results = 0
-    for focus, issue in result_issues(run_shapes(graph, version, inplace=True)):
+    for focus, issue in shape_issues(graph, version, inplace=True):
         for owner in owners.get(focus, []):
             found[owner].append(issue.as_dict(labels[owner].get(focus)))
             results += 1
