@@ -252,7 +252,13 @@ def cmd_harvest(args: argparse.Namespace) -> int:
     http = HttpSettings.from_settings(config.settings)
     try:
         with progress.Bars():
-            catalogue = harvest_source(args.source, args.kind, http, config.settings.max_pages)
+            catalogue = harvest_source(
+                args.source,
+                args.kind,
+                http,
+                config.settings.max_pages,
+                shacl=config.settings.shacl_limit,
+            )
     except (UnknownKind, ValueError) as exc:
         print(f"observatory harvest: {args.source}: {exc}", file=sys.stderr)
         return EXIT_ERROR
