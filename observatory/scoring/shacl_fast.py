@@ -209,6 +209,10 @@ def compile_shapes(sg: Graph) -> Compiled | None:
     return Compiled(sg, targeted, compiler.labels)
 
 
+_TYPE = RDF.type
+_SUBCLASS = RDFS.subClassOf
+
+
 class Data:
     """The data graph as dictionaries: outgoing and incoming links, and types."""
 
@@ -216,14 +220,20 @@ class Data:
         self.graph = graph
         self.out: dict[Node, dict[Node, list[Node]]] = {}
         self.inc: dict[Node, dict[Node, list[Node]]] = {}
+        self.typed: dict[Node, list[Node]] = {}  # class -> its direct instances
         for s, p, o in graph:
             self.out.setdefault(s, {}).setdefault(p, []).append(o)
             self.inc.setdefault(o, {}).setdefault(p, []).append(s)
+            if p == _TYPE:
+                self.typed.setdefault(o, []).append(s)
         self._supers: dict[Node, set[Node]] = {}
 
     def values(self, focus: Node, path: Node, inverse: bool) -> list[Node]:
         links = (self.inc if inverse else self.out).get(focus)
-        return list(dict.fromkeys(links.get(path, ()))) if links else []
+        if not links:
+            return []
+        found = links.get(path)
+        return list(dict.fromkeys(found)) if found else []
 
     def supers(self, cls: Node) -> set[Node]:
         """``cls`` and its super-classes (rdfs:subClassOf*) in the data graph."""
@@ -231,7 +241,7 @@ class Data:
         if found is None:
             found, todo = {cls}, [cls]
             while todo:
-                for sup in self.out.get(todo.pop(), {}).get(RDFS.subClassOf, ()):
+                for sup in self.out.get(todo.pop(), {}).get(_SUBCLASS, ()):
                     if sup not in found:
                         found.add(sup)
                         todo.append(sup)
@@ -241,16 +251,16 @@ class Data:
     def instances(self, cls: Node) -> list[Node]:
         """Nodes typed ``cls`` or a sub-class of it (pyshacl's class targets)."""
         out: dict[Node, None] = {}
-        for typ, links in self.inc.items():
-            subjects = links.get(RDF.type)
-            if subjects and cls in self.supers(typ):
+        for typ, subjects in self.typed.items():
+            if cls in self.supers(typ):
                 out.update(dict.fromkeys(subjects))
         return list(out)
 
     def has_class(self, node: Node, cls: Node) -> bool:
         if isinstance(node, Literal):
             return False
-        return any(cls in self.supers(t) for t in self.out.get(node, {}).get(RDF.type, ()))
+        types = self.out.get(node, {}).get(_TYPE, ())
+        return any(cls in self.supers(t) for t in types)
 
 
 class Evaluator:
