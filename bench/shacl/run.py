@@ -68,6 +68,11 @@ def harvest_cli(url: str, config: Path) -> tuple[float, float, list[dict[str, ob
     return wall, cpu, rows
 
 
+def _extras(row: dict[str, object]) -> dict[str, object]:
+    extras = row.get("extras")
+    return extras if isinstance(extras, dict) else {}
+
+
 def cli_rows(datasets: int, repeat: int) -> dict[str, float]:
     from bench.harvest.run import _serve
 
@@ -81,7 +86,7 @@ def cli_rows(datasets: int, repeat: int) -> dict[str, float]:
                 for mode in ("off", "on"):
                     w, c, rows = harvest_cli(url, configs[mode])
                     assert len(rows) == datasets, f"{mode}: {len(rows)} datasets of {datasets}"
-                    verdicts = sum(1 for r in rows if "shacl" in (r.get("extras") or {}))
+                    verdicts = sum(1 for r in rows if "shacl" in _extras(r))
                     assert verdicts == (datasets if mode == "on" else 0), (mode, verdicts)
                     cpu[mode].append(c)
                     wall[mode].append(w)
