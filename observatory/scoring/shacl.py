@@ -1,4 +1,8 @@
-"""DCAT-AP compliance: validate RDF with pyshacl against the official DCAT-AP shapes.
+"""DCAT-AP compliance: validate RDF against the official DCAT-AP shapes.
+
+``shape_issues`` runs the compiled evaluator (``shacl_fast``: the same results as pyshacl,
+checked by differential tests, several times faster) when it implements everything the
+shapes use (DCAT-AP 3.0.1), and pyshacl itself otherwise (2.1.1).
 
 The shapes (``shapes/dcat-ap-<version>/``: mandatory properties and cardinalities, ranges,
 controlled vocabularies, deprecated URIs) ship with the package and are parsed once.
@@ -29,40 +33,20 @@ from pathlib import Path
 
 from pyshacl import validate
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDFS, SKOS
+from rdflib.namespace import DCAT, FOAF
 from rdflib.term import Node
 
 from observatory.model import Dataset
 from observatory.scoring.shacl_fast import Compiled, compile_shapes, evaluate
 from observatory.scoring.shacl_fast import Result as RawResult
 from observatory.scoring.shacl_text import Described, curie, french_message, verdict
-from observatory.scoring.shacl_vocab import AUTHORITY, authority_table, bundled, table_for
+from observatory.scoring.shacl_vocab import vocabulary_stubs
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SHAPES_DIR = Path(__file__).resolve().parent / "shapes"
 SHAPE_FILES = ("shapes.ttl", "range.ttl", "mdr-vocabularies.shape.ttl", "deprecateduris.ttl")
 VERSIONS = ("3.0.1", "2.1.1")
 DEFAULT_VERSION = "3.0.1"
-
-IANA_PREFIXES = (
-    "http://www.iana.org/assignments/media-types/",
-    "https://www.iana.org/assignments/media-types/",
-)
-
-#: Authority table -> classes its concepts carry besides skos:Concept.
-_TABLE_CLASSES: dict[str, tuple[URIRef, ...]] = {
-    "file-type": (DCTERMS.MediaTypeOrExtent,),
-    "licence": (DCTERMS.LicenseDocument,),
-    "language": (DCTERMS.LinguisticSystem,),
-    "country": (DCTERMS.Location,),
-    "place": (DCTERMS.Location,),
-    "continent": (DCTERMS.Location,),
-    "atu": (DCTERMS.Location,),
-    "frequency": (DCTERMS.Frequency,),
-    "access-right": (DCTERMS.RightsStatement,),
-    "corporate-body": (FOAF.Agent,),
-}
 
 #: Predicates not followed when collecting a dataset's description (they lead elsewhere).
 _STOP_PREDICATES = frozenset({DCAT.dataset, DCAT.catalog, DCAT.record, FOAF.primaryTopic})
@@ -158,75 +142,6 @@ def load_shapes(version: str = DEFAULT_VERSION) -> Graph:
     for name in SHAPE_FILES:
         graph.parse(SHAPES_DIR / f"dcat-ap-{version}" / name, format="turtle")
     return graph
-
-
-#: Sub-class axioms of the vocabularies DCAT-AP imports (FOAF, vCard), which the official
-#: validator loads with ``imports.ttl``: without them a publisher typed foaf:Organization
-#: would "not have class foaf:Agent".
-_SUBCLASSES = (
-    (FOAF.Organization, FOAF.Agent),
-    (FOAF.Person, FOAF.Agent),
-    (FOAF.Group, FOAF.Agent),
-    (VCARD.Individual, VCARD.Kind),
-    (VCARD.Organization, VCARD.Kind),
-    (VCARD.Group, VCARD.Kind),
-    (VCARD.Location, VCARD.Kind),
-)
-
-
-def vocabulary_stubs(graph: Graph) -> Graph:
-    """What the loaded vocabularies would say about the IRIs ``graph`` cites: membership and
-    class of the codes found in the bundled authority tables (``shacl_vocab``), the class of
-    IANA media types, and the sub-class axioms of the imported vocabularies. A code missing
-    from its bundled table gets nothing, so the controlled-vocabulary shapes report it."""
-    stubs = Graph()
-    for sub, sup in _SUBCLASSES:
-        stubs.add((sub, RDFS.subClassOf, sup))
-    for obj in set(graph.objects()):
-        if isinstance(obj, URIRef):
-            _describe(stubs, obj)
-    return stubs
-
-
-def _describe(stubs: Graph, obj: URIRef) -> None:
-    iri = str(obj)
-    if iri.startswith(IANA_PREFIXES):
-        stubs.add((obj, RDF.type, DCTERMS.MediaType))
-        stubs.add((obj, RDF.type, DCTERMS.MediaTypeOrExtent))
-        return
-    table = table_for(iri)
-    if table is not None:
-        scheme = URIRef(table.scheme)
-        _scheme(stubs, scheme)
-        if iri == table.scheme or iri == table.base.rstrip("/"):
-            return  # the table itself (dcat:themeTaxonomy)
-        if iri in table:
-            _member(stubs, obj, scheme, authority_table(iri) or "")
-        return
-    name = authority_table(iri)
-    if name is None or bundled(name):
-        return  # not an authority IRI, or an https:// copy of a bundled table's IRI
-    # a table not bundled (corporate-body…): namespace membership, as before the snapshot
-    scheme = URIRef(AUTHORITY + name)
-    _scheme(stubs, scheme)
-    if iri.rstrip("/") != str(scheme):
-        _member(stubs, obj, scheme, name)
-
-
-def _scheme(stubs: Graph, scheme: URIRef) -> None:
-    """A table as loaded: a concept scheme with a title (the shapes require one)."""
-    stubs.add((scheme, RDF.type, SKOS.ConceptScheme))
-    stubs.add((scheme, DCTERMS.title, Literal(str(scheme).rstrip("/").rsplit("/", 1)[-1])))
-
-
-def _member(stubs: Graph, obj: URIRef, scheme: URIRef, table: str) -> None:
-    """A code of a table as loaded: a concept in the scheme, with a label (every code of the
-    real tables has one; the snapshot keeps the code only, so the code stands for it)."""
-    stubs.add((obj, RDF.type, SKOS.Concept))
-    stubs.add((obj, SKOS.prefLabel, Literal(str(obj).rsplit("/", 1)[-1])))
-    stubs.add((obj, SKOS.inScheme, scheme))
-    for cls in _TABLE_CLASSES.get(table, ()):
-        stubs.add((obj, RDF.type, cls))
 
 
 def dataset_nodes(graph: Graph) -> list[Node]:

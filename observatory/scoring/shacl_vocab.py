@@ -14,8 +14,30 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, RDFS, SKOS
+
 VOCAB_DIR = Path(__file__).resolve().parent / "vocabularies"
 AUTHORITY = "http://publications.europa.eu/resource/authority/"
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+IANA_PREFIXES = (
+    "http://www.iana.org/assignments/media-types/",
+    "https://www.iana.org/assignments/media-types/",
+)
+
+#: Authority table -> classes its concepts carry besides skos:Concept.
+_TABLE_CLASSES: dict[str, tuple[URIRef, ...]] = {
+    "file-type": (DCTERMS.MediaTypeOrExtent,),
+    "licence": (DCTERMS.LicenseDocument,),
+    "language": (DCTERMS.LinguisticSystem,),
+    "country": (DCTERMS.Location,),
+    "place": (DCTERMS.Location,),
+    "continent": (DCTERMS.Location,),
+    "atu": (DCTERMS.Location,),
+    "frequency": (DCTERMS.Frequency,),
+    "access-right": (DCTERMS.RightsStatement,),
+    "corporate-body": (FOAF.Agent,),
+}
 
 
 @dataclass(frozen=True)
@@ -81,3 +103,72 @@ def missing_tables(iris: object) -> list[str]:
     """Names of the authority tables cited by ``iris`` that the snapshot does not hold."""
     names = {authority_table(str(i)) for i in iris} if isinstance(iris, (set, list)) else set()
     return sorted(n for n in names if n and not bundled(n))
+
+
+#: Sub-class axioms of the vocabularies DCAT-AP imports (FOAF, vCard), which the official
+#: validator loads with ``imports.ttl``: without them a publisher typed foaf:Organization
+#: would "not have class foaf:Agent".
+_SUBCLASSES = (
+    (FOAF.Organization, FOAF.Agent),
+    (FOAF.Person, FOAF.Agent),
+    (FOAF.Group, FOAF.Agent),
+    (VCARD.Individual, VCARD.Kind),
+    (VCARD.Organization, VCARD.Kind),
+    (VCARD.Group, VCARD.Kind),
+    (VCARD.Location, VCARD.Kind),
+)
+
+
+def vocabulary_stubs(graph: Graph) -> Graph:
+    """What the loaded vocabularies would say about the IRIs ``graph`` cites: membership and
+    class of the codes found in the bundled authority tables (``shacl_vocab``), the class of
+    IANA media types, and the sub-class axioms of the imported vocabularies. A code missing
+    from its bundled table gets nothing, so the controlled-vocabulary shapes report it."""
+    stubs = Graph()
+    for sub, sup in _SUBCLASSES:
+        stubs.add((sub, RDFS.subClassOf, sup))
+    for obj in set(graph.objects()):
+        if isinstance(obj, URIRef):
+            _describe(stubs, obj)
+    return stubs
+
+
+def _describe(stubs: Graph, obj: URIRef) -> None:
+    iri = str(obj)
+    if iri.startswith(IANA_PREFIXES):
+        stubs.add((obj, RDF.type, DCTERMS.MediaType))
+        stubs.add((obj, RDF.type, DCTERMS.MediaTypeOrExtent))
+        return
+    table = table_for(iri)
+    if table is not None:
+        scheme = URIRef(table.scheme)
+        _scheme(stubs, scheme)
+        if iri == table.scheme or iri == table.base.rstrip("/"):
+            return  # the table itself (dcat:themeTaxonomy)
+        if iri in table:
+            _member(stubs, obj, scheme, authority_table(iri) or "")
+        return
+    name = authority_table(iri)
+    if name is None or bundled(name):
+        return  # not an authority IRI, or an https:// copy of a bundled table's IRI
+    # a table not bundled (corporate-body…): namespace membership, as before the snapshot
+    scheme = URIRef(AUTHORITY + name)
+    _scheme(stubs, scheme)
+    if iri.rstrip("/") != str(scheme):
+        _member(stubs, obj, scheme, name)
+
+
+def _scheme(stubs: Graph, scheme: URIRef) -> None:
+    """A table as loaded: a concept scheme with a title (the shapes require one)."""
+    stubs.add((scheme, RDF.type, SKOS.ConceptScheme))
+    stubs.add((scheme, DCTERMS.title, Literal(str(scheme).rstrip("/").rsplit("/", 1)[-1])))
+
+
+def _member(stubs: Graph, obj: URIRef, scheme: URIRef, table: str) -> None:
+    """A code of a table as loaded: a concept in the scheme, with a label (every code of the
+    real tables has one; the snapshot keeps the code only, so the code stands for it)."""
+    stubs.add((obj, RDF.type, SKOS.Concept))
+    stubs.add((obj, SKOS.prefLabel, Literal(str(obj).rsplit("/", 1)[-1])))
+    stubs.add((obj, SKOS.inScheme, scheme))
+    for cls in _TABLE_CLASSES.get(table, ()):
+        stubs.add((obj, RDF.type, cls))
