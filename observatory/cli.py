@@ -264,7 +264,12 @@ def cmd_harvest(args: argparse.Namespace) -> int:
     try:
         with progress.Bars():
             catalogue = harvest_source(
-                args.source, args.kind, http, config.settings.max_pages, sink=sink
+                args.source,
+                args.kind,
+                http,
+                config.settings.max_pages,
+                shacl=config.settings.shacl_limit,
+                sink=sink,
             )
     except (UnknownKind, ValueError) as exc:
         print(f"observatory harvest: {args.source}: {exc}", file=sys.stderr)

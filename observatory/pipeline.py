@@ -51,6 +51,12 @@ def portal_catalogue(config: Config, http: HttpSettings) -> Catalogue:
     catalogue = Catalogue(id=portal.id, name=portal.name, kind="udata", url=portal.url)
     spdr_keys = {entry.id: entry.key for entry in config.spdr}
     page = fetch_udata_datasets(portal.url, list(spdr_keys), portal.id, http, spdr_keys=spdr_keys)
+    # --- DCAT-AP SHACL verdicts of the SPDR datasets, from the portal's per-dataset RDF ---
+    from observatory.harvest.udata_rdf import check_datasets_rdf
+
+    shacl = config.settings.shacl_limit
+    page.errors += check_datasets_rdf(page.datasets, portal.url, portal.id, http, limit=shacl)
+    # --- end SHACL ---
     _absorb(catalogue, [page])
     for scope in config.organisations:
         first = udata_datasets_url(

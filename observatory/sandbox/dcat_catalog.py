@@ -8,8 +8,9 @@ from excellent to a bare title. Blank nodes carry fixed ids so output is reprodu
 
 from __future__ import annotations
 
+import re
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
@@ -153,43 +154,47 @@ def regional_records(state: SandboxState) -> list[dict[str, Any]]:
 
 def portal_records(state: SandboxState) -> list[dict[str, Any]]:
     """The portal's datasets as DCAT records (what data.gouv.fr's site catalogue exports)."""
-    from observatory.sandbox.udata_api import dataset_payload, datasets
+    from observatory.sandbox.udata_api import datasets
 
-    out = []
-    for ds in datasets(state):
-        p = dataset_payload(state, ds)
-        rec: dict[str, Any] = {
-            "uri": p["uri"].replace("/api/1/", "/"),
-            "identifier": p["id"],
-            "title": p["title"],
-            "description": p["description"] or None,
-            "keywords": p["tags"],
-            "modified": p["last_modified"],
-            "issued": p["created_at"],
-            "landing": p["page"],
-            "publisher": (p["organization"]["name"], p["organization"]["uri"]),
+    return [portal_record(state, ds) for ds in datasets(state)]
+
+
+def portal_record(state: SandboxState, ds: Any) -> dict[str, Any]:
+    """One portal dataset as a DCAT record (site catalogue and per-dataset RDF alike)."""
+    from observatory.sandbox.udata_api import dataset_payload
+
+    p = dataset_payload(state, ds)
+    rec: dict[str, Any] = {
+        "uri": p["uri"].replace("/api/1/", "/"),
+        "identifier": p["id"],
+        "title": p["title"],
+        "description": p["description"] or None,
+        "keywords": p["tags"],
+        "modified": p["last_modified"],
+        "issued": p["created_at"],
+        "landing": p["page"],
+        "publisher": (p["organization"]["name"], p["organization"]["uri"]),
+    }
+    if p["frequency"] in EU_FREQ:
+        rec["frequency"] = EU + "frequency/" + EU_FREQ[p["frequency"]]
+    if p["temporal_coverage"]:
+        rec["temporal"] = (p["temporal_coverage"]["start"], p["temporal_coverage"]["end"])
+    rec["distributions"] = [
+        {
+            "uri": f"{state.portal_url}/datasets/{p['id']}/resources/{r['id']}",
+            "title": r["title"],
+            "access": r["url"],
+            "download": r["url"],
+            "media": r["mime"],
+            "format": r["format"],
+            "byte_size": r["filesize"],
+            "license": p["license"],
+            "modified": r["last_modified"],
+            "conforms_to": (r["schema"] or {}).get("url"),
         }
-        if p["frequency"] in EU_FREQ:
-            rec["frequency"] = EU + "frequency/" + EU_FREQ[p["frequency"]]
-        if p["temporal_coverage"]:
-            rec["temporal"] = (p["temporal_coverage"]["start"], p["temporal_coverage"]["end"])
-        rec["distributions"] = [
-            {
-                "uri": f"{state.portal_url}/datasets/{p['id']}/resources/{r['id']}",
-                "title": r["title"],
-                "access": r["url"],
-                "download": r["url"],
-                "media": r["mime"],
-                "format": r["format"],
-                "byte_size": r["filesize"],
-                "license": p["license"],
-                "modified": r["last_modified"],
-                "conforms_to": (r["schema"] or {}).get("url"),
-            }
-            for r in p["resources"]
-        ]
-        out.append(rec)
-    return out
+        for r in p["resources"]
+    ]
+    return rec
 
 
 def _date(value: str) -> Literal:
@@ -365,6 +370,38 @@ def catalog_response(
         records, title = portal_records(state), "data.gouv.fr (bac à sable)"
         catalog_uri = f"{base}/"
     g = catalog_graph(records, catalog_uri, base + path, title, page, size)
+    body = g.serialize(format=rdf_format)
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    return Response(200, data, MEDIA[rdf_format] + "; charset=utf-8")
+
+
+def dataset_rdf_response(
+    state: SandboxState, path: str, query: dict[str, str], accept: str | None
+) -> Response | None:
+    """udata's per-dataset RDF (``dataset_to_rdf``): ``/api/1/datasets/<id>/rdf`` redirects
+    by content negotiation to ``…/rdf.<format>`` (JSON-LD by default), which, like the site
+    route ``/datasets/<id>/rdf.<format>``, answers the dataset's DCAT description alone.
+    None when ``path`` is not such a route."""
+    from observatory.sandbox.udata_api import find_dataset
+
+    m = re.fullmatch(r"(/api/1)?/datasets/([^/]+)/rdf(\.\w+)?/?", path)
+    if m is None or (m.group(1) is None and m.group(3) is None):
+        return None
+    ds = find_dataset(state, unquote(m.group(2)))
+    if ds is None:
+        return Response(404, b'{"message": "Dataset not found"}', "application/json")
+    if m.group(3) is None:
+        fmt = pick_format(path, accept) or "json-ld"
+        ext = {"json-ld": "jsonld", "turtle": "ttl", "xml": "xml", "nt": "nt"}[fmt]
+        location = f"{state.portal_url}/api/1/datasets/{ds.id}/rdf.{ext}"
+        return Response(302, b"", "text/plain", {"Location": location})
+    rdf_format = FORMATS.get(m.group(3)[1:])
+    if rdf_format is None:
+        return Response(404, b"unknown format", "text/plain")
+    g = Graph()
+    for prefix, ns in (("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("vcard", VCARD)):
+        g.bind(prefix, ns)
+    _add_record(g, portal_record(state, ds), 0)
     body = g.serialize(format=rdf_format)
     data = body.encode("utf-8") if isinstance(body, str) else body
     return Response(200, data, MEDIA[rdf_format] + "; charset=utf-8")

@@ -68,6 +68,9 @@ def portal_response(
 ) -> Response:
     if path.startswith("/api/1/site/catalog"):
         return dcat_catalog.catalog_response(state, path, query, accept)
+    rdf = dcat_catalog.dataset_rdf_response(state, path, query, accept)
+    if rdf is not None:
+        return rdf
     return udata_api.portal_response(state, path, query, fields)
 
 

@@ -310,7 +310,8 @@ def paged(
     }
 
 
-def _find_ds(state: SandboxState, ident: str) -> Ds | None:
+def find_dataset(state: SandboxState, ident: str) -> Ds | None:
+    """A listed dataset by id or slug."""
     return next((d for d in datasets(state) if ident in (d.id, d.slug)), None)
 
 
@@ -351,7 +352,7 @@ def _portal_response(state: SandboxState, path: str, query: Query) -> Response:
         items = [dataservice_payload(state, spec) for spec in DATASERVICES]
         return json_response(paged(state, "/api/1/dataservices/", query, items))
     if m := re.fullmatch(r"/api/1/datasets/([^/]+)/?", path):
-        ds = _find_ds(state, m.group(1))
+        ds = find_dataset(state, m.group(1))
         return json_response(dataset_payload(state, ds)) if ds else not_found("Dataset not found")
     if m := re.fullmatch(r"/api/1/organizations/([^/]+)/(datasets/?)?", path):
         org = _find_org(m.group(1))
@@ -369,7 +370,7 @@ def _portal_response(state: SandboxState, path: str, query: Query) -> Response:
 
 
 def _v2(state: SandboxState, ident: str, resources: bool, path: str, query: Query) -> Response:
-    ds = _find_ds(state, ident)
+    ds = find_dataset(state, ident)
     if ds is None:
         return not_found("Dataset not found")
     payload = dataset_payload(state, ds)

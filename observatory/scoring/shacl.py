@@ -1,4 +1,8 @@
-"""DCAT-AP compliance: validate RDF with pyshacl against the official DCAT-AP shapes.
+"""DCAT-AP compliance: validate RDF against the official DCAT-AP shapes.
+
+``shape_issues`` runs the compiled evaluator (``shacl_fast``: the same results as pyshacl,
+checked by differential tests, several times faster) when it implements everything the
+shapes use (DCAT-AP 3.0.1), and pyshacl itself otherwise (2.1.1).
 
 The shapes (``shapes/dcat-ap-<version>/``: mandatory properties and cardinalities, ranges,
 controlled vocabularies, deprecated URIs) ship with the package and are parsed once.
@@ -6,13 +10,13 @@ Validation runs without inference (RDFS adds minutes and nothing the shapes need
 the whole catalogue at once, or over chunks of dataset subgraphs for large catalogues;
 each result is then attributed to the dataset(s) whose description holds its focus node.
 
-The controlled-vocabulary shapes check that a theme, format, licence… is a concept of an
+The controlled-vocabulary shapes check that a theme, format, frequency… is a concept of an
 EU authority table (``skos:inScheme``), which only holds when the table itself is loaded.
-We do not download the tables: an IRI in an authority table's namespace
-(``http://publications.europa.eu/resource/authority/<table>/<code>``) is given the
-membership and class the table would assert (``vocabulary_stubs``). An IRI of the wrong
-table, or a literal where a concept is expected, still fails. Only ``sh:Violation``
-results make a dataset non-compliant; warnings are reported beside.
+The observatory validates offline against a bundled snapshot of the real tables
+(``shacl_vocab``, ``vocabularies/README.md``): a code found there is given the membership
+and class the table asserts (``vocabulary_stubs``); a made-up code, an IRI of the wrong
+table, or a literal where a concept is expected fails, as with the official validator.
+Only ``sh:Violation`` results make a dataset non-compliant; warnings are reported beside.
 
 In an observe run the validation happens per catalogue page at harvest time
 (``shacl_page.check_page``); ``validate_graph`` serves whole graphs (MQA, tests).
@@ -29,38 +33,20 @@ from pathlib import Path
 
 from pyshacl import validate
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDFS, SKOS
+from rdflib.namespace import DCAT, FOAF
 from rdflib.term import Node
 
 from observatory.model import Dataset
+from observatory.scoring.shacl_fast import Compiled, compile_shapes, evaluate
+from observatory.scoring.shacl_fast import Result as RawResult
 from observatory.scoring.shacl_text import Described, curie, french_message, verdict
+from observatory.scoring.shacl_vocab import vocabulary_stubs
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SHAPES_DIR = Path(__file__).resolve().parent / "shapes"
 SHAPE_FILES = ("shapes.ttl", "range.ttl", "mdr-vocabularies.shape.ttl", "deprecateduris.ttl")
 VERSIONS = ("3.0.1", "2.1.1")
 DEFAULT_VERSION = "3.0.1"
-
-AUTHORITY = "http://publications.europa.eu/resource/authority/"
-IANA_PREFIXES = (
-    "http://www.iana.org/assignments/media-types/",
-    "https://www.iana.org/assignments/media-types/",
-)
-
-#: Authority table -> classes its concepts carry besides skos:Concept.
-_TABLE_CLASSES: dict[str, tuple[URIRef, ...]] = {
-    "file-type": (DCTERMS.MediaTypeOrExtent,),
-    "licence": (DCTERMS.LicenseDocument,),
-    "language": (DCTERMS.LinguisticSystem,),
-    "country": (DCTERMS.Location,),
-    "place": (DCTERMS.Location,),
-    "continent": (DCTERMS.Location,),
-    "atu": (DCTERMS.Location,),
-    "frequency": (DCTERMS.Frequency,),
-    "access-right": (DCTERMS.RightsStatement,),
-    "corporate-body": (FOAF.Agent,),
-}
 
 #: Predicates not followed when collecting a dataset's description (they lead elsewhere).
 _STOP_PREDICATES = frozenset({DCAT.dataset, DCAT.catalog, DCAT.record, FOAF.primaryTopic})
@@ -158,53 +144,6 @@ def load_shapes(version: str = DEFAULT_VERSION) -> Graph:
     return graph
 
 
-#: Sub-class axioms of the vocabularies DCAT-AP imports (FOAF, vCard), which the official
-#: validator loads with ``imports.ttl``: without them a publisher typed foaf:Organization
-#: would "not have class foaf:Agent".
-_SUBCLASSES = (
-    (FOAF.Organization, FOAF.Agent),
-    (FOAF.Person, FOAF.Agent),
-    (FOAF.Group, FOAF.Agent),
-    (VCARD.Individual, VCARD.Kind),
-    (VCARD.Organization, VCARD.Kind),
-    (VCARD.Group, VCARD.Kind),
-    (VCARD.Location, VCARD.Kind),
-)
-
-
-def vocabulary_stubs(graph: Graph) -> Graph:
-    """Membership and class triples an EU authority table or IANA would give its IRIs,
-    and the sub-class axioms of the imported vocabularies."""
-    stubs = Graph()
-    for sub, sup in _SUBCLASSES:
-        stubs.add((sub, RDFS.subClassOf, sup))
-    for obj in set(graph.objects()):
-        if not isinstance(obj, URIRef):
-            continue
-        iri = str(obj)
-        if iri.startswith(IANA_PREFIXES):
-            stubs.add((obj, RDF.type, DCTERMS.MediaType))
-            stubs.add((obj, RDF.type, DCTERMS.MediaTypeOrExtent))
-            continue
-        bare = iri.replace("https://", "http://", 1)
-        if not bare.startswith(AUTHORITY):
-            continue
-        table, _, code = bare[len(AUTHORITY) :].partition("/")
-        if not table:
-            continue
-        scheme = URIRef(AUTHORITY + table)
-        stubs.add((scheme, RDF.type, SKOS.ConceptScheme))
-        stubs.add((scheme, DCTERMS.title, Literal(table)))
-        if not code:  # the table itself (themeTaxonomy)
-            continue
-        stubs.add((obj, RDF.type, SKOS.Concept))
-        stubs.add((obj, SKOS.inScheme, scheme))
-        stubs.add((obj, SKOS.prefLabel, Literal(code)))
-        for cls in _TABLE_CLASSES.get(table, ()):
-            stubs.add((obj, RDF.type, cls))
-    return stubs
-
-
 def dataset_nodes(graph: Graph) -> list[Node]:
     """Every dcat:Dataset subject, IRIs first, in a stable order."""
     nodes = set(graph.subjects(RDF.type, DCAT.Dataset))
@@ -272,47 +211,88 @@ def run_shapes(data: Graph, version: str, *, inplace: bool = False) -> Graph:
     return results  # type: ignore[no-any-return]
 
 
+@cache
+def compiled_shapes(version: str = DEFAULT_VERSION) -> Compiled | None:
+    """The official shapes compiled for the fast evaluator (None: it declines them)."""
+    return compile_shapes(load_shapes(version))
+
+
+def shape_issues(
+    data: Graph, version: str = DEFAULT_VERSION, *, inplace: bool = False, engine: str = "auto"
+) -> list[tuple[Node, ShaclIssue]]:
+    """The official shapes' results over ``data`` plus the vocabulary stubs, as issues.
+
+    ``engine``: "auto" runs the compiled evaluator (``shacl_fast``) when it implements
+    everything the shapes use, pyshacl otherwise; "pyshacl" forces the reference engine.
+    """
+    compiled = compiled_shapes(version) if engine == "auto" else None
+    if compiled is None:
+        return result_issues(run_shapes(data, version, inplace=inplace))
+    stubs = vocabulary_stubs(data)
+    if inplace:
+        data += stubs
+    else:
+        data = data + stubs
+    return issues_of(evaluate(compiled, data))
+
+
 def result_issues(results: Graph) -> list[tuple[Node, ShaclIssue]]:
-    """The top-level results as issues, each once (pyshacl repeats a result when a node
-    is reached by two shapes sharing a property shape)."""
-    out: list[tuple[Node, ShaclIssue]] = []
-    seen: set[tuple[Node, tuple[str | None, ...]]] = set()
+    """pyshacl's top-level results (a report graph) as issues, each once."""
     top = {
         r
         for report in results.subjects(RDF.type, SH.ValidationReport)
         for r in results.objects(report, SH.result)
     }
+    raw = []
     for res in top:  # nested sh:detail results repeat a top-level one, with its severity
-        focus = results.value(res, SH.focusNode)
-        if focus is None or isinstance(focus, Literal):
+        raw.append(
+            RawResult(
+                results.value(res, SH.focusNode),
+                results.value(res, SH.resultPath),
+                results.value(res, SH.value),
+                results.value(res, SH.sourceShape),
+                _component(results.value(res, SH.sourceConstraintComponent)),
+                results.value(res, SH.resultSeverity),
+                str(results.value(res, SH.resultMessage) or "non conforme"),
+            )
+        )
+    return issues_of(raw)
+
+
+def _component(component: Node | None) -> str | None:
+    return _short(str(component)).removesuffix("ConstraintComponent") if component else None
+
+
+def issues_of(raw: Iterable[RawResult]) -> list[tuple[Node, ShaclIssue]]:
+    """Results (from pyshacl or the compiled evaluator) as issues, each once: pyshacl
+    repeats a result when a node is reached by two shapes sharing a property shape."""
+    out: list[tuple[Node, ShaclIssue]] = []
+    seen: set[tuple[Node, tuple[str | None, ...]]] = set()
+    for res in raw:
+        if res.focus is None or isinstance(res.focus, Literal):
             continue  # a literal focus repeats the result on the node that holds it
-        issue = _issue(results, res, focus)
-        if (focus, issue.identity) not in seen:
-            seen.add((focus, issue.identity))
-            out.append((focus, issue))
+        issue = _issue(res)
+        if (res.focus, issue.identity) not in seen:
+            seen.add((res.focus, issue.identity))
+            out.append((res.focus, issue))
     out.sort(key=lambda fi: (fi[1].severity != "Violation", fi[1].focus, fi[1].path or ""))
     return out
 
 
-def _issue(results: Graph, res: Node, focus: Node) -> ShaclIssue:
-    severity = results.value(res, SH.resultSeverity)
-    path = results.value(res, SH.resultPath)
-    value = results.value(res, SH.value)
-    shape = results.value(res, SH.sourceShape)
-    component = results.value(res, SH.sourceConstraintComponent)
-    short = _short(str(component)).removesuffix("ConstraintComponent") if component else None
-    level = _short(str(severity)) if severity else "Violation"
-    message = str(results.value(res, SH.resultMessage) or "non conforme")
-    prop = str(path) if isinstance(path, URIRef) else None
+def _issue(res: RawResult) -> ShaclIssue:
+    assert res.focus is not None
+    level = _short(str(res.severity)) if res.severity else "Violation"
+    prop = str(res.path) if isinstance(res.path, URIRef) else None
+    short = res.component
     return ShaclIssue(
-        focus=subject_id(focus),
+        focus=subject_id(res.focus),
         path=prop,
         severity=level,
-        message=message,
-        value=str(value) if value is not None else None,
-        shape=str(shape) if shape is not None else None,  # a blank node: stable per process
+        message=res.message,
+        value=str(res.value) if res.value is not None else None,
+        shape=str(res.shape) if res.shape is not None else None,  # a blank node: stable
         component=short,
-        french=french_message(short or "", curie(prop), value, message, level),
+        french=french_message(short or "", curie(prop), res.value, res.message, level),
     )
 
 
@@ -351,7 +331,7 @@ def validate_graph(
     out = CatalogueShacl(version=version, datasets=reports)
     seen: set[tuple[str | None, ...]] = set()
     for data, on_datasets in passes:
-        for focus, issue in result_issues(run_shapes(data, version)):
+        for focus, issue in shape_issues(data, version):
             if not on_datasets and focus in owners:
                 continue  # validated with its dataset; here it lacks its description
             ident = issue.identity

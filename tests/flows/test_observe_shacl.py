@@ -54,15 +54,21 @@ def test_every_regional_dataset_is_validated_across_pages(observed) -> None:
     verdicts = _verdicts(snapshot)
     assert len(verdicts) >= 30  # four pages of the regional catalogue
     assert all(r.status != "na" for r in verdicts.values())
-    # the portal's datasets come from the udata JSON API: no RDF was validated
-    portal = [
-        r
+    # the portal's datasets come from the udata JSON API: the SPDR ones are validated from
+    # the portal's per-dataset RDF, the organisations' other datasets are not
+    portal = {
+        key: r
         for key, s in snapshot.scores.items()
         if not key.startswith(CATALOGUE + ":")
         for r in s.results
         if r.criterion_id == "conformity.dcat_shacl"
-    ]
-    assert portal and all(r.status == "na" for r in portal)
+    }
+    spdr = {d.key for d in snapshot.datasets if d.spdr}
+    assert len(spdr) == 9 and spdr <= set(portal)
+    assert all(portal[key].status != "na" for key in spdr)
+    assert all(portal[key].evidence["version"] == "3.0.1" for key in spdr)
+    others = [r for key, r in portal.items() if key not in spdr]
+    assert others and all(r.status == "na" for r in others)
 
 
 def test_bare_records_fail_naming_the_missing_property(observed) -> None:

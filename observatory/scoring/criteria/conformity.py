@@ -177,16 +177,20 @@ FEW_SHACL_VIOLATIONS = 2
 )
 def dcat_shacl(ctx: ScoringContext) -> Verdict:
     """The dataset's DCAT description passes the official DCAT-AP 3.0.1 SHACL shapes
-    (mandatory properties and cardinalities, ranges, controlled vocabularies, deprecated
-    URIs), validated with pyshacl when its catalogue page is harvested: the dataset node,
-    its distributions, publisher, contact point and the other nodes it links to.
+    (mandatory properties and cardinalities, ranges, controlled vocabularies whose codes are
+    checked against a bundled snapshot of the EU authority tables, deprecated URIs),
+    validated with pyshacl when its catalogue page is harvested: the dataset node, its
+    distributions, publisher, contact point and the other nodes it links to. The reference
+    datasets read from the udata API are validated from the portal's DCAT rendering of each
+    (``/api/1/datasets/<id>/rdf``).
 
     Pass: no violation (warnings are listed, not counted). Partial (0.5): one or two
     violations, none of them a missing mandatory property (a value of the wrong type or
     outside a vocabulary). Fail: a mandatory property missing, or three violations or more.
     The evidence lists each result (severity, node, property, message). Not applicable
-    when the dataset did not come from a DCAT catalogue, or lies beyond the number of
-    datasets validated per page (``settings.shacl_max_datasets``).
+    when the dataset has no DCAT description (an organisation's dataset read from the udata
+    API, a CKAN or CSV catalogue), or lies beyond the number of datasets validated per page
+    (``settings.shacl_max_datasets``).
     """
     found = ctx.dataset.extras.get("shacl")
     if not isinstance(found, dict) or "violations" not in found:
