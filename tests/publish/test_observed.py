@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from rdflib import Graph, Namespace
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import DCTERMS, RDF, XSD
 
 from .htmlcheck import load
 from .observed import Observed
@@ -105,11 +105,19 @@ def test_dqv_has_one_measurement_per_dataset_and_metric(observed: Observed) -> N
         for k in ("overall", "completeness", "freshness", "conformity", "availability")
         if d[k] is not None
     )
-    assert len(measurements) == expected > 0
+    grid = json.loads((observed.root / "data" / "compliance.json").read_text("utf-8"))
+    scores = {m for m in measurements if g.value(m, DCTERMS.temporal) is None}
+    compliance = measurements - scores
+    assert len(scores) == expected > 0
+    assert len(compliance) == len(grid) == 12 * len({(r["spdr"], r["obligation"]) for r in grid})
     metrics = set(g.subjects(RDF.type, DQV.Metric))
     for m in measurements:
         assert g.value(m, DQV.isMeasurementOf) in metrics
         assert g.value(g.value(m, DQV.isMeasurementOf), DQV.inDimension) is not None
-        assert g.value(m, DQV.value).datatype == XSD.decimal
         assert g.value(m, DQV.computedOn) is not None
+    for m in scores:
+        assert g.value(m, DQV.value).datatype == XSD.decimal
+    for m in compliance:  # one verdict per SPDR dataset, obligation and calendar month
+        assert g.value(m, DCTERMS.temporal).datatype == XSD.gYearMonth
+        assert str(g.value(m, DQV.value)) in ("met", "not_met", "insufficient", "in_progress")
     assert Graph().parse(observed.root / "data" / "quality.jsonld", format="json-ld")
