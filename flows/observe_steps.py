@@ -22,6 +22,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from observatory import pipeline, reuse
+from observatory.inspect.structure import spdr_structures
 from observatory.model import (
     Catalogue,
     DatasetScore,
@@ -31,7 +32,6 @@ from observatory.model import (
     Snapshot,
     ValidationReport,
 )
-from observatory.inspect.structure import spdr_structures
 from observatory.net.fetch import HttpSettings
 from observatory.registry import Config
 from observatory.storage.carry import CarryScores

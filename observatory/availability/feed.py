@@ -173,7 +173,8 @@ def structure_feed(
     return atom_document(
         events,
         feed_id=f"tag:{authority}:changements-structure",
-        title="Observatoire des données publiques : changements de structure des données de référence",
+        title="Observatoire des données publiques : changements de structure des données "
+        "de référence",
         now=now,
         feed_url=feed_url,
         site_url=site_url,

@@ -62,7 +62,9 @@ class Observed:
     structure: Structure
 
 
-def structure_of(report: ValidationReport, schema: tuple[str | None, str | None]) -> Structure | None:
+def structure_of(
+    report: ValidationReport, schema: tuple[str | None, str | None]
+) -> Structure | None:
     """The structure a validation read, or None when the file's header was not read."""
     header = report.stats.get("header") if report.fatal is None else None
     if not isinstance(header, list) or not header:
@@ -110,7 +112,7 @@ def changes(before: Structure, after: Structure) -> list[dict[str, str]]:
     old, new = list(before.columns), list(after.columns)
     gone = [c for c in old if c not in new]
     came = [c for c in new if c not in old]
-    renamed = {}
+    renamed: dict[str, str] = {}
     for column in gone:
         position = old.index(column)
         if position < len(new) and new[position] in came and new[position] not in renamed.values():

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from observatory.availability.feed import STRUCTURE_FEED_FILE, structure_feed
 from observatory.availability.legal import (
     IN_PROGRESS,
     INSUFFICIENT,
@@ -23,7 +24,6 @@ from observatory.availability.legal import (
     NOT_MET,
     grid_months,
 )
-from observatory.availability.feed import STRUCTURE_FEED_FILE, structure_feed
 from observatory.availability.stats import month_label
 from observatory.model import Dataset
 from observatory.publish import labels
@@ -47,7 +47,9 @@ class GridRow:
         out = []
         for month, verdict in self.cells:
             symbol, words, css = labels.verdict_words(verdict)
-            out.append({"month": month, "verdict": verdict, "symbol": symbol, "text": words, "css": css})
+            out.append(
+                {"month": month, "verdict": verdict, "symbol": symbol, "text": words, "css": css}
+            )
         return out
 
 

@@ -17,7 +17,7 @@ from observatory.registry import SpdrEntry
 #: Obligation key -> French label, in report order.
 OBLIGATIONS: dict[str, str] = {
     "metadata": "Les 8 métadonnées obligatoires sont renseignées",
-    "periodicity": "La périodicité légale de mise à jour est respectée (calendrier des jours ouvrés)",
+    "periodicity": "La périodicité légale de mise à jour est respectée (calendrier légal)",
     "file_availability": "Chaque fichier est disponible au moins 99 % de chaque mois civil",
     "api_availability": "Chaque API est disponible au moins 99,5 % de chaque mois civil",
     "open_licence": "Les données sont sous licence ouverte",

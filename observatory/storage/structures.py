@@ -58,7 +58,9 @@ def record(session: Session, run_id: int | None, at: datetime, seen: Iterable[Ob
     return written
 
 
-def structure_changes(conn: Connection, spdr_keys: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+def structure_changes(
+    conn: Connection, spdr_keys: Iterable[str]
+) -> dict[str, list[dict[str, Any]]]:
     """SPDR key -> its files' structural changes, newest first: url, first_seen, changes."""
     keys = list(spdr_keys)
     found: dict[str, list[dict[str, Any]]] = {k: [] for k in keys}

@@ -7,10 +7,9 @@ import csv
 import json
 
 import pytest
+from test_observe import _config_file
 
 from observatory.storage.store import Store
-
-from test_observe import _config_file
 
 UNDECIDED = {"insufficient", "in_progress"}
 AVAILABILITY = ("file_availability", "api_availability")
@@ -61,3 +60,23 @@ def test_stored_and_published_availability_obligations_are_undecided(one_run) ->
     index = (reports / "index.html").read_text("utf-8")
     assert "par mois) : non respectée" not in index
     assert "par mois) : données insuffisantes" in index
+
+
+def test_the_run_records_the_structure_of_validated_spdr_files(one_run) -> None:
+    from sqlalchemy import create_engine, text
+
+    tmp, _ = one_run
+    engine = create_engine(f"sqlite:///{tmp / 'store.db'}")
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT spdr, structure FROM file_structures")).all()
+    finally:
+        engine.dispose()
+    assert rows, "validated SPDR files have their structure recorded"
+    structure = json.loads(rows[0][1]) if isinstance(rows[0][1], str) else rows[0][1]
+    assert structure["columns"] and structure["types"]
+    store = Store(f"sqlite:///{tmp / 'store.db'}")
+    try:  # one run: a first structure per file, no change yet
+        assert not any(store.structure_changes([r[0] for r in rows]).values())
+    finally:
+        store.close()

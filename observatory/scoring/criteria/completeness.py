@@ -7,8 +7,8 @@ from typing import Any
 from observatory.model import Dataset
 from observatory.scoring.context import ScoringContext, last_update
 from observatory.scoring.frequencies import normalise_frequency
-from observatory.scoring.licences import classify_licence
 from observatory.scoring.legal_metadata import LEGAL_METADATA
+from observatory.scoring.licences import classify_licence
 from observatory.scoring.registry import (
     Verdict,
     criterion,
@@ -21,6 +21,7 @@ from observatory.scoring.registry import (
 
 DESCRIPTION_MIN_CHARS = 100  # udata QUALITY_DESCRIPTION_LENGTH
 ROW_DROP_ALERT = 0.20  # more than 20 % fewer rows than last time is an alert
+
 
 def _text(value: str | None) -> bool:
     return bool(value and value.strip())
