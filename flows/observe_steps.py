@@ -22,6 +22,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from observatory import pipeline, reuse
+from observatory.inspect.structure import spdr_structures
 from observatory.model import (
     Catalogue,
     DatasetScore,
@@ -283,6 +284,7 @@ def check(
         apis = [p for ps in obs.api_probes.values() for p in ps]
         store.save_probes(run_id, fresh + apis, reused=[ref.id for ref in reused.values()])
         store.save_validations(run_id, obs.validations)
+        store.record_structures(run_id, spdr_structures(obs.datasets, obs.validations))
         store.save_http_cache(pipeline.validators_to_save(fresh, cached), run_id)
     kept = len(obs.validations) - len(validated)
     return Checks(fresh, reused, before, validated, latest, kept)

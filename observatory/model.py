@@ -233,7 +233,9 @@ class DatasetScore:
     results: list[CriterionResult]
     pillars: dict[str, float | None]  # pillar -> 0..100, None when nothing applied
     overall: float | None  # 0..100
-    legal: dict[str, bool | None] = field(default_factory=dict)  # obligation -> met / unknown
+    #: obligation -> met (True) / not met (False) / unknown (None); the availability ones hold
+    #: a monthly verdict string instead (``observatory.availability.legal``).
+    legal: dict[str, bool | str | None] = field(default_factory=dict)
 
 
 def to_jsonable(obj: Any) -> Any:

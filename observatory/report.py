@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from observatory.availability.legal import dataset_grid
 from observatory.model import Snapshot
 from observatory.registry import Config
 from observatory.storage.store import Store
@@ -53,20 +54,47 @@ def publish_inputs(store: Store, current: Snapshot, config: Config, history_runs
 
     now = current.run.finished_at or current.run.started_at
     names: dict[str, str] = {}
+    files: dict[str, list[str]] = {}
     for entry in config.spdr:
         found = find_spdr(entry, current.datasets)
+        files[entry.key] = []
         for dist in found.distributions if found else []:
             url = dist.download_url or dist.url
             if url and (dist.type or "main") not in NON_DATA_TYPES:
                 names.setdefault(url, f"{entry.name} — {dist.title or url}")
+                files[entry.key].append(url)
         for check in entry.apis:
             names.setdefault(check.url, f"{entry.name} — {check.name}")
+    availability = {url: store.availability(url, now) for url in names}
+    grids = {
+        e.key: dataset_grid(files[e.key], [c.url for c in e.apis], availability, now)
+        for e in config.spdr
+    }
+    apply_legal_grid(current, config, grids)
     return PublishInputs(
-        availability={url: store.availability(url, now) for url in names},
+        availability=availability,
         since=failing_since(current, _earlier_snapshots(store, current.run.id, history_runs)),
         names=names,
         now=now,
+        legal_grid=grids,
+        structure_changes=store.structure_changes([e.key for e in config.spdr]),
     )
+
+
+def apply_legal_grid(
+    current: Snapshot, config: Config, grids: dict[str, dict[str, dict[str, Any]]]
+) -> None:
+    """Put each SPDR dataset's monthly availability verdicts into its score's legal view
+    (scoring cannot read the history; publishing does, so every page states the same)."""
+    from observatory.publish.pages import find_spdr
+
+    for entry in config.spdr:
+        found = find_spdr(entry, current.datasets)
+        score = current.scores.get(found.key) if found else None
+        if score is None or not score.legal:
+            continue
+        for obligation, grid in grids.get(entry.key, {}).items():
+            score.legal[obligation] = grid["headline"]
 
 
 def publish_run(store: Store, run_id: int, config: Config, out_dir: Path | None = None) -> Path:

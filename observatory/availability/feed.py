@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from observatory.availability.badges import score_badge, uptime_badge, xml_safe
 from observatory.availability.incidents import Incident
@@ -97,11 +98,32 @@ def incidents_feed(
     """
     names = names or {}
     events = [e for i in incidents for e in _entries(i, names.get(i.url, i.url), authority)]
-    events.sort(key=lambda e: (e[1], e[0]), reverse=True)
-    events = events[:limit]
+    return atom_document(
+        events,
+        feed_id=f"tag:{authority}:incidents",
+        title=title,
+        now=now,
+        feed_url=feed_url,
+        site_url=site_url,
+        limit=limit,
+    )
+
+
+def atom_document(
+    events: Sequence[Event],
+    *,
+    feed_id: str,
+    title: str,
+    now: datetime,
+    feed_url: str,
+    site_url: str,
+    limit: int = 200,
+) -> str:
+    """An Atom document of (id, updated, title, summary, url) events, newest first."""
+    events = sorted(events, key=lambda e: (e[1], e[0]), reverse=True)[:limit]
     ET.register_namespace("", ATOM_NS)
     feed = ET.Element(f"{{{ATOM_NS}}}feed", {f"{{{XML_NS}}}lang": "fr"})
-    _text(feed, "id", f"tag:{authority}:incidents")
+    _text(feed, "id", feed_id)
     _text(feed, "title", title)
     _text(feed, "updated", _stamp(events[0][1] if events else now))
     ET.SubElement(feed, f"{{{ATOM_NS}}}link", {"rel": "self", "href": xml_safe(feed_url)})
@@ -117,6 +139,46 @@ def incidents_feed(
         ET.SubElement(entry, f"{{{ATOM_NS}}}link", {"href": xml_safe(url)})
     body = ET.tostring(feed, encoding="unicode")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n"
+
+
+STRUCTURE_FEED_FILE = "changements-structure.atom"
+
+
+def structure_feed(
+    changes: Mapping[str, Sequence[Mapping[str, Any]]],
+    *,
+    names: Mapping[str, str],
+    now: datetime,
+    feed_url: str,
+    site_url: str,
+    authority: str = DEFAULT_AUTHORITY,
+) -> str:
+    """Atom feed of the structural changes of SPDR files (``Store.structure_changes``):
+    one entry per file and date first seen; ``names`` maps an SPDR key to its name."""
+    events: list[Event] = []
+    for spdr, items in changes.items():
+        for change in items:
+            url, seen = str(change["url"]), change["first_seen"]
+            digest = hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+            what = " ; ".join(c["text"] for c in change["changes"]) or "structure modifiée"
+            events.append(
+                (
+                    f"tag:{authority}:structure/{digest}/{_compact(seen)}",
+                    seen,
+                    f"Changement de structure : {names.get(spdr, spdr)}",
+                    f"{url} : {what} (vu pour la première fois le {_stamp(seen)}).",
+                    url,
+                )
+            )
+    return atom_document(
+        events,
+        feed_id=f"tag:{authority}:changements-structure",
+        title="Observatoire des données publiques : changements de structure des données "
+        "de référence",
+        now=now,
+        feed_url=feed_url,
+        site_url=site_url,
+    )
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:

@@ -29,7 +29,6 @@ WINDOWS: dict[str, timedelta] = {
     "90d": timedelta(days=90),
 }
 THRESHOLDS = {"file": 0.99, "api": 0.995}  # arrêté of 14 June 2017: availability per month
-MIN_COVERAGE = 0.5  # below this share of the month measured, compliance is None (not judged)
 PERCENTILES = (50, 95, 99)
 PERCENTILE_METHOD: Final = "linear"  # numpy's default: linear interpolation between closest ranks
 
@@ -173,22 +172,6 @@ def months_between(first: datetime, last: datetime) -> list[tuple[int, int]]:
 
 def month_label(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
-
-
-def compliance(fig: Figures, target: str, min_coverage: float = MIN_COVERAGE) -> bool | None:
-    """Whether a month meets the legal bar (99 % files, 99.5 % APIs).
-
-    None when less than ``min_coverage`` of the month was measured: too little data to say.
-    The month's length is the whole calendar month, even for the current one, so a month
-    in progress is judged only once half of it has been measured.
-    """
-    if fig.uptime is None:
-        return None
-    year, month = fig.start.year, fig.start.month
-    start, end = month_bounds(year, month)
-    if fig.covered_seconds < min_coverage * (end - start).total_seconds():
-        return None
-    return fig.uptime >= THRESHOLDS.get(target, THRESHOLDS["file"])
 
 
 def monthly_figures(

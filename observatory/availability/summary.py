@@ -14,16 +14,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from observatory.availability.incidents import CLOSE_AFTER, OPEN_AFTER, find_incidents
+from observatory.availability.legal import MET, MIN_LEGAL_COVERAGE, NOT_MET, month_verdict
 from observatory.availability.rollup import Bucket, histogram_percentiles, merge_histograms
 from observatory.availability.stats import (
     DEFAULT_MAX_GAP,
-    MIN_COVERAGE,
     PERCENTILE_METHOD,
     THRESHOLDS,
     WINDOWS,
     Figures,
     Tally,
-    compliance,
     figures,
     latencies,
     month_bounds,
@@ -92,10 +91,14 @@ def availability_summary(
         for year, month in months_between(min(starts), now):
             start, end = month_bounds(year, month)
             fig, latency = _period(raw, daily, rolled_until, start, min(end, now), max_gap)
+            verdict = month_verdict(
+                year, month, target, now, fig.uptime, fig.covered_seconds, fig.down_seconds
+            )
             months[month_label(year, month)] = fig.as_dict() | {
                 "latency_ms": latency,
                 "threshold": THRESHOLDS.get(target, THRESHOLDS["file"]),
-                "compliant": compliance(fig, target),
+                "verdict": verdict,
+                "compliant": {MET: True, NOT_MET: False}.get(verdict),
             }
     incidents = find_incidents(raw, open_after, close_after)
     last = raw[-1] if raw else None
@@ -108,7 +111,7 @@ def availability_summary(
             "uptime": "time-weighted: each probe holds until the next, at most max_gap",
             "max_gap_seconds": max_gap.total_seconds(),
             "percentiles": f"numpy {PERCENTILE_METHOD} interpolation on raw probes",
-            "min_coverage": MIN_COVERAGE,
+            "min_coverage": MIN_LEGAL_COVERAGE,
             "incidents": {"open_after": open_after, "close_after": close_after},
         },
         "windows": windows,

@@ -33,6 +33,7 @@ def empty_cell_stats(data: bytes, delimiter: str) -> dict[str, Any]:
     if not rows or not len(frame.columns):
         return {"columns": len(frame.columns), "rows": rows, "empty_cells": {}, "empty_share": None}
     empty = frame.fillna("").apply(lambda col: col.str.strip().eq(""))
+    types = {str(name): column_type(frame[name]) for name in frame.columns}
     per_column = {str(name): round(float(share), 4) for name, share in empty.mean().items()}
     total = float(empty.to_numpy().mean())
     return {
@@ -40,4 +41,28 @@ def empty_cell_stats(data: bytes, delimiter: str) -> dict[str, Any]:
         "rows": rows,
         "empty_cells": per_column,
         "empty_share": round(total, 4),
+        "types": types,
     }
+
+
+#: Value shapes, tried in order: the first that every non-empty cell matches names the column.
+_SHAPES = (
+    ("boolean", r"(?i:true|false)"),
+    ("integer", r"[+-]?\d+"),
+    ("number", r"[+-]?(\d+[.,]?\d*|[.,]\d+)([eE][+-]?\d+)?"),
+    ("date", r"\d{4}-\d{2}-\d{2}"),
+    ("datetime", r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?"),
+)
+
+
+def column_type(column: pd.Series) -> str:
+    """The shape of a column's non-empty values (boolean, integer, number, date, datetime,
+    string; "empty" when it has none): what a structural change of types compares."""
+    values = column.fillna("").astype(str).str.strip()
+    values = values[values.ne("")]
+    if values.empty:
+        return "empty"
+    for name, pattern in _SHAPES:
+        if bool(values.str.fullmatch(pattern).all()):
+            return name
+    return "string"

@@ -282,6 +282,8 @@ def _validate_csv(
     fatal_errors = [e for e in errors if e.type in FATAL_TYPES]
     task_stats: dict[str, Any] = dict(report.tasks[0].stats) if report.tasks else {}
     stats.update(empty_cell_stats(utf8, delimiter))
+    if report.tasks:  # the header as read: structural changes are tracked on it
+        stats["header"] = [str(label) for label in report.tasks[0].labels]
     stats["required"] = required_fields(schema)
     if limit_errors is not None and len(errors) >= limit_errors:
         stats["errors_capped"] = True

@@ -104,9 +104,48 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:24]
 
 
-def write_dqv(data_dir: Path, snapshot: Snapshot) -> list[str]:
+def add_compliance(g: Graph, snapshot: Snapshot, records: list[dict[str, str]]) -> None:
+    """The 12-month compliance grid: one measurement per SPDR dataset, obligation and month,
+    valued met / not_met / insufficient / in_progress, its month as ``dct:temporal``."""
+    by_spdr = {d.spdr: d for d in snapshot.datasets if d.spdr}
+    metrics_done: dict[str, URIRef] = {}
+    for record in records:
+        dataset = by_spdr.get(record["spdr"])
+        if dataset is None:
+            continue
+        key = record["obligation"]
+        if key not in metrics_done:
+            iri = OBS[f"metrique-obligation-{key}"]
+            g.add((iri, RDF.type, DQV.Metric))
+            g.add((iri, SKOS.prefLabel, Literal(labels.legal_label(key), lang="fr")))
+            g.add((iri, DQV.expectedDataType, XSD.string))
+            g.add((iri, DQV.inDimension, OBS["dimension-legal"]))
+            g.add((iri, RDFS.comment, Literal(LEGAL_COMMENT, lang="fr")))
+            metrics_done[key] = iri
+        m = URIRef(f"{OBS}conformite-{_digest(dataset.key, key, record['month'])}")
+        g.add((m, RDF.type, DQV.QualityMeasurement))
+        g.add((m, DQV.computedOn, dataset_iri(dataset)))
+        g.add((m, DQV.isMeasurementOf, metrics_done[key]))
+        g.add((m, DQV.value, Literal(record["verdict"])))
+        g.add((m, DCTERMS.temporal, Literal(record["month"], datatype=XSD.gYearMonth)))
+        g.add((dataset_iri(dataset), DQV.hasQualityMeasurement, m))
+    if metrics_done:
+        g.add((OBS["dimension-legal"], RDF.type, DQV.Dimension))
+        g.add((OBS["dimension-legal"], SKOS.prefLabel, Literal("Obligations légales", lang="fr")))
+
+
+LEGAL_COMMENT = (
+    "Obligation de l'arrêté du 14 juin 2017 pour un mois civil : met (respectée), not_met "
+    "(non respectée), insufficient (données insuffisantes) ou in_progress (mois en cours)."
+)
+
+
+def write_dqv(
+    data_dir: Path, snapshot: Snapshot, compliance: list[dict[str, str]] | None = None
+) -> list[str]:
     """Write ``quality.ttl`` and ``quality.jsonld``; return their names."""
     g = quality_graph(snapshot)
+    add_compliance(g, snapshot, compliance or [])
     g.serialize(destination=str(data_dir / "quality.ttl"), format="turtle", encoding="utf-8")
     g.serialize(destination=str(data_dir / "quality.jsonld"), format="json-ld", encoding="utf-8")
     return ["quality.ttl", "quality.jsonld"]

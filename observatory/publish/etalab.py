@@ -190,10 +190,21 @@ def edition_record(ctx: dict[str, Any], run_id: int) -> dict[str, Any]:
             }
             for i in ctx["spdr_rows"]
         ],
+        "compliance_grid": ctx.get("grid_records", []),
+        "structure_changes": ctx.get("structure_records", []),
         "improved": [m.name for m in digest["improved"]],
         "degraded": [m.name for m in digest["degraded"]],
         "new_incidents": len(digest["incidents"]),
     }
+
+
+def past_records(site: Path | None, snapshot: Snapshot) -> list[dict[str, Any]]:
+    """The edition records already published under ``site``, except the run's own day
+    (which this publication replaces)."""
+    if site is None:
+        return []
+    day = edition_day(snapshot)
+    return [r for r in editions_index(site) if r.get("day") != day]
 
 
 def write_edition_data(folder: Path, record: dict[str, Any]) -> None:

@@ -163,6 +163,8 @@ FIELD_TYPES: dict[str, str] = {
     "run_date": "datetime",
     "checked_at": "datetime",
     "failing_since": "datetime",
+    "first_seen": "datetime",
+    "month": "yearmonth",
 }
 INTEGER_STATUS = ("probes",)  # the probes export's ``status`` is an HTTP status code
 
@@ -217,6 +219,17 @@ EXPORTS = {
 }
 
 
+#: Exports built by the publication rather than from the snapshot (``legal_view.exports``).
+LEGAL_EXPORTS: dict[str, list[str]] = {
+    "compliance": ["spdr", "name", "obligation", "month", "verdict"],
+    "structure_changes": ["spdr", "name", "url", "first_seen", "kind", "change"],
+}
+
+
+def _fields(name: str) -> list[str]:
+    return EXPORTS[name][0] if name in EXPORTS else LEGAL_EXPORTS[name]
+
+
 def write_datapackage(data_dir: Path, names: list[str]) -> None:
     """A Frictionless Data Package descriptor listing the CSV exports."""
     resources = [
@@ -226,7 +239,7 @@ def write_datapackage(data_dir: Path, names: list[str]) -> None:
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
-            "schema": table_schema(name[:-4], EXPORTS[name[:-4]][0]),
+            "schema": table_schema(name[:-4], _fields(name[:-4])),
         }
         for name in names
         if name.endswith(".csv")
@@ -242,12 +255,16 @@ def write_datapackage(data_dir: Path, names: list[str]) -> None:
     )
 
 
-def write_exports(data_dir: Path, snapshot: Snapshot) -> list[str]:
-    """Write ``<name>.csv`` and ``<name>.json`` for each export; return the file names."""
+def write_exports(
+    data_dir: Path, snapshot: Snapshot, legal: dict[str, list[dict[str, Any]]] | None = None
+) -> list[str]:
+    """Write ``<name>.csv`` and ``<name>.json`` for each export (and each ``LEGAL_EXPORTS``
+    given in ``legal``: the 12-month compliance grid, structural changes); return the names."""
     data_dir.mkdir(parents=True, exist_ok=True)
     names = []
-    for name, (fields, build) in EXPORTS.items():
-        rows = build(snapshot)
+    tables = [(name, fields, build(snapshot)) for name, (fields, build) in EXPORTS.items()]
+    tables += [(name, LEGAL_EXPORTS[name], rows) for name, rows in (legal or {}).items()]
+    for name, fields, rows in tables:
         write_csv(data_dir / f"{name}.csv", fields, rows)
         write_json(data_dir / f"{name}.json", rows)
         names += [f"{name}.csv", f"{name}.json"]

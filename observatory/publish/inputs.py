@@ -22,3 +22,7 @@ class PublishInputs:
     #: URL -> name shown for it (API check names, resource titles).
     names: dict[str, str] = field(default_factory=dict)
     now: datetime | None = None
+    #: SPDR key -> obligation -> 12-month grid (``availability.legal.dataset_grid``).
+    legal_grid: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    #: SPDR key -> structural changes of its files, newest first (``storage.structures``).
+    structure_changes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)

@@ -34,8 +34,8 @@ RUN_STATUS_LABELS = {
 LEGAL_LABELS = {
     "metadata": "Métadonnées obligatoires",
     "periodicity": "Périodicité de mise à jour",
-    "file_availability": "Disponibilité des fichiers (≥ 99 %)",
-    "api_availability": "Disponibilité des API (≥ 99,5 %)",
+    "file_availability": "Disponibilité de chaque fichier (≥ 99 % par mois)",
+    "api_availability": "Disponibilité de chaque API (≥ 99,5 % par mois)",
     "open_licence": "Licence ouverte",
 }
 MONTHS = (
@@ -59,27 +59,50 @@ def legal_label(key: str) -> str:
     return LEGAL_LABELS.get(key, key.replace("_", " ").replace("-", " ").capitalize())
 
 
+#: A legal value (True/False/None or a monthly verdict) -> (symbol, words, css class).
+VERDICT_LABELS: dict[object, tuple[str, str, str]] = {
+    True: ("✔", "respectée", "ok"),
+    False: ("✘", "non respectée", "ko"),
+    None: ("?", "inconnue", "unknown"),
+    "met": ("✔", "respectée", "ok"),
+    "not_met": ("✘", "non respectée", "ko"),
+    "insufficient": ("?", "données insuffisantes", "unknown"),
+    "in_progress": ("…", "mois en cours", "progress"),
+}
+
+
+def verdict_words(value: object) -> tuple[str, str, str]:
+    """(symbol, French words, css class) of a legal value; anything unknown reads unknown."""
+    try:
+        return VERDICT_LABELS.get(value, VERDICT_LABELS[None])  # type: ignore[arg-type]
+    except TypeError:  # unhashable value from a hostile or corrupt record
+        return VERDICT_LABELS[None]
+
+
 @dataclass(frozen=True)
 class LegalItem:
     label: str
-    met: bool | None
+    met: bool | str | None
 
     @property
     def symbol(self) -> str:
-        return {True: "✔", False: "✘", None: "?"}[self.met]
+        return verdict_words(self.met)[0]
 
     @property
     def text(self) -> str:
-        return {True: "respectée", False: "non respectée", None: "inconnue"}[self.met]
+        return verdict_words(self.met)[1]
 
     @property
     def css(self) -> str:
-        return {True: "ok", False: "ko", None: "unknown"}[self.met]
+        return verdict_words(self.met)[2]
 
 
-def legal_items(legal: dict[str, bool | None]) -> list[LegalItem]:
+def legal_items(legal: dict[str, bool | str | None]) -> list[LegalItem]:
     """Legal obligations in a stable order, each with its symbol and words."""
-    return [LegalItem(legal_label(k), v if isinstance(v, bool) else None) for k, v in legal.items()]
+    return [
+        LegalItem(legal_label(k), v if isinstance(v, bool | str) else None)
+        for k, v in legal.items()
+    ]
 
 
 def fmt_number(value: float | int | None, digits: int = 1, empty: str = "—") -> str:

@@ -91,6 +91,7 @@ def _fill(target: Target) -> Target:
                 "uptime": pct(m.get("uptime")),
                 "threshold": pct(m.get("threshold")),
                 "compliant": m.get("compliant"),
+                "verdict": labels.verdict_words(m.get("verdict")),
                 "coverage": pct(m.get("coverage")),
             }
         )

@@ -27,6 +27,7 @@ from observatory.publish import (
     etalab,
     exports,
     labels,
+    legal_view,
     pages,
     paths,
     recognition,
@@ -69,6 +70,7 @@ def make_env() -> Environment:
         catalogue_page=paths.catalogue_page,
         pct=reusers.pct,
         legal_label=labels.legal_label,
+        verdict_words=labels.verdict_words,
         PILLAR_LABELS=labels.PILLAR_LABELS,
         PILLARS=list(labels.PILLAR_LABELS),
     )
@@ -93,7 +95,13 @@ class _Renderer:
         target.write_text(html, encoding="utf-8")
 
 
-def _datasets(out: _Renderer, data: SiteData, spdr: list[SpdrEntry], history: History) -> None:
+def _datasets(
+    out: _Renderer,
+    data: SiteData,
+    spdr: list[SpdrEntry],
+    history: History,
+    legal: legal_view.LegalPublication,
+) -> None:
     entries = {}
     for entry in spdr:
         found = pages.find_spdr(entry, data.current.datasets)
@@ -109,6 +117,9 @@ def _datasets(out: _Renderer, data: SiteData, spdr: list[SpdrEntry], history: Hi
             "dataset.html.j2",
             badges=badges if dataset.key in entries else None,
             quality_badge=reusers.badge_paths(dataset.key)[1],
+            spdr_legal=legal.dataset_view(entries[dataset.key].key, dataset)
+            if dataset.key in entries
+            else None,
             **ctx,
         )
         apijson.write(out.root, ctx["json"], apijson.dataset_record(ctx))
@@ -220,6 +231,7 @@ def _editions(
     history: History,
     old_site: Path | None,
     methodology: Any,
+    legal: legal_view.LegalPublication,
 ) -> None:
     """Carry older editions over, write (or replace) the run's own day, list them all."""
     day = etalab.edition_day(data.current)
@@ -229,6 +241,7 @@ def _editions(
         etalab.carry_editions(old_site, out.root, day if write else None)
     if write:
         ctx = etalab.edition_context(day, spdr_rows, data, inputs, history, days)
+        ctx |= legal.edition_view()
         folder = f"{etalab.EDITIONS}/{day}"
         out.page(f"{folder}/index.html", "edition.html.j2", **ctx)
         out.page(f"{folder}/methodologie.html", "methodology.html.j2", body=methodology)
@@ -261,6 +274,9 @@ def _build(
     (root / "assets").mkdir(parents=True, exist_ok=True)
     shutil.copyfile(TEMPLATES / "style.css", root / "assets" / "style.css")
     index = pages.index_context(data, spdr)
+    legal = legal_view.publication(
+        index["spdr_rows"], inputs, _now(data, inputs), etalab.past_records(old_site, current)
+    )
     out.page("index.html", "index.html.j2", **index)
     apijson.write(
         root,
@@ -277,7 +293,7 @@ def _build(
             ],
         },
     )
-    _datasets(out, data, spdr, history)
+    _datasets(out, data, spdr, history, legal)
     _catalogues(out, data, deleted)
     orgs = _organisations(out, data, inputs)
     body = render_markdown(methodology_md or DEFAULT_METHODOLOGY)
@@ -286,9 +302,10 @@ def _build(
     _reusers(out, data, index["spdr_rows"], inputs)
     _themes(out, data)
     _recognition(out, data, orgs)
-    _editions(out, data, index["spdr_rows"], inputs, history, old_site, body)
-    exports.write_exports(root / "data", current)
-    dqv.write_dqv(root / "data", current)
+    _editions(out, data, index["spdr_rows"], inputs, history, old_site, body, legal)
+    legal.write_feed(root)
+    exports.write_exports(root / "data", current, legal.exports())
+    dqv.write_dqv(root / "data", current, legal.grid.records())
 
 
 def _swap(new: Path, out_dir: Path) -> None:

@@ -33,6 +33,9 @@ class ScoringContext:
     previous: DatasetScore | None = None
     previous_validations: dict[str, ValidationReport] = field(default_factory=dict)
     uptime: dict[str, float] = field(default_factory=dict)  # url -> 30-day uptime share 0..1
+    #: availability obligation -> monthly verdict (``availability.legal.headline``), when the
+    #: caller read the store; otherwise the obligation reads "insufficient data".
+    legal_availability: dict[str, str] = field(default_factory=dict)
 
     @property
     def utc_now(self) -> datetime:

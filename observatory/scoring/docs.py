@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from observatory.availability.legal import MIN_LEGAL_COVERAGE
 from observatory.model import PILLARS
 from observatory.scoring.criteria.availability import API_BAR, FILE_BAR
 from observatory.scoring.legal import OBLIGATIONS
+from observatory.scoring.legal_metadata import methodology_table
 from observatory.scoring.registry import all_criteria
 
 PILLAR_TITLES = {
@@ -46,12 +48,72 @@ partiellement conforme, `fail` non conforme, `na` non applicable), une note de 0
 - Correspondance disponibilité → note (reprise de transport.data.gouv.fr) : ≥ 99,5 % → 1,
   ≥ 97,5 % → 0,75, ≥ 95 % → 0,5, sinon 0.
 - Seuils légaux (arrêté du 14 juin 2017) : fichiers ≥ {file_bar} % par mois, API ≥ {api_bar} %.
-  Le critère est conforme quand la disponibilité moyenne atteint le seuil.
+  Le critère (note de qualité) est conforme quand la disponibilité moyenne atteint le seuil ;
+  l'obligation légale, elle, est jugée mois civil par mois civil et fichier par fichier
+  (ci-dessous), jamais sur une moyenne ni sur un contrôle isolé.
+"""
+
+_LEGAL = """## Obligations légales des données de référence (SPDR)
+
+{obligations}
+
+### Disponibilité par mois civil
+
+- Pour chaque fichier et chaque API d'un jeu de référence, la disponibilité de chaque mois
+  civil (UTC) est calculée sur le temps, à partir de tout l'historique des contrôles, y
+  compris les agrégats horaires et journaliers conservés après la purge des contrôles bruts.
+  La part du mois effectivement mesurée (couverture) est publiée avec le taux.
+- Verdict d'un mois : **non respectée** dès que le temps d'indisponibilité mesuré dépasse ce
+  que le mois entier permet ({file_allow} pour un fichier de 31 jours, {api_allow} pour une
+  API), quelle que soit la couverture ; sinon, pour le mois en cours, **mois en cours** ; pour
+  un mois terminé, **données insuffisantes** si moins de {coverage} % du mois a été mesuré,
+  sinon **respectée** ou **non respectée** selon le taux mesuré et le seuil.
+- Un jeu de données respecte l'obligation un mois donné seulement si **chacun** de ses
+  fichiers atteint {file_bar} % et **chacune** de ses API {api_bar} % : une moyenne ne peut
+  masquer un fichier défaillant. Un fichier non respecté l'emporte sur des données
+  insuffisantes, qui l'emportent sur un mois en cours.
+- L'état publié de l'obligation est celui du dernier mois terminé, ou « non respectée » si
+  le mois en cours est déjà perdu. La grille de conformité de chaque édition donne les
+  douze derniers mois ; pour les autres obligations, un mois passé reprend l'état de la
+  dernière édition de ce mois (« données insuffisantes » sans édition).
+
+### Périodicité sur le calendrier légal
+
+« Chaque jour ouvré » (Sirene) se lit sur le calendrier français : du lundi au vendredi, hors
+jours fériés (bibliothèque `holidays`, jours fériés de France métropolitaine). Mise à jour le
+jour J, la suivante est due le jour ouvré suivant ; elle est en retard une fois ce jour
+écoulé (heure de Paris). Les autres périodicités demandent une mise à jour par période
+civile (semaine du lundi au dimanche, mois, trimestre, quadrimestre janvier-avril,
+mai-août, septembre-décembre, semestre, année ; une campagne agricole par année) : la
+suivante est due avant la fin de la période qui suit celle de la dernière mise à jour. Les
+jours de retard sont comptés en jours civils et, pour Sirene, en jours ouvrés.
+
+### Changements de structure
+
+L'arrêté impose de prévenir les utilisateurs trois mois avant tout changement de structure.
+À chaque exécution, l'observatoire relève pour chaque fichier de référence validé ses
+colonnes (en-tête lu), le type de valeurs de chaque colonne (booléen, entier, nombre, date,
+date-heure, texte) et le schéma déclaré (nom et version) ; toute différence avec la
+structure précédente est publiée avec la date où elle a été vue pour la première fois (une
+colonne disparue à l'endroit où une nouvelle apparaît est un renommage) : page du jeu de
+données, édition, fil Atom `changements-structure.atom` et export `structure_changes.csv`.
+
+### Les 8 métadonnées obligatoires
+
+{metadata}
 """
 
 
 def _fmt_pct(value: float) -> str:
     return f"{value * 100:g}".replace(".", ",")
+
+
+def _allowance(bar: float, days: int = 31) -> str:
+    """Downtime a ``days``-day month allows at ``bar``: 0.99 -> "7 h 26 min 24 s"."""
+    seconds = round((1 - bar) * days * 86400)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours} h {minutes} min {secs} s"
 
 
 def _criterion_section(crit_id: str, label: str, weight: float, applies: str, doc: str) -> str:
@@ -67,8 +129,17 @@ def _criterion_section(crit_id: str, label: str, weight: float, applies: str, do
 def methodology_markdown() -> str:
     """The methodology page in Markdown: formulas, availability rule, every criterion."""
     parts = [_INTRO.format(file_bar=_fmt_pct(FILE_BAR), api_bar=_fmt_pct(API_BAR))]
-    parts.append("## Obligations légales des données de référence (SPDR)\n")
-    parts.append("\n".join(f"- `{k}` : {v}" for k, v in OBLIGATIONS.items()) + "\n")
+    parts.append(
+        _LEGAL.format(
+            obligations="\n".join(f"- `{k}` : {v}" for k, v in OBLIGATIONS.items()),
+            file_allow=_allowance(FILE_BAR),
+            api_allow=_allowance(API_BAR),
+            coverage=_fmt_pct(MIN_LEGAL_COVERAGE),
+            file_bar=_fmt_pct(FILE_BAR),
+            api_bar=_fmt_pct(API_BAR),
+            metadata=methodology_table(),
+        )
+    )
     criteria = all_criteria()
     for pillar in PILLARS:
         parts.append(f"## {PILLAR_TITLES[pillar]} (`{pillar}`)\n")

@@ -64,7 +64,7 @@ def score_dataset(ctx: ScoringContext, weights: Weights | None = None) -> Datase
     """Every criterion on one dataset, with pillar, overall and (SPDR) legal conclusions."""
     results = [run_criterion(c, ctx) for c in all_criteria()]
     pillars = pillar_scores(results)
-    legal = legal_obligations(ctx.dataset, ctx.spdr, results)
+    legal = legal_obligations(ctx.dataset, ctx.spdr, results, ctx.legal_availability)
     return DatasetScore(
         dataset_key=ctx.dataset.key,
         results=results,

@@ -130,19 +130,8 @@ def strict_delta(value: str | None) -> timedelta | None:
     return STRICT_DELTAS.get(name) if name else None
 
 
-#: Legal periodicities of the SPDR (arrêté of 14 June 2017), as the longest allowed gap.
-LEGAL_DELTAS: dict[str, timedelta] = {
-    "daily_working": 3 * DAY,  # one working day, a weekend included
-    "daily": DAY,
-    "weekly": 7 * DAY,
-    "monthly": 31 * DAY,
-    "quarterly": 92 * DAY,
-    "four_monthly": 123 * DAY,
-    "half_yearly": 183 * DAY,
-    "yearly": 366 * DAY,
-    "per_campaign": 366 * DAY,  # one agricultural campaign a year
-}
-
+#: Legal periodicities of the SPDR (arrêté of 14 June 2017); read on the French calendar
+#: by ``observatory.scoring.legal_calendar``.
 LEGAL_LABELS: dict[str, str] = {
     "daily_working": "chaque jour ouvré",
     "daily": "quotidienne",

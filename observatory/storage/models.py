@@ -442,3 +442,20 @@ class HttpCacheRow(Base):
     content_hash: Mapped[str | None]
     run_id: Mapped[int | None]
     fetched_at: Mapped[datetime]
+
+
+class FileStructureRow(Base):
+    """A structure (columns, types, declared schema) of one SPDR file, from the run that
+    first read it: one row per change, so consecutive rows of a URL are its changes."""
+
+    __tablename__ = "file_structures"
+    __table_args__ = (Index(None, "url_hash", "first_seen"), Index(None, "spdr", "first_seen"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    spdr: Mapped[str]
+    url: Mapped[str]
+    url_hash: Mapped[str]
+    signature: Mapped[str]
+    structure: Mapped[dict[str, Any]]
+    first_seen: Mapped[datetime]
+    run_id: Mapped[int | None]

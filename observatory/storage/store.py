@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from observatory.harvest.incremental import Known
+from observatory.inspect.structure import Observed
 from observatory.model import (
     Catalogue,
     CatalogueStatus,
@@ -29,7 +30,7 @@ from observatory.model import (
     ValidationReport,
     to_jsonable,
 )
-from observatory.storage import cache, carry, locks, reads, rollups, state, writes
+from observatory.storage import cache, carry, locks, reads, rollups, state, structures, writes
 from observatory.storage import models as m
 from observatory.storage.cache import HttpValidators
 from observatory.storage.carry import CarryDatasets, CarryScores
@@ -124,6 +125,17 @@ class Store:
 
     def save_validations(self, run_id: int, reports: list[ValidationReport]) -> None:
         self._write(run_id, lambda s, run: writes.save_validations(s, run, reports))
+
+    def record_structures(self, run_id: int, seen: list[Observed]) -> int:
+        """Store the SPDR file structures this run read that changed (dated by the run's
+        start); returns how many changed. See ``observatory.storage.structures``."""
+        return self._write(
+            run_id, lambda s, run: structures.record(s, run.id, run.started_at, seen)
+        )
+
+    def structure_changes(self, spdr_keys: list[str]) -> dict[str, list[dict[str, Any]]]:
+        """SPDR key -> structural changes of its files, newest first."""
+        return self._read(lambda c: structures.structure_changes(c, spdr_keys))
 
     def save_scores(
         self,

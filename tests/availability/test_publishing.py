@@ -115,3 +115,33 @@ def test_write_badges_and_feed(tmp_path) -> None:
     for path in written.values():
         ET.parse(path)  # every file is well-formed XML
     assert written["feed"] == tmp_path / "incidents.atom"
+
+
+def test_structure_feed_one_entry_per_change_stable_and_escaped() -> None:
+    from observatory.availability.feed import structure_feed
+
+    hostile_url = 'https://files.example.test/a.csv?x=<script>&y="\x01'
+    changes = {
+        "sirene": [
+            {
+                "url": hostile_url,
+                "first_seen": at(3, 2, 6),
+                "changes": [
+                    {"kind": "renamed", "text": "colonne « nom » renommée en « <b>x</b> »"}
+                ],
+            }
+        ],
+        "ban": [],
+    }
+    names = {"sirene": "Base Sirene"}
+    text = structure_feed(changes, names=names, now=NOW, feed_url="f.atom", site_url="i.html")
+    again = structure_feed(changes, names=names, now=NOW, feed_url="f.atom", site_url="i.html")
+    assert text == again  # same ids and content from one publication to the next
+    root = ET.fromstring(text)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = root.findall("a:entry", ns)
+    assert len(entries) == 1
+    assert entries[0].findtext("a:title", namespaces=ns) == "Changement de structure : Base Sirene"
+    summary = entries[0].findtext("a:summary", namespaces=ns)
+    assert "renommée en « <b>x</b> »" in summary and "2025-03-02T06:00:00Z" in summary
+    assert entries[0].findtext("a:updated", namespaces=ns) == "2025-03-02T06:00:00Z"

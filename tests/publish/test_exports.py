@@ -98,7 +98,23 @@ def test_datapackage_describes_the_csv_exports(published: Published) -> None:
         "datasets.csv",
         "criteria.csv",
         "probes.csv",
+        "compliance.csv",  # the 12-month legal compliance grid
+        "structure_changes.csv",
     }
     fields = [f["name"] for f in package["resources"][0]["schema"]["fields"]]
     with (published.root / "data" / "datasets.csv").open(encoding="utf-8") as fh:
         assert fh.readline().strip().split(",") == fields
+
+
+def test_compliance_grid_export_is_a_valid_data_package_resource(published: Published) -> None:
+    import frictionless
+
+    package = published.root / "data" / "datapackage.json"
+    report = frictionless.validate(str(package))
+    assert report.valid, report.flatten(["type", "note"])[:5]
+    with (published.root / "data" / "compliance.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows, "the grid holds one row per SPDR dataset, obligation and month"
+    months = sorted({r["month"] for r in rows})
+    assert len(months) == 12
+    assert {r["verdict"] for r in rows} <= {"met", "not_met", "insufficient", "in_progress"}

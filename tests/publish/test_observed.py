@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from rdflib import Graph, Namespace
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import DCTERMS, RDF, XSD
 
 from .htmlcheck import load
 from .observed import Observed
@@ -105,11 +106,43 @@ def test_dqv_has_one_measurement_per_dataset_and_metric(observed: Observed) -> N
         for k in ("overall", "completeness", "freshness", "conformity", "availability")
         if d[k] is not None
     )
-    assert len(measurements) == expected > 0
+    grid = json.loads((observed.root / "data" / "compliance.json").read_text("utf-8"))
+    scores = {m for m in measurements if g.value(m, DCTERMS.temporal) is None}
+    compliance = measurements - scores
+    assert len(scores) == expected > 0
+    assert len(compliance) == len(grid) == 12 * len({(r["spdr"], r["obligation"]) for r in grid})
     metrics = set(g.subjects(RDF.type, DQV.Metric))
     for m in measurements:
         assert g.value(m, DQV.isMeasurementOf) in metrics
         assert g.value(g.value(m, DQV.isMeasurementOf), DQV.inDimension) is not None
-        assert g.value(m, DQV.value).datatype == XSD.decimal
         assert g.value(m, DQV.computedOn) is not None
+    for m in scores:
+        assert g.value(m, DQV.value).datatype == XSD.decimal
+    for m in compliance:  # one verdict per SPDR dataset, obligation and calendar month
+        assert g.value(m, DCTERMS.temporal).datatype == XSD.gYearMonth
+        assert str(g.value(m, DQV.value)) in ("met", "not_met", "insufficient", "in_progress")
     assert Graph().parse(observed.root / "data" / "quality.jsonld", format="json-ld")
+
+
+def test_spdr_pages_and_edition_carry_the_legal_view(observed: Observed) -> None:
+    index = json.loads((observed.root / "api" / "index.json").read_text("utf-8"))
+    sirene = next(i for i in index["spdr"] if i["spdr"] == "sirene")
+    page = load(observed.root / sirene["dataset"]["page"]).text
+    for words in (
+        "Obligations légales mois par mois",
+        "Changements de structure",
+        "Les 8 métadonnées obligatoires",
+        "couverture géographique",
+        "dct:accrualPeriodicity",
+        "dcat:keyword",
+        "tags",
+    ):
+        assert words in page, words
+    day = next(p for p in (observed.root / "editions").iterdir() if p.is_dir())
+    edition = load(day / "index.html").text
+    assert "Grille de conformité sur douze mois" in edition
+    assert "Changements de structure des fichiers de référence" in edition
+    record = json.loads((day / "edition.json").read_text("utf-8"))
+    assert len({(r["spdr"], r["obligation"]) for r in record["compliance_grid"]}) >= 9 * 4
+    feed = ET.parse(observed.root / "changements-structure.atom").getroot()
+    assert feed.tag == "{http://www.w3.org/2005/Atom}feed"

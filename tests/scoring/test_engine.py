@@ -91,8 +91,8 @@ def test_spdr_dataset_gets_legal_obligations():
     assert score.legal == {
         "metadata": True,
         "periodicity": True,
-        "file_availability": True,
-        "api_availability": False,
+        "file_availability": "insufficient",  # monthly: one probe proves nothing
+        "api_availability": "insufficient",
         "open_licence": True,
     }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from scoring_helpers import NOW, context, dist, good_dataset, run, spdr_entry
@@ -64,22 +64,62 @@ def test_frequency_falls_back_to_newest_resource_date():
 
 def test_legal_periodicity_only_for_spdr():
     assert run("freshness.legal_periodicity", context(updated(1))).status == "na"
-    weekly = spdr_entry("weekly")
-    assert run("freshness.legal_periodicity", context(updated(7.5), spdr=weekly)).status == "pass"
-    result = run("freshness.legal_periodicity", context(updated(10), spdr=weekly))
-    assert result.status == "partial"
-    assert result.evidence["periodicity_label"] == "hebdomadaire"
-    assert run("freshness.legal_periodicity", context(updated(30), spdr=weekly)).status == "fail"
 
 
-def test_legal_periodicity_working_day_allows_a_weekend_only():
-    sirene = spdr_entry("daily_working")
+def at(day: int, month: int = 4, hour: int = 10) -> datetime:
+    return datetime(2025, month, day, hour, 0, tzinfo=UTC)
+
+
+def legal(periodicity: str, modified: datetime, now: datetime):
+    ctx = context(good_dataset(modified=modified), spdr=spdr_entry(periodicity), now=now)
+    return run("freshness.legal_periodicity", ctx)
+
+
+def test_weekly_means_one_update_each_calendar_week():
+    # updated Tuesday 1 April 2025 (week 14): the next update is due by Sunday 13 April
+    assert legal("weekly", at(1), at(13, hour=20)).status == "pass"
+    late = legal("weekly", at(1), at(14))
+    assert late.status == "partial"
+    assert late.evidence["due"] == date(2025, 4, 13)
+    assert late.evidence["days_late"] == 1
+    assert late.evidence["periodicity_label"] == "hebdomadaire"
+    assert legal("weekly", at(1), at(28)).status == "fail"  # two weeks missed
+
+
+def test_quarterly_and_four_monthly_periods_are_calendar_periods():
+    # PCI updated 20 February (Q1): due by the end of Q2, 30 June
+    assert legal("quarterly", at(20, 2), at(30, 6, 20)).status == "pass"
+    assert legal("quarterly", at(20, 2), at(1, 7)).evidence["due"] == date(2025, 6, 30)
+    # ROME updated 2 May (May-August): due by 31 December
+    assert legal("four_monthly", at(2, 5), at(31, 12)).status == "pass"
+    assert legal("four_monthly", at(2, 5), at(2, 1).replace(year=2026)).status == "partial"
+
+
+def test_working_day_allows_a_weekend_only():
     friday = datetime(2025, 4, 4, 18, 0, tzinfo=UTC)
     monday = datetime(2025, 4, 7, 12, 0, tzinfo=UTC)
-    ok = context(good_dataset(modified=friday), spdr=sirene, now=monday)
-    assert run("freshness.legal_periodicity", ok).status == "pass"
-    late = context(good_dataset(modified=friday), spdr=sirene, now=monday + timedelta(days=1))
-    assert run("freshness.legal_periodicity", late).status == "partial"
+    assert legal("daily_working", friday, monday).status == "pass"
+    late = legal("daily_working", friday, monday + timedelta(days=1))
+    assert late.status == "partial"
+    assert late.evidence["working_days_late"] == 1
+
+
+def test_sirene_update_missing_on_a_public_holiday_is_not_late():
+    # Wednesday 30 April 2025; Thursday 1 May is Labour Day, Friday 2 May a working day.
+    wednesday = datetime(2025, 4, 30, 9, 0, tzinfo=UTC)
+    holiday_evening = datetime(2025, 5, 1, 21, 0, tzinfo=UTC)  # 23:00 in Paris
+    friday_noon = datetime(2025, 5, 2, 10, 0, tzinfo=UTC)
+    saturday = datetime(2025, 5, 3, 9, 0, tzinfo=UTC)
+    assert legal("daily_working", wednesday, holiday_evening).status == "pass"
+    assert legal("daily_working", wednesday, friday_noon).status == "pass"  # still due today
+    late = legal("daily_working", wednesday, saturday)
+    assert late.status == "partial"
+    assert late.evidence["due"] == date(2025, 5, 2)
+    assert late.evidence["working_days_late"] == 1
+    # the next Monday: Friday missed, Monday still running; Tuesday: two working days missed
+    tuesday = datetime(2025, 5, 6, 9, 0, tzinfo=UTC)
+    failed = legal("daily_working", wednesday, tuesday)
+    assert failed.status == "fail" and failed.evidence["working_days_late"] == 2
 
 
 def test_dates_consistent():

@@ -30,10 +30,17 @@ def test_obligations_from_results():
     assert legal_obligations(good_dataset(), spdr_entry(), results) == {
         "metadata": False,
         "periodicity": True,
-        "file_availability": False,
-        "api_availability": None,
+        "file_availability": "insufficient",  # no monthly history given: never a breach
+        "api_availability": "insufficient",
         "open_licence": None,  # an unrecognised licence: unknown, not a breach
     }
+
+
+def test_availability_is_the_monthly_verdict_given():
+    months = {"file_availability": "not_met", "api_availability": "in_progress"}
+    legal = legal_obligations(good_dataset(), spdr_entry(), [], months)
+    assert legal["file_availability"] == "not_met"
+    assert legal["api_availability"] == "in_progress"
 
 
 def test_api_obligation_unknown_when_no_api_is_declared():
@@ -51,6 +58,7 @@ def test_late_spdr_dataset_breaches_periodicity_end_to_end():
     )
     legal = score_dataset(ctx).legal
     assert legal["periodicity"] is False
-    assert legal["file_availability"] is False
+    # one probe down is no monthly figure: the obligation is not declared breached
+    assert legal["file_availability"] == "insufficient"
     assert legal["open_licence"] is False
     assert legal["metadata"] is False

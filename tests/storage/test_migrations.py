@@ -34,6 +34,7 @@ TABLES = {
     "http_cache",
     "probe_rollup_marks",
     "run_probes",
+    "file_structures",
 }
 
 

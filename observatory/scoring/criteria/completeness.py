@@ -7,6 +7,7 @@ from typing import Any
 from observatory.model import Dataset
 from observatory.scoring.context import ScoringContext, last_update
 from observatory.scoring.frequencies import normalise_frequency
+from observatory.scoring.legal_metadata import LEGAL_METADATA
 from observatory.scoring.licences import classify_licence
 from observatory.scoring.registry import (
     Verdict,
@@ -20,18 +21,6 @@ from observatory.scoring.registry import (
 
 DESCRIPTION_MIN_CHARS = 100  # udata QUALITY_DESCRIPTION_LENGTH
 ROW_DROP_ALERT = 0.20  # more than 20 % fewer rows than last time is an alert
-
-#: The eight mandatory metadata of the arrêté of 14 June 2017, with their French names.
-LEGAL_METADATA: dict[str, str] = {
-    "source_and_update": "source et date de dernière mise à jour",
-    "title": "titre",
-    "description": "description",
-    "periodicity": "périodicité de mise à jour",
-    "format": "format",
-    "spatial": "couverture géographique",
-    "licence": "licence",
-    "keywords": "mots-clés",
-}
 
 
 def _text(value: str | None) -> bool:

@@ -7,12 +7,12 @@ from typing import Any
 
 from observatory.scoring.context import ScoringContext, aware, last_update
 from observatory.scoring.frequencies import (
-    LEGAL_DELTAS,
     LEGAL_LABELS,
     NO_DELTA,
     normalise_frequency,
     strict_delta,
 )
+from observatory.scoring.legal_calendar import lateness
 from observatory.scoring.registry import Verdict, criterion, fail, na, partial, passed
 
 TOLERANCE = timedelta(days=1)  # harvesting and publication delays (as udata)
@@ -74,18 +74,23 @@ def declared_frequency(ctx: ScoringContext) -> Verdict:
     "freshness.legal_periodicity", "freshness", "Périodicité légale respectée", 2.0, "SPDR dataset"
 )
 def legal_periodicity(ctx: ScoringContext) -> Verdict:
-    """For a reference dataset (SPDR), the last update against its LEGAL periodicity.
+    """For a reference dataset (SPDR), the last update against its LEGAL periodicity, on the
+    French calendar (arrêté of 14 June 2017).
 
-    Arrêté of 14 June 2017: Sirene each working day (at most 3 days, a weekend included,
-    no extra tolerance), BAN and State organisation weekly, RNA monthly, PCI quarterly
-    (92 days), ROME every four months (123 days), RGE half-yearly (183 days), COG yearly
-    (366 days), RPG after each campaign (366 days). 1 day tolerance except for the working
-    day rule. Not applicable to other datasets.
+    Sirene: an update each working day (Monday to Friday, French public holidays excluded,
+    from the ``holidays`` package): updated on day D, the next update is due on the next
+    working day, and is late once that day is over. BAN and State organisation: one update
+    each calendar week (Monday to Sunday); RNA each month; PCI each quarter; ROME each
+    four-month period (January-April, May-August, September-December); RGE each half-year;
+    COG each year; RPG after each campaign (one a year). The next update is due by the end
+    of the period following the last update's; dates are read in Paris time. Late by one
+    period (one working day for Sirene) is partial (0.5), more is a failure; the evidence
+    gives the due date and the days late, in calendar and working days. Not applicable to
+    other datasets.
     """
     if ctx.spdr is None:
         return na("pas un jeu de données de référence")
     periodicity = ctx.spdr.periodicity
-    delta = LEGAL_DELTAS[periodicity]
     label = LEGAL_LABELS[periodicity]
     updated = last_update(ctx.dataset)
     if updated is None:
@@ -94,14 +99,27 @@ def legal_periodicity(ctx: ScoringContext) -> Verdict:
             "être vérifiée sans elle.",
             periodicity=periodicity,
         )
-    tolerance = timedelta(0) if periodicity == "daily_working" else TOLERANCE
-    hint = (
-        f"La périodicité légale de mise à jour ({label}) n'est pas respectée : publiez "
-        "la dernière version des données."
+    found = lateness(periodicity, updated, ctx.utc_now)
+    evidence: dict[str, Any] = {
+        "periodicity": periodicity,
+        "periodicity_label": label,
+        "last_update": updated,
+        "due": found.due,
+    }
+    if not found.late:
+        return passed(**evidence)
+    evidence.update(
+        days_late=found.days_late,
+        working_days_late=found.working_days_late,
+        periods_missed=found.periods_missed,
     )
-    verdict = judge_delay(updated, delta, ctx.utc_now, tolerance, hint)
-    verdict.evidence.update(periodicity=periodicity, periodicity_label=label)
-    return verdict
+    hint = (
+        f"La périodicité légale de mise à jour ({label}) n'est pas respectée : mise à jour "
+        f"attendue au plus tard le {found.due:%d/%m/%Y}. Publiez la dernière version des données."
+    )
+    if found.periods_missed <= 1:
+        return partial(0.5, hint, **evidence)
+    return fail(hint, **evidence)
 
 
 def _date_problems(ctx: ScoringContext) -> tuple[list[str], list[str]]:
