@@ -11,11 +11,13 @@
   links that probe as its own. Older ones are requested conditionally (ETag /
   Last-Modified); a 304 keeps the content type and size the last probe saw.
 - **Scores**: an unchanged dataset keeps its previous score (copied, sharing its criterion
-  results) only when nothing it was computed from moved: same record, the very same probe
-  for each of its files, no file under a Table Schema (the row-count criterion compares a
-  report with the previous run's), not a reference dataset (their API checks run every
-  time), and the score is younger than ``reprobe_after`` (freshness depends on the clock).
-  Anything else is scored again, so a carried score is the score a full run would give.
+  results) only when nothing it was computed from can have moved: same record, the very
+  same probe for each of its files, no file under a Table Schema (the row-count criterion
+  compares a report with the previous run's), not a reference dataset (their API checks
+  run every time), and no criterion that reads the clock (freshness: deadlines, days late)
+  or the availability history (a file's 30-day uptime moves with every hour) applies to
+  it. Anything else is scored again, so a carried score is the score a full run would
+  give now.
 
 Plain functions over explicit inputs; the flow (``flows/observe.py``) composes them.
 """
@@ -31,7 +33,7 @@ from observatory.harvest.incremental import Changes, Known, classify_catalogue
 from observatory.model import Catalogue, Dataset, ProbeResult
 from observatory.pipeline import probe_targets, spdr_entry, validation_targets
 from observatory.registry import Config
-from observatory.scoring.context import aware
+from observatory.scoring.context import ScoringContext, aware
 from observatory.storage.carry import CarryDatasets
 from observatory.storage.state import ProbeRef
 
@@ -148,11 +150,32 @@ class ScoreInputs:
     previous_probes: Mapping[str, Probed]  # previous run: URL -> probe its scores used
     reused_probes: Mapping[str, Probed]  # this run: URL -> probe taken over
     cutoff: datetime  # scores computed before this are scored again
+    now: datetime  # this run's clock
+
+
+#: Pillars whose criteria read the clock (freshness) or the history (availability).
+MOVING_PILLARS = frozenset({"freshness", "availability"})
+
+
+def moves_with_time(dataset: Dataset, now: datetime) -> bool:
+    """True when a criterion that reads the clock or the availability history applies to
+    ``dataset``: its score can change while nothing about it changes."""
+    from observatory.scoring.engine import run_criterion
+    from observatory.scoring.registry import all_criteria
+
+    ctx = ScoringContext(dataset=dataset, now=now)
+    if any(probe_targets([dataset])) and ctx.downloads():
+        return True  # availability.files reads the file's 30-day uptime
+    return any(
+        run_criterion(c, ctx).status != "na" for c in all_criteria() if c.pillar in MOVING_PILLARS
+    )
 
 
 def score_still_holds(dataset: Dataset, config: Config, inputs: ScoreInputs) -> bool:
     """True when a full run would give ``dataset`` (unchanged) the same score as before."""
     if spdr_entry(dataset, config) is not None:
+        return False
+    if moves_with_time(dataset, inputs.now):
         return False
     at = inputs.scored_at.get(dataset.key)
     if at is None or aware(at) < inputs.cutoff:

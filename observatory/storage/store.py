@@ -218,6 +218,13 @@ class Store:
         """``probe_history`` for many URLs at once (uptime of every download)."""
         return self._read(lambda conn: reads.probe_histories(conn, urls, since))
 
+    def availability_histories(
+        self, urls: list[str], since: datetime
+    ) -> dict[str, tuple[list[ProbeResult], list[Any], list[Any], datetime | None]]:
+        """(raw probes, hourly buckets, daily buckets, rolled_until) of many URLs from
+        ``since`` on: what the scoring context computes uptime from."""
+        return self._read(lambda conn: rollups.load_histories(conn, urls, since))
+
     def roll_up_and_prune(
         self, keep_raw_days: int, now: datetime, max_gap: timedelta | None = None
     ) -> dict[str, Any]:
