@@ -1,8 +1,9 @@
 """The engine's ``Runner`` as Prefect task runs: one task run per batch, never per URL.
 
 Each engine function becomes a task the first time it is used (named after it, e.g.
-``probe-batch``); its inputs are quoted so Prefect does not walk thousands of records
-looking for futures. Batches run on the flow's task runner (Prefect's default or Dask).
+``probe-batch``); the inputs of single calls are quoted so Prefect does not walk
+thousands of records looking for futures (shared inputs of batches stay plain ``unmapped``:
+prefect-dask does not unwrap a quoted one). Batches run on the flow's task runner (Prefect's default or Dask).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class PrefectRunner:
     def map(self, fn: Callable[..., T], batches: Sequence[Any], **shared: Any) -> list[T]:
         if not batches:
             return []
-        static = {k: quote(unmapped(v)) for k, v in shared.items()}
+        static = {k: unmapped(v) for k, v in shared.items()}
         futures = self.task_for(fn).map(list(batches), **static)  # type: ignore[call-overload]
         return [f.result() for f in futures]
 

@@ -3,8 +3,8 @@ that may have changed; one batch of whole hosts / of files per unit of work."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from observatory import pipeline, reuse
@@ -165,6 +165,14 @@ def validate(
     return todo, latest
 
 
+def on_clock(probes: list[ProbeResult], offset: timedelta) -> list[ProbeResult]:
+    """Probes dated on the run's clock: a run given a simulated ``now`` (tests, the scale
+    benchmark's "next day") dates its probes ``offset`` from the real time they were made."""
+    if abs(offset) < timedelta(minutes=1):
+        return probes
+    return [replace(p, checked_at=p.checked_at + offset) for p in probes]
+
+
 def check(
     store: Store,
     run_id: int,
@@ -175,15 +183,17 @@ def check(
     previous_id: int | None,
     timings: dict[str, float],
     runner: Runner,
+    offset: timedelta = timedelta(0),
 ) -> Checks:
     """Probe, check the SPDR APIs, validate, and save all of it; fills ``obs``."""
     apis_pending = runner.submit(check_spdr_apis, config, http)
     with timed(timings, "probe"):
         fresh, reused, before, cached = probe(store, obs, config, http, now, previous_id, runner)
+    fresh = on_clock(fresh, offset)
     obs.probes = list(fresh)  # reused probes are read later, for the datasets scored
     with timed(timings, "validate"):
         validated, latest = validate(store, obs, config, http, cached, reused, runner)
-    obs.api_probes = apis_pending.result()
+    obs.api_probes = {k: on_clock(v, offset) for k, v in apis_pending.result().items()}
     with timed(timings, "store_checks"):
         apis = [p for ps in obs.api_probes.values() for p in ps]
         store.save_probes(run_id, fresh + apis, reused=[ref.id for ref in reused.values()])

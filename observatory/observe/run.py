@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from observatory import pipeline, reuse
@@ -75,7 +75,11 @@ def run_observe(
     http: HttpSettings | None = None,
     on_start: Callable[[int], None] | None = None,
 ) -> ObserveResult:
-    """One observe cycle stored as a run of ``store`` (closed as failed if it crashes)."""
+    """One observe cycle stored as a run of ``store`` (closed as failed if it crashes).
+
+    ``now`` simulates the clock (tests, benchmarks): the run and its probes are dated on
+    it; files are still asked now, for real."""
+    offset = (now - pipeline.now_utc()) if now is not None else timedelta(0)
     now = now or pipeline.now_utc()
     runner = runner or InProcessRunner()
     http = http or pipeline.http_settings(config)
@@ -83,14 +87,20 @@ def run_observe(
     if on_start is not None:
         on_start(run_id)
     try:
-        return _cycle(config, store, run_id, now, runner, http)
+        return _cycle(config, store, run_id, now, runner, http, offset)
     except BaseException as exc:  # closed as failed, never left "running"
         store.finish_run(run_id, "failed", {"error": f"{type(exc).__name__}: {exc}"})
         raise
 
 
 def _cycle(
-    config: Config, store: Store, run_id: int, now: datetime, runner: Runner, http: HttpSettings
+    config: Config,
+    store: Store,
+    run_id: int,
+    now: datetime,
+    runner: Runner,
+    http: HttpSettings,
+    offset: timedelta,
 ) -> ObserveResult:
     timings: dict[str, float] = {}
     prev = store.previous_run_id(run_id)
@@ -99,7 +109,7 @@ def _cycle(
     with gc_paused():
         plans = save_catalogues(store, run_id, catalogues, prev, now, timings)
     obs = pipeline.Observation(catalogues)
-    checks = check(store, run_id, obs, config, http, now, prev, timings, runner)
+    checks = check(store, run_id, obs, config, http, now, prev, timings, runner, offset)
     scoring = score_run(store, run_id, obs, config, now, prev, plans, checks, timings, runner)
     with timed(timings, "summary"):
         summary = store.run_summary(run_id)
