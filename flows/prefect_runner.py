@@ -1,9 +1,9 @@
 """The engine's ``Runner`` as Prefect task runs: one task run per batch, never per URL.
 
 Each engine function becomes a task the first time it is used (named after it, e.g.
-``probe-batch``); the inputs of single calls are quoted so Prefect does not walk
-thousands of records looking for futures (shared inputs of batches stay plain ``unmapped``:
-prefect-dask does not unwrap a quoted one). Batches run on the flow's task runner (Prefect's default or Dask).
+``probe-batch``). The inputs of single calls are quoted, so Prefect does not walk thousands
+of records looking for futures; shared inputs of batches stay plain ``unmapped``
+(prefect-dask does not unwrap a quoted one). Batches run on the flow's task runner.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ A file's next check comes after an interval chosen from what we know of it:
 
 | what we know | next check after |
 |---|---|
-| its latest probe failed (down, error) or measured nothing (429, refused) | 12 h |
+| its latest probe measured nothing (429: "unknown") | every run |
+| its latest probe failed (down, refused) | 12 h |
 | it changed less than a day ago (new files count as just changed) | 12 h |
 | it changed less than 7 days ago, or we never saw it change | 24 h |
 | it changed less than 30 days ago | 7 days |
@@ -41,7 +42,8 @@ HEALTHY = frozenset({"up", "degraded"})
 
 #: The schedule as (situation, interval) rows, for the methodology page and the run summary.
 SCHEDULE_ROWS: tuple[tuple[str, timedelta], ...] = (
-    ("dernière vérification en échec ou sans mesure", FAILED),
+    ("dernière vérification sans mesure (429, « inconnu »)", timedelta(0)),
+    ("dernière vérification en échec (indisponible, refusé)", FAILED),
     ("modifié il y a moins d'un jour (ou nouveau)", 12 * HOUR),
     ("modifié il y a moins de 7 jours, ou date de modification inconnue", DAY),
     ("modifié il y a moins de 30 jours", 7 * DAY),

@@ -4,7 +4,7 @@ the availability history and the previous run; and the one builder of that conte
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -92,12 +92,17 @@ def spdr_entry(dataset: Dataset, config: Config) -> SpdrEntry | None:
 
 
 def build_contexts(
-    datasets: Iterable[Dataset], inputs: ScoringInputs, config: Config
+    datasets: Iterable[Dataset],
+    inputs: ScoringInputs,
+    config: Config,
+    spdr_of: Callable[[Dataset, Config], SpdrEntry | None] = spdr_entry,
 ) -> Iterator[ScoringContext]:
-    """One context per dataset: the only place a ``ScoringContext`` is assembled."""
+    """One context per dataset: the only place a ``ScoringContext`` is assembled.
+    ``spdr_of`` tells a reference dataset (``observatory check`` also knows one met
+    outside the portal, by its id)."""
     uptime = judged_uptimes(inputs.availability)
     for dataset in datasets:
-        entry = spdr_entry(dataset, config)
+        entry = spdr_of(dataset, config)
         yield ScoringContext(
             dataset=dataset,
             now=inputs.now,
