@@ -10,6 +10,7 @@ to the Prefect API.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +40,11 @@ def publish(db_url: str, run_id: int, config: Config) -> str:
 
 
 @flow(name="observe-run", log_prints=False)
-def observe_run(config_path: str | None = None, publish_site: bool = True) -> dict[str, Any]:
-    """The run itself, under the lock (refused with a clear message if one is going on)."""
+def observe_run(
+    config_path: str | None = None, publish_site: bool = True, now: str | None = None
+) -> dict[str, Any]:
+    """The run itself, under the lock (refused with a clear message if one is going on).
+    ``now`` (ISO 8601) simulates the clock (benchmarks: "the next day")."""
     config = load_config(config_path)
     logger = get_run_logger()
     db_url = database_url(config)
@@ -51,7 +55,13 @@ def observe_run(config_path: str | None = None, publish_site: bool = True) -> di
                 logger.warning("exécutions interrompues closes en échec : %s", lock.abandoned)
             for note in pipeline.recover_site(Path(config.reports_dir)):
                 logger.warning("site : %s", note)
-            done = run_observe(config, store, runner=PrefectRunner(), on_start=lock.attach)
+            done = run_observe(
+                config,
+                store,
+                now=datetime.fromisoformat(now) if now else None,
+                runner=PrefectRunner(),
+                on_start=lock.attach,
+            )
             site = None
             if publish_site:
                 with locks.hold(store, "publish"):
@@ -68,10 +78,12 @@ def observe_run(config_path: str | None = None, publish_site: bool = True) -> di
 
 
 @flow(name="observe", log_prints=False)
-def observe(config_path: str | None = None, publish_site: bool = True) -> dict[str, Any]:
+def observe(
+    config_path: str | None = None, publish_site: bool = True, now: str | None = None
+) -> dict[str, Any]:
     """Harvest every source, probe, validate, score, store the run and publish the site."""
     config = load_config(config_path)
-    result: dict[str, Any] = with_runner(observe_run, config)(config_path, publish_site)
+    result: dict[str, Any] = with_runner(observe_run, config)(config_path, publish_site, now)
     rows = result.pop("rows")
     publish_artifacts("observe", result["run_id"], result["summary"], rows, "Observation")
     return result

@@ -118,6 +118,7 @@ def _cycle(
     summary["incremental"]["catalogues_reused"] = reused_catalogues
     summary["schedule"] = schedule_summary(checks.counts())
     summary["timings"] = timings
+    summary["clock"] = now.isoformat()
     status = "partial" if any(c.failed for c in catalogues) else "ok"
     store.finish_run(run_id, status, summary)
     return ObserveResult(run_id, status, summary, weakest, titles)
