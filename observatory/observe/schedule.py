@@ -53,7 +53,7 @@ SCHEDULE_ROWS: tuple[tuple[str, timedelta], ...] = (
 
 
 def interval(outcome: str, changed_at: datetime | None, now: datetime) -> timedelta:
-    """How long after its last check a file is due again."""
+    """How long after its check at ``now`` a file is due again."""
     if outcome not in HEALTHY:
         return FAILED
     if changed_at is None:
@@ -87,7 +87,9 @@ def is_due(
     if always:
         return True
     changed_at = cached.changed_at if cached is not None else None
-    return since >= interval(probed.outcome, changed_at, now)
+    # the interval is set when the file is checked, from what was known then (as the
+    # platform's crawler computes its next check date)
+    return since >= interval(probed.outcome, changed_at, aware(probed.checked_at))
 
 
 def not_due(
