@@ -87,13 +87,37 @@ def score_run(
     carried += [k for p in plans for k in p.unseen]  # not read this time: as last known
     previous = checks.latest if previous_id is not None else {}
     todo = [d for d in obs.datasets if d.key in keys]
+    same: list[str] = []  # scored again, found equal to the previous score: shared
     for part in pipeline.batches(todo, SCORE_BATCH):
         with gc_paused(), timed(timings, "score"):
             batch = batch_inputs(store, part, obs, probes, now, previous)
             scores = runner.call(score_batch, part, config, batch)
+            if previous_id is not None:
+                scores, equal = split_equal(store, previous_id, scores, unchanged)
+                same += equal
         with timed(timings, "store_scores"):
             store.save_scores(run_id, scores, now)
     with timed(timings, "store_scores"):
-        carry = CarryScores(previous_id, carried) if previous_id else None
+        carry = CarryScores(previous_id, carried + same) if previous_id else None
         store.save_scores(run_id, [], now, carry)
-    return {"scored": len(todo), "scores_carried": len(carried)}
+    return {"scored": len(todo), "scores_carried": len(carried), "scores_same": len(same)}
+
+
+def split_equal(
+    store: Store, previous_id: int, scores: list[DatasetScore], unchanged: set[str]
+) -> tuple[list[DatasetScore], list[str]]:
+    """(scores to write, keys of unchanged datasets scored exactly as before). An equal
+    score is stored as a copy sharing the previous criterion results: the store grows only
+    when something changed."""
+    from observatory.storage.codec import jsonable
+
+    keys = [s.dataset_key for s in scores if s.dataset_key in unchanged]
+    before = store.scores_of(previous_id, keys) if keys else {}
+    write, equal = [], []
+    for score in scores:
+        old = before.get(score.dataset_key)
+        if old is not None and jsonable(old) == jsonable(score):
+            equal.append(score.dataset_key)
+        else:
+            write.append(score)
+    return write, equal

@@ -196,6 +196,10 @@ class Store:
         """Everything saved for a run, rebuilt as the model's dataclasses."""
         return self._read(lambda conn: reads.load_snapshot(conn, run_id))
 
+    def scores_of(self, run_id: int, keys: list[str]) -> dict[str, DatasetScore]:
+        """The scores ``run_id`` gave the datasets of ``keys`` (with criterion results)."""
+        return self._read(lambda conn: reads.load_scores(conn, run_id, keys))
+
     def score_history(
         self, dataset_key: str, limit: int = 50
     ) -> list[tuple[int, datetime, float | None, dict[str, float | None]]]:
