@@ -1,7 +1,6 @@
-"""The observe pipeline's stages as plain functions: registry → harvest → probe → validate → score.
-
-Prefect flows (``flows/``) and the CLI compose these; nothing here imports Prefect, so the
-whole pipeline runs and is tested without a Prefect server.
+"""Helpers of the observe stages: probe and validation targets, run status, HTTP validators,
+site recovery. The observe engine (``observatory.observe``) and ``observatory check``
+compose them; nothing here imports Prefect.
 """
 
 from __future__ import annotations

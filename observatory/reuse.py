@@ -6,10 +6,11 @@
   *complete* harvest no longer lists are kept, marked deleted with the date they were
   first missed; an incomplete harvest (failed page, page cap, crash) marks nothing deleted
   and keeps the datasets it did not read as last known.
-- **Probes**: a file probed less than ``settings.reprobe_after`` seconds ago (by the
-  previous observe run or by the frequent ``probe`` flow) is not requested again; the run
-  links that probe as its own. Older ones are requested conditionally (ETag /
-  Last-Modified); a 304 keeps the content type and size the last probe saw.
+- **Probes**: a file that is not due (``observe.schedule``: by its age and history, never
+  within ``settings.reprobe_after`` seconds) is not requested again; the run links its
+  latest probe (by the previous observe run or the frequent ``probe`` flow) as its own.
+  Due ones are requested conditionally (ETag / Last-Modified); a 304 keeps the content
+  type and size the last probe saw.
 - **Scores**: an unchanged dataset keeps its previous score (copied, sharing its criterion
   results) only when nothing it was computed from can have moved: same record, the very
   same probe for each of its files, no file under a Table Schema (the row-count criterion
@@ -19,7 +20,7 @@
   it. Anything else is scored again, so a carried score is the score a full run would
   give now.
 
-Plain functions over explicit inputs; the flow (``flows/observe.py``) composes them.
+Plain functions over explicit inputs; the observe engine (``observatory.observe``) composes them.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ from observatory.storage.carry import CarryDatasets
 from observatory.storage.state import ProbeRef
 
 Probed = ProbeRef  # a stored probe: row id, URL, date, outcome, content type and size
-NOT_REUSED = frozenset({"unknown"})  # a probe that measured nothing is asked again
 
 
 @dataclass
@@ -102,21 +102,6 @@ def latest_probes(*sources: Mapping[str, Probed]) -> dict[str, Probed]:
             if known is None or aware(probed.checked_at) > aware(known.checked_at):
                 found[url] = probed
     return found
-
-
-def reusable_probes(
-    urls: Iterable[str], latest: Mapping[str, Probed], now: datetime, reprobe_after: float
-) -> dict[str, Probed]:
-    """URL -> stored probe younger than ``reprobe_after`` seconds (0: reuse nothing)."""
-    if reprobe_after <= 0:
-        return {}
-    cutoff = now - timedelta(seconds=reprobe_after)
-    out = {}
-    for url in urls:
-        probed = latest.get(url)
-        if probed and probed.outcome not in NOT_REUSED and aware(probed.checked_at) >= cutoff:
-            out[url] = probed
-    return out
 
 
 def complete_not_modified(
