@@ -246,7 +246,8 @@ def bench_backend(backend: str, args: argparse.Namespace, farm: Farm) -> dict[st
             config = write_config(tmp, portal.url, db_url, args.datasets, args.reprobe_after)
             out: dict[str, Any] = {"backend": backend}
             size = 0.0
-            for label in ["first", "report", "unchanged", "next_day"]:
+            labels = ["first", "unchanged", "next_day"] + ([] if args.skip_report else ["report"])
+            for label in labels:
                 farm.reset()
                 load = os.getloadavg()[0]
                 if label == "report":
@@ -265,8 +266,9 @@ def bench_backend(backend: str, args: argparse.Namespace, farm: Farm) -> dict[st
                 size = result["store_mb"]
                 out[label] = result
                 _print_step(backend, label, result)
-            first = out["first"]["wall_s"] + out["report"]["wall_s"]
-            out["first_with_publishing_s"] = round(first, 1)
+            if "report" in out:
+                first = out["first"]["wall_s"] + out["report"]["wall_s"]
+                out["first_with_publishing_s"] = round(first, 1)
             out["speedup"] = round(out["first"]["wall_s"] / out["unchanged"]["wall_s"], 2)
             out["speedup_next_day"] = round(out["first"]["wall_s"] / out["next_day"]["wall_s"], 2)
             return out
@@ -297,6 +299,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--reprobe-after", type=float, default=None, help="seconds (0: all)")
     parser.add_argument(
+        "--skip-report", action="store_true", help="measure observe runs only (no publishing)"
+    )
+    parser.add_argument(
         "--prefect-server",
         action="store_true",
         help="run one Prefect server for all observes (production-like) instead of a "
@@ -316,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     out.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
     for r in results["runs"]:
         print(
-            f"{r['backend']}: first observe + publishing {r['first_with_publishing_s']} s, "
+            f"{r['backend']}: first observe + publishing {r.get('first_with_publishing_s')} s, "
             f"unchanged re-run {r['speedup']}x faster, next day {r['speedup_next_day']}x"
         )
     return 0

@@ -8,6 +8,7 @@ by batch, so memory holds one batch of scores, not the portal's.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from observatory import pipeline, reuse
@@ -91,10 +92,11 @@ def score_run(
     for part in pipeline.batches(todo, SCORE_BATCH):
         with gc_paused(), timed(timings, "score"):
             batch = batch_inputs(store, part, obs, probes, now, previous)
+            if previous_id is not None:  # criteria see the previous run's score
+                batch.previous_scores = store.scores_of(previous_id, [d.key for d in part])
             scores = runner.call(score_batch, part, config, batch)
-            if previous_id is not None:
-                scores, equal = split_equal(store, previous_id, scores, unchanged)
-                same += equal
+            scores, equal = split_equal(scores, batch.previous_scores, unchanged)
+            same += equal
         with timed(timings, "store_scores"):
             store.save_scores(run_id, scores, now)
     with timed(timings, "store_scores"):
@@ -104,18 +106,16 @@ def score_run(
 
 
 def split_equal(
-    store: Store, previous_id: int, scores: list[DatasetScore], unchanged: set[str]
+    scores: list[DatasetScore], before: Mapping[str, DatasetScore], unchanged: set[str]
 ) -> tuple[list[DatasetScore], list[str]]:
     """(scores to write, keys of unchanged datasets scored exactly as before). An equal
     score is stored as a copy sharing the previous criterion results: the store grows only
     when something changed."""
     from observatory.storage.codec import jsonable
 
-    keys = [s.dataset_key for s in scores if s.dataset_key in unchanged]
-    before = store.scores_of(previous_id, keys) if keys else {}
     write, equal = [], []
     for score in scores:
-        old = before.get(score.dataset_key)
+        old = before.get(score.dataset_key) if score.dataset_key in unchanged else None
         if old is not None and jsonable(old) == jsonable(score):
             equal.append(score.dataset_key)
         else:
