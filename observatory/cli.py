@@ -12,6 +12,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,11 +46,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     from observatory.registry import load_config
 
     load_config(args.config)  # fail fast, exit 2, before Prefect starts
+    if args.now is not None:
+        try:
+            moment = datetime.fromisoformat(args.now)
+        except ValueError:
+            print(f"observatory run: --now '{args.now}' is not an ISO 8601 date", file=sys.stderr)
+            return EXIT_ERROR
+        if moment.tzinfo is None:
+            print("observatory run: --now needs a time zone (e.g. +00:00)", file=sys.stderr)
+            return EXIT_ERROR
     quiet_prefect()
     from flows.observe import observe
 
     with progress.Bars():
-        result = observe(args.config)
+        result = observe(args.config, publish_site=not args.no_publish, now=args.now)
     _report_result(result, args.json)
     return EXIT_OK
 
@@ -365,7 +375,15 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
-    add("run", cmd_run, "observe the configured portals (production job) and publish the report")
+    p = add(
+        "run", cmd_run, "observe the configured portals (production job) and publish the report"
+    )
+    p.add_argument("--no-publish", action="store_true", help="store the run, publish nothing")
+    p.add_argument(
+        "--now",
+        metavar="ISO",
+        help="simulated clock, ISO 8601 with time zone (benchmarks: the next day)",
+    )
     add("demo", cmd_demo, "run the whole observatory against the bundled sandbox portal")
     p = add("sandbox", cmd_sandbox, "serve the sandbox portal on loopback until interrupted")
     p.add_argument("--port", type=int, default=DEMO_PORT, help=f"port (default {DEMO_PORT})")

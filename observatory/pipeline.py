@@ -1,7 +1,6 @@
-"""The observe pipeline's stages as plain functions: registry → harvest → probe → validate → score.
-
-Prefect flows (``flows/``) and the CLI compose these; nothing here imports Prefect, so the
-whole pipeline runs and is tested without a Prefect server.
+"""Helpers of the observe stages: probe and validation targets, run status, HTTP validators,
+site recovery. The observe engine (``observatory.observe``) and ``observatory check``
+compose them; nothing here imports Prefect.
 """
 
 from __future__ import annotations
@@ -17,9 +16,7 @@ from observatory.model import (
     Catalogue,
     CatalogueStatus,
     Dataset,
-    DatasetScore,
     ProbeResult,
-    Snapshot,
     SourceError,
     ValidationReport,
 )
@@ -35,60 +32,6 @@ TABULAR_FORMATS = {"csv", "tsv", "txt", "zip", "csv.gz"}
 
 def http_settings(config: Config) -> HttpSettings:
     return HttpSettings.from_settings(config.settings)
-
-
-def portal_catalogue(config: Config, http: HttpSettings) -> Catalogue:
-    """The SPDR datasets (by id), the organisation scopes and the APIs from the udata portal."""
-    from observatory.harvest.paging import walk_pages
-    from observatory.harvest.udata import (
-        fetch_udata_dataservices,
-        fetch_udata_datasets,
-        fetch_udata_page,
-        udata_datasets_url,
-    )
-
-    portal = config.portal
-    catalogue = Catalogue(id=portal.id, name=portal.name, kind="udata", url=portal.url)
-    spdr_keys = {entry.id: entry.key for entry in config.spdr}
-    page = fetch_udata_datasets(portal.url, list(spdr_keys), portal.id, http, spdr_keys=spdr_keys)
-    # --- DCAT-AP SHACL verdicts of the SPDR datasets, from the portal's per-dataset RDF ---
-    from observatory.harvest.udata_rdf import check_datasets_rdf
-
-    shacl = config.settings.shacl_limit
-    page.errors += check_datasets_rdf(page.datasets, portal.url, portal.id, http, limit=shacl)
-    # --- end SHACL ---
-    _absorb(catalogue, [page])
-    for scope in config.organisations:
-        first = udata_datasets_url(
-            portal.url, organization=scope.id, page_size=config.settings.page_size
-        )
-        pages = walk_pages(
-            first,
-            lambda url: fetch_udata_page(url, portal.id, http),
-            config.settings.max_pages,
-            f"{portal.name} — {scope.name}",
-        )
-        _absorb(catalogue, pages)
-    services, errors = fetch_udata_dataservices(
-        portal.url, portal.id, http, dataset_ids=list(spdr_keys)
-    )
-    catalogue.services.extend(services)
-    catalogue.errors.extend(errors)
-    return catalogue
-
-
-def _absorb(catalogue: Catalogue, pages: Iterable) -> None:
-    """Add pages to a catalogue, keeping one record per dataset key."""
-    seen = {d.key for d in catalogue.datasets}
-    for page in pages:
-        catalogue.pages += 1
-        for dataset in page.datasets:
-            if dataset.key not in seen:
-                seen.add(dataset.key)
-                catalogue.datasets.append(dataset)
-        catalogue.services.extend(page.services)
-        catalogue.organisations.extend(page.organisations)
-        catalogue.errors.extend(page.errors)
 
 
 def external_catalogue(entry: CatalogueEntry, config: Config, http: HttpSettings) -> Catalogue:
@@ -169,52 +112,9 @@ class Observation:
 
 
 def spdr_entry(dataset: Dataset, config: Config) -> SpdrEntry | None:
-    by_key = {e.key: e for e in config.spdr}
-    if dataset.spdr:
-        return by_key.get(dataset.spdr)
-    if dataset.catalogue_id == config.portal.id:
-        return config.spdr_by_id().get(dataset.source_id)
-    return None
+    from observatory.scoring.context import spdr_entry as entry
 
-
-def score_observation(
-    obs: Observation,
-    config: Config,
-    now: datetime,
-    previous: Snapshot | None,
-    keys: Collection[str] | None = None,
-) -> list[DatasetScore]:
-    """Score every dataset (or those of ``keys``) from what the run saw (and the previous
-    run, for drops)."""
-    from observatory.scoring.context import ScoringContext
-    from observatory.scoring.engine import score_all
-
-    probes = {p.url: p for p in obs.probes}
-    validations = {v.distribution_key: v for v in obs.validations if v.distribution_key}
-    prev_validations = (
-        {v.distribution_key: v for v in previous.validations if v.distribution_key}
-        if previous
-        else {}
-    )
-    wanted = None if keys is None else set(keys)
-    contexts = []
-    for dataset in obs.datasets:
-        if wanted is not None and dataset.key not in wanted:
-            continue
-        entry = spdr_entry(dataset, config)
-        contexts.append(
-            ScoringContext(
-                dataset=dataset,
-                now=now,
-                probes=probes,
-                api_probes=obs.api_probes.get(entry.key, []) if entry else [],
-                validations=validations,
-                spdr=entry,
-                previous=previous.scores.get(dataset.key) if previous else None,
-                previous_validations=prev_validations,
-            )
-        )
-    return score_all(contexts, config.weights)
+    return entry(dataset, config)
 
 
 def now_utc() -> datetime:
@@ -232,9 +132,11 @@ def probe_validators(cached: Mapping[str, HttpValidators]) -> dict[str, Validato
 
 
 def validators_to_save(
-    probes: Iterable[ProbeResult], cached: Mapping[str, HttpValidators]
+    probes: Iterable[ProbeResult], cached: Mapping[str, HttpValidators], now: datetime
 ) -> list[HttpValidators]:
-    """What to remember for the next run: the newest validators seen (a 304 keeps the old)."""
+    """What to remember for the next run: the newest validators seen (a 304 keeps the old),
+    and since when they hold (the probe schedule reads a file's age from it)."""
+    from observatory.observe.schedule import changed_at
     from observatory.storage.cache import HttpValidators
 
     out = []
@@ -246,8 +148,14 @@ def validators_to_save(
         modified = p.last_modified or (old.last_modified if old and p.status == 304 else None)
         length = p.content_length if p.status != 304 else (old.content_length if old else None)
         if etag or modified or length is not None:
-            out.append(HttpValidators(p.url, etag, modified, length))
+            new = HttpValidators(p.url, etag, modified, length)
+            out.append(replace(new, changed_at=changed_at(old, new, p.status, now)))
     return out
+
+
+def spdr_urls(datasets: Iterable[Dataset], config: Config) -> set[str]:
+    """Download URLs of the reference datasets (asked on every run: a legal obligation)."""
+    return set(probe_targets(d for d in datasets if spdr_entry(d, config) is not None))
 
 
 def split_validations(

@@ -6,18 +6,21 @@
   *complete* harvest no longer lists are kept, marked deleted with the date they were
   first missed; an incomplete harvest (failed page, page cap, crash) marks nothing deleted
   and keeps the datasets it did not read as last known.
-- **Probes**: a file probed less than ``settings.reprobe_after`` seconds ago (by the
-  previous observe run or by the frequent ``probe`` flow) is not requested again; the run
-  links that probe as its own. Older ones are requested conditionally (ETag /
-  Last-Modified); a 304 keeps the content type and size the last probe saw.
+- **Probes**: a file that is not due (``observe.schedule``: by its age and history, never
+  within ``settings.reprobe_after`` seconds) is not requested again; the run links its
+  latest probe (by the previous observe run or the frequent ``probe`` flow) as its own.
+  Due ones are requested conditionally (ETag / Last-Modified); a 304 keeps the content
+  type and size the last probe saw.
 - **Scores**: an unchanged dataset keeps its previous score (copied, sharing its criterion
-  results) only when nothing it was computed from moved: same record, the very same probe
-  for each of its files, no file under a Table Schema (the row-count criterion compares a
-  report with the previous run's), not a reference dataset (their API checks run every
-  time), and the score is younger than ``reprobe_after`` (freshness depends on the clock).
-  Anything else is scored again, so a carried score is the score a full run would give.
+  results) only when nothing it was computed from can have moved: same record, the very
+  same probe for each of its files, no file under a Table Schema (the row-count criterion
+  compares a report with the previous run's), not a reference dataset (their API checks
+  run every time), and no criterion that reads the clock (freshness: deadlines, days late)
+  or the availability history (a file's 30-day uptime moves with every hour) applies to
+  it. Anything else is scored again, so a carried score is the score a full run would
+  give now.
 
-Plain functions over explicit inputs; the flow (``flows/observe.py``) composes them.
+Plain functions over explicit inputs; the observe engine (``observatory.observe``) composes them.
 """
 
 from __future__ import annotations
@@ -31,12 +34,11 @@ from observatory.harvest.incremental import Changes, Known, classify_catalogue
 from observatory.model import Catalogue, Dataset, ProbeResult
 from observatory.pipeline import probe_targets, spdr_entry, validation_targets
 from observatory.registry import Config
-from observatory.scoring.context import aware
+from observatory.scoring.context import ScoringContext, aware
 from observatory.storage.carry import CarryDatasets
 from observatory.storage.state import ProbeRef
 
 Probed = ProbeRef  # a stored probe: row id, URL, date, outcome, content type and size
-NOT_REUSED = frozenset({"unknown"})  # a probe that measured nothing is asked again
 
 
 @dataclass
@@ -102,21 +104,6 @@ def latest_probes(*sources: Mapping[str, Probed]) -> dict[str, Probed]:
     return found
 
 
-def reusable_probes(
-    urls: Iterable[str], latest: Mapping[str, Probed], now: datetime, reprobe_after: float
-) -> dict[str, Probed]:
-    """URL -> stored probe younger than ``reprobe_after`` seconds (0: reuse nothing)."""
-    if reprobe_after <= 0:
-        return {}
-    cutoff = now - timedelta(seconds=reprobe_after)
-    out = {}
-    for url in urls:
-        probed = latest.get(url)
-        if probed and probed.outcome not in NOT_REUSED and aware(probed.checked_at) >= cutoff:
-            out[url] = probed
-    return out
-
-
 def complete_not_modified(
     probes: list[ProbeResult], latest: Mapping[str, Probed]
 ) -> list[ProbeResult]:
@@ -148,11 +135,32 @@ class ScoreInputs:
     previous_probes: Mapping[str, Probed]  # previous run: URL -> probe its scores used
     reused_probes: Mapping[str, Probed]  # this run: URL -> probe taken over
     cutoff: datetime  # scores computed before this are scored again
+    now: datetime  # this run's clock
+
+
+#: Pillars whose criteria read the clock (freshness) or the history (availability).
+MOVING_PILLARS = frozenset({"freshness", "availability"})
+
+
+def moves_with_time(dataset: Dataset, now: datetime) -> bool:
+    """True when a criterion that reads the clock or the availability history applies to
+    ``dataset``: its score can change while nothing about it changes."""
+    from observatory.scoring.engine import run_criterion
+    from observatory.scoring.registry import all_criteria
+
+    ctx = ScoringContext(dataset=dataset, now=now)
+    if any(probe_targets([dataset])) and ctx.downloads():
+        return True  # availability.files reads the file's 30-day uptime
+    return any(
+        run_criterion(c, ctx).status != "na" for c in all_criteria() if c.pillar in MOVING_PILLARS
+    )
 
 
 def score_still_holds(dataset: Dataset, config: Config, inputs: ScoreInputs) -> bool:
     """True when a full run would give ``dataset`` (unchanged) the same score as before."""
     if spdr_entry(dataset, config) is not None:
+        return False
+    if moves_with_time(dataset, inputs.now):
         return False
     at = inputs.scored_at.get(dataset.key)
     if at is None or aware(at) < inputs.cutoff:

@@ -34,7 +34,7 @@ def dataset(i: int, n_res: int, bases: list[str], portal: str, spdr_id: str | No
             "format": "csv" if j % 3 else "json",
             "mime": "text/csv",
             "filesize": 500,
-            "type": "main" if j else "documentation",
+            "type": "main",  # every resource is a file to probe
             "last_modified": "2026-01-01T00:00:00",
             "description": "Description du fichier" if j % 2 else "",
             "extras": {},

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from observatory.model import (
@@ -27,6 +27,9 @@ from observatory.net.fetch import HttpSettings
 from observatory.publish import labels
 from observatory.publish.why import why
 from observatory.registry import Config, SpdrEntry
+
+if TYPE_CHECKING:
+    from observatory.storage.store import Store
 
 EXIT_OK, EXIT_FAIL, EXIT_UNREADABLE = 0, 1, 2
 _PAGE = re.compile(r"^(?:/[a-z]{2})?/datasets/([^/?#]+)/?$")
@@ -79,13 +82,22 @@ def _spdr(dataset: Dataset, config: Config) -> SpdrEntry | None:
     return by_key.get(dataset.spdr or "") or config.spdr_by_id().get(dataset.source_id)
 
 
-def _score(result: CheckResult, config: Config, http: HttpSettings) -> None:
-    """Probe, validate and score every dataset of ``result`` (fills it in place)."""
+def _urls(result: CheckResult) -> list[str]:
+    """Every file and API URL of the check, for their availability history."""
+    return [p.url for p in result.probes]
+
+
+def _score(
+    result: CheckResult, config: Config, http: HttpSettings, store: Store | None = None
+) -> None:
+    """Probe, validate and score every dataset of ``result`` (fills it in place), with the
+    observe engine's context builder; ``store`` adds the availability history it holds."""
     from observatory.inspect.tabular import validate_resource
     from observatory.pipeline import probe_targets, validation_targets
     from observatory.probes.batch import check_apis, probe_many
-    from observatory.scoring.context import ScoringContext
+    from observatory.scoring.context import ScoringInputs, build_contexts
     from observatory.scoring.engine import score_all
+    from observatory.scoring.history import load_availability
 
     s = config.settings
     if not result.probes:
@@ -100,23 +112,19 @@ def _score(result: CheckResult, config: Config, http: HttpSettings) -> None:
         )
         for t in validation_targets(result.datasets)
     ]
-    probes = {p.url: p for p in result.probes}
-    validations = {v.distribution_key: v for v in result.validations if v.distribution_key}
-    contexts = []
-    for dataset in result.datasets:
-        entry = _spdr(dataset, config)
-        api = check_apis(list(entry.apis), http, slow_ms=s.slow_ms) if entry and entry.apis else []
-        result.probes += api
-        contexts.append(
-            ScoringContext(
-                dataset=dataset,
-                now=result.checked_at,
-                probes=probes,
-                api_probes=api,
-                validations=validations,
-                spdr=entry,
-            )
-        )
+    api_probes = {}
+    for entry in {e.key: e for d in result.datasets if (e := _spdr(d, config))}.values():
+        if entry.apis:
+            api_probes[entry.key] = check_apis(list(entry.apis), http, slow_ms=s.slow_ms)
+            result.probes += api_probes[entry.key]
+    inputs = ScoringInputs(
+        now=result.checked_at,
+        probes={p.url: p for p in result.probes if p.target == "file"},
+        api_probes=api_probes,
+        validations={v.distribution_key: v for v in result.validations if v.distribution_key},
+        availability=load_availability(store, _urls(result), result.checked_at) if store else {},
+    )
+    contexts = list(build_contexts(result.datasets, inputs, config, spdr_of=_spdr))
     result.scores = score_all(contexts, config.weights)
 
 
@@ -147,7 +155,9 @@ def _lone_url(result: CheckResult, config: Config, http: HttpSettings) -> None:
         score.overall = overall_score(score.pillars, config.weights)
 
 
-def check_url(url: str, config: Config, http: HttpSettings) -> CheckResult:
+def check_url(
+    url: str, config: Config, http: HttpSettings, store: Store | None = None
+) -> CheckResult:
     """Harvest, probe, validate and score what ``url`` points to, now. Never raises on
     network errors: an unreadable URL gives ``readable=False`` (exit code 2)."""
     from observatory.harvest.source import harvest_source
@@ -168,7 +178,7 @@ def check_url(url: str, config: Config, http: HttpSettings) -> CheckResult:
         result.datasets = [d for d in catalogue.datasets if not d.deleted]
         one = api is not None or "/api/1/datasets/" in url or "/api/2/datasets/" in url
         result.kind = "dataset" if one and len(result.datasets) == 1 else "catalogue"
-        _score(result, config, http)
+        _score(result, config, http, store)
         return result
     codes = {e.kind for e in catalogue.errors}
     if api is not None or codes - {"unknown-kind", "parse", "empty"} and not _answers(url, http):

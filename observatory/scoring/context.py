@@ -1,7 +1,10 @@
-"""What a criterion may read: the dataset, the clock, probes, validations, the SPDR entry."""
+"""What a criterion may read: the dataset, the clock, probes, validations, the SPDR entry,
+the availability history and the previous run; and the one builder of that context
+(``build_contexts``), used by the observe engine and by ``observatory check``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -12,7 +15,8 @@ from observatory.model import (
     ProbeResult,
     ValidationReport,
 )
-from observatory.registry import SpdrEntry
+from observatory.registry import Config, SpdrEntry
+from observatory.scoring.history import UrlAvailability, judged_uptimes
 
 #: Resource types that are not data downloads (udata vocabulary).
 NON_DATA_TYPES = frozenset({"documentation", "api", "code"})
@@ -32,7 +36,8 @@ class ScoringContext:
     spdr: SpdrEntry | None = None
     previous: DatasetScore | None = None
     previous_validations: dict[str, ValidationReport] = field(default_factory=dict)
-    uptime: dict[str, float] = field(default_factory=dict)  # url -> 30-day uptime share 0..1
+    uptime: dict[str, float] = field(default_factory=dict)  # url -> judged 30-day uptime 0..1
+    availability: Mapping[str, UrlAvailability] = field(default_factory=dict)  # url -> figures
     #: availability obligation -> monthly verdict (``availability.legal.headline``), when the
     #: caller read the store; otherwise the obligation reads "insufficient data".
     legal_availability: dict[str, str] = field(default_factory=dict)
@@ -60,6 +65,59 @@ class ScoringContext:
 
     def validation_for(self, dist: Distribution) -> ValidationReport | None:
         return self.validations.get(dist.key)
+
+    def availability_for(self, url: str) -> UrlAvailability | None:
+        """30-day and calendar-month figures of a file or API URL (monthly legal verdicts)."""
+        return self.availability.get(url)
+
+
+@dataclass
+class ScoringInputs:
+    """What the datasets of one scoring batch are scored from (shared, read-only)."""
+
+    now: datetime
+    probes: dict[str, ProbeResult] = field(default_factory=dict)  # latest file probe by URL
+    api_probes: Mapping[str, list[ProbeResult]] = field(default_factory=dict)  # by SPDR key
+    validations: dict[str, ValidationReport] = field(default_factory=dict)
+    previous_validations: dict[str, ValidationReport] = field(default_factory=dict)
+    previous_scores: Mapping[str, DatasetScore] = field(default_factory=dict)
+    availability: Mapping[str, UrlAvailability] = field(default_factory=dict)  # by URL
+
+
+def spdr_entry(dataset: Dataset, config: Config) -> SpdrEntry | None:
+    """The reference-dataset entry of ``dataset`` (by SPDR key, else by portal id)."""
+    by_key = {e.key: e for e in config.spdr}
+    if dataset.spdr:
+        return by_key.get(dataset.spdr)
+    if dataset.catalogue_id == config.portal.id:
+        return config.spdr_by_id().get(dataset.source_id)
+    return None
+
+
+def build_contexts(
+    datasets: Iterable[Dataset],
+    inputs: ScoringInputs,
+    config: Config,
+    spdr_of: Callable[[Dataset, Config], SpdrEntry | None] = spdr_entry,
+) -> Iterator[ScoringContext]:
+    """One context per dataset: the only place a ``ScoringContext`` is assembled.
+    ``spdr_of`` tells a reference dataset (``observatory check`` also knows one met
+    outside the portal, by its id)."""
+    uptime = judged_uptimes(inputs.availability)
+    for dataset in datasets:
+        entry = spdr_of(dataset, config)
+        yield ScoringContext(
+            dataset=dataset,
+            now=inputs.now,
+            probes=inputs.probes,
+            api_probes=list(inputs.api_probes.get(entry.key, [])) if entry else [],
+            validations=inputs.validations,
+            spdr=entry,
+            previous=inputs.previous_scores.get(dataset.key),
+            previous_validations=inputs.previous_validations,
+            uptime=uptime,
+            availability=inputs.availability,
+        )
 
 
 def aware(value: datetime) -> datetime:

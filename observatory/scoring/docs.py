@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from observatory.availability.legal import MIN_LEGAL_COVERAGE
 from observatory.model import PILLARS
 from observatory.scoring.criteria.availability import API_BAR, FILE_BAR
@@ -39,7 +41,8 @@ partiellement conforme, `fail` non conforme, `na` non applicable), une note de 0
 
 - Les ressources de documentation, d'API et de code sont exclues ; seules les ressources de
   données comptent.
-- Pour chaque fichier : la disponibilité sur 30 jours quand l'historique la connaît, sinon
+- Pour chaque fichier : la disponibilité sur 30 jours quand l'historique la connaît (au moins
+  la moitié des 30 jours mesurée, contrôles bruts et agrégats horaires confondus), sinon
   le dernier contrôle (disponible 1, dégradé 0,5, indisponible 0). Un contrôle inconnu (par
   exemple une réponse 429) ou refusé n'est pas compté : « non vérifié » n'est jamais 0.
 - La disponibilité sur une période est calculée sur le temps : le résultat d'un contrôle
@@ -104,6 +107,47 @@ données, édition, fil Atom `changements-structure.atom` et export `structure_c
 """
 
 
+_SCHEDULE = """## Calendrier des contrôles de fichiers
+
+Comme le robot de data.gouv.fr, l'observatoire ne redemande pas chaque fichier à chaque
+exécution : le prochain contrôle d'un fichier dépend de son âge et de son historique. Un
+fichier redemandé l'est sous condition (`If-None-Match`, `If-Modified-Since`) : inchangé,
+il ne coûte qu'une réponse 304. Le résumé de chaque exécution indique combien de fichiers
+étaient dus, combien ont été demandés et combien ont répondu « non modifié ».
+
+| situation du fichier | prochain contrôle après |
+|---|---|
+{rows}
+
+« Modifié » signifie que ses validateurs (ETag, Last-Modified, taille) diffèrent de ceux
+gardés au contrôle précédent ; un fichier nouveau compte comme modifié. Aucun fichier n'est
+redemandé avant `settings.reprobe_after` secondes (0 : chaque fichier à chaque exécution).
+
+## Notes reprises d'une exécution à l'autre
+
+Une note n'est reprise telle quelle que si rien dont elle dépend n'a pu bouger : même
+fiche, même contrôle pour chacun de ses fichiers, aucun fichier soumis à un schéma, pas une
+donnée de référence, et aucun critère dépendant de l'horloge (fraîcheur, jours de retard) ou
+de l'historique (disponibilité sur 30 jours) ne s'applique. Toute autre note est recalculée
+à chaque exécution.
+"""
+
+
+def _duration(value: timedelta) -> str:
+    if not value:
+        return "chaque exécution"
+    hours = value.total_seconds() / 3600
+    return f"{hours:g} h" if hours < 48 else f"{hours / 24:g} jours"
+
+
+def schedule_markdown() -> str:
+    """The probe schedule section, from ``observe.schedule.SCHEDULE_ROWS``."""
+    from observatory.observe.schedule import SCHEDULE_ROWS
+
+    rows = "\n".join(f"| {what} | {_duration(every)} |" for what, every in SCHEDULE_ROWS)
+    return _SCHEDULE.format(rows=rows)
+
+
 def _fmt_pct(value: float) -> str:
     return f"{value * 100:g}".replace(".", ",")
 
@@ -129,6 +173,7 @@ def _criterion_section(crit_id: str, label: str, weight: float, applies: str, do
 def methodology_markdown() -> str:
     """The methodology page in Markdown: formulas, availability rule, every criterion."""
     parts = [_INTRO.format(file_bar=_fmt_pct(FILE_BAR), api_bar=_fmt_pct(API_BAR))]
+    parts.append(schedule_markdown())
     parts.append(
         _LEGAL.format(
             obligations="\n".join(f"- `{k}` : {v}" for k, v in OBLIGATIONS.items()),

@@ -31,6 +31,7 @@ class HttpValidators:
     last_modified: str | None = None
     content_length: int | None = None
     content_hash: str | None = None  # sha256 of the body, when it was read
+    changed_at: datetime | None = None  # when these validators were first seen (schedule)
 
     def conditional_headers(self) -> dict[str, str]:
         headers = {}
@@ -48,7 +49,12 @@ def http_cache(conn: Connection, urls: list[str]) -> dict[str, HttpValidators]:
         query = select(m.HttpCacheRow).where(m.HttpCacheRow.url_hash.in_(digests))
         for row in conn.execute(query):
             found[row.url] = HttpValidators(
-                row.url, row.etag, row.last_modified, row.content_length, row.content_hash
+                row.url,
+                row.etag,
+                row.last_modified,
+                row.content_length,
+                row.content_hash,
+                row.changed_at,
             )
     return found
 
@@ -70,6 +76,7 @@ def save_http_cache(
             "content_hash": e.content_hash,
             "run_id": run_id,
             "fetched_at": now,
+            "changed_at": e.changed_at,
         }
         for e in unique.values()
     ]

@@ -442,6 +442,7 @@ class HttpCacheRow(Base):
     content_hash: Mapped[str | None]
     run_id: Mapped[int | None]
     fetched_at: Mapped[datetime]
+    changed_at: Mapped[datetime | None]  # validators first seen then (probe schedule)
 
 
 class FileStructureRow(Base):

@@ -178,8 +178,20 @@ def validation(row: Any) -> ValidationReport:
     )
 
 
-def load_scores(conn: Connection, run_id: int) -> dict[str, DatasetScore]:
-    """A run's scores; a carried one's criterion results are those of the score it copies."""
+def load_scores(
+    conn: Connection, run_id: int, keys: list[str] | None = None
+) -> dict[str, DatasetScore]:
+    """A run's scores (of ``keys`` only, when given); a carried one's criterion results are
+    those of the score it copies."""
+    if keys is None:
+        return _load_scores(conn, run_id, None)
+    found: dict[str, DatasetScore] = {}
+    for part in chunks(list(dict.fromkeys(keys))):
+        found |= _load_scores(conn, run_id, list(part))
+    return found
+
+
+def _load_scores(conn: Connection, run_id: int, keys: list[str] | None) -> dict[str, DatasetScore]:
     results: dict[int, list[CriterionResult]] = defaultdict(list)
     s, c = m.DatasetScoreRow, m.CriterionResultRow
     query = (
@@ -188,6 +200,10 @@ def load_scores(conn: Connection, run_id: int) -> dict[str, DatasetScore]:
         .where(s.run_id == run_id)
         .order_by(s.id, c.position)
     )
+    scores = _by_run(m.DatasetScoreRow, run_id)
+    if keys is not None:
+        query = query.where(s.dataset_key.in_(keys))
+        scores = scores.where(s.dataset_key.in_(keys))
     for r in conn.execute(query):
         results[r.owner_id].append(
             CriterionResult(
@@ -209,7 +225,7 @@ def load_scores(conn: Connection, run_id: int) -> dict[str, DatasetScore]:
             overall=s.overall,
             legal=dict(s.legal),
         )
-        for s in conn.execute(_by_run(m.DatasetScoreRow, run_id))
+        for s in conn.execute(scores)
     }
 
 

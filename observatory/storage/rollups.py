@@ -155,3 +155,36 @@ def load_history(
     hourly = [b for b in buckets if b.period == "hour"]
     daily = [b for b in buckets if b.period == "day"]
     return raw, hourly, daily, mark
+
+
+def load_histories(
+    conn: Connection, urls: list[str], since: datetime
+) -> dict[str, tuple[list[ProbeResult], list[Bucket], list[Bucket], datetime | None]]:
+    """``load_history`` for many URLs at once, from ``since`` on (scoring reads the last
+    30 days and the current month of every file it scores)."""
+    from observatory.storage.reads import probe_histories
+
+    raw = probe_histories(conn, urls, since)
+    hourly: dict[str, list[Bucket]] = {u: [] for u in urls}
+    daily: dict[str, list[Bucket]] = {u: [] for u in urls}
+    marks_by_url: dict[str, datetime] = {}
+    for part in chunks(list(hourly), URL_CHUNK):
+        digests = [url_hash(u) for u in part]
+        query = (
+            select(m.ProbeRollupRow)
+            .where(m.ProbeRollupRow.url_hash.in_(digests), m.ProbeRollupRow.bucket_start >= since)
+            .order_by(m.ProbeRollupRow.bucket_start)
+        )
+        for row in conn.execute(query):
+            bucket = _bucket(row)
+            if bucket.url in hourly:
+                (hourly if bucket.period == "hour" else daily)[bucket.url].append(bucket)
+        marks = select(m.ProbeRollupMark.url_hash, m.ProbeRollupMark.rolled_until).where(
+            m.ProbeRollupMark.url_hash.in_(digests)
+        )
+        by_hash = dict(conn.execute(marks).all())
+        for url in part:
+            mark = by_hash.get(url_hash(url))
+            if mark is not None:
+                marks_by_url[url] = mark
+    return {u: (raw.get(u, []), hourly[u], daily[u], marks_by_url.get(u)) for u in hourly}

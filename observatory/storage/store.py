@@ -208,6 +208,10 @@ class Store:
         """Everything saved for a run, rebuilt as the model's dataclasses."""
         return self._read(lambda conn: reads.load_snapshot(conn, run_id))
 
+    def scores_of(self, run_id: int, keys: list[str]) -> dict[str, DatasetScore]:
+        """The scores ``run_id`` gave the datasets of ``keys`` (with criterion results)."""
+        return self._read(lambda conn: reads.load_scores(conn, run_id, keys))
+
     def score_history(
         self, dataset_key: str, limit: int = 50
     ) -> list[tuple[int, datetime, float | None, dict[str, float | None]]]:
@@ -229,6 +233,13 @@ class Store:
     ) -> dict[str, list[ProbeResult]]:
         """``probe_history`` for many URLs at once (uptime of every download)."""
         return self._read(lambda conn: reads.probe_histories(conn, urls, since))
+
+    def availability_histories(
+        self, urls: list[str], since: datetime
+    ) -> dict[str, tuple[list[ProbeResult], list[Any], list[Any], datetime | None]]:
+        """(raw probes, hourly buckets, daily buckets, rolled_until) of many URLs from
+        ``since`` on: what the scoring context computes uptime from."""
+        return self._read(lambda conn: rollups.load_histories(conn, urls, since))
 
     def roll_up_and_prune(
         self, keep_raw_days: int, now: datetime, max_gap: timedelta | None = None

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import threading
 
-from flows.observe_steps import PageLookAhead
 from observatory.harvest.dcat import fetch_dcat_page
 from observatory.harvest.paging import walk_pages
 from observatory.model import HarvestPage
 from observatory.net.fetch import HttpSettings
 from observatory.net.guard import parse_networks
+from observatory.observe.harvest import PageLookAhead
 
 
 def test_pages_read_ahead_are_the_pages_read_one_by_one(sandbox) -> None:

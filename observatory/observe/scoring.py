@@ -1,0 +1,123 @@
+"""The scoring stage: score what may have changed, carry the other scores over.
+
+Datasets are scored in batches of ``SCORE_BATCH``; each batch's context is built from the
+store (``scoring.context.build_contexts``): its files' probes, validations, the previous
+run's reports and the availability history of its files and APIs. Scores are saved batch
+by batch, so memory holds one batch of scores, not the portal's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from observatory import pipeline, reuse
+from observatory.model import Dataset, DatasetScore, ProbeResult, ValidationReport
+from observatory.observe.checks import Checks
+from observatory.observe.runner import Runner
+from observatory.observe.timing import gc_paused, timed
+from observatory.registry import Config
+from observatory.scoring.context import ScoringInputs, build_contexts
+from observatory.scoring.history import load_availability
+from observatory.storage.carry import CarryScores
+from observatory.storage.store import Store
+
+SCORE_BATCH = 5000  # datasets scored, then saved, at a time
+
+
+def score_batch(
+    datasets: list[Dataset], config: Config, inputs: ScoringInputs
+) -> list[DatasetScore]:
+    """Every criterion on each dataset of one batch."""
+    from observatory.scoring.engine import score_all
+
+    return score_all(list(build_contexts(datasets, inputs, config)), config.weights)
+
+
+def batch_inputs(
+    store: Store,
+    datasets: list[Dataset],
+    obs: pipeline.Observation,
+    probes: dict[str, ProbeResult],
+    now: datetime,
+    previous_validations: dict[str, ValidationReport],
+) -> ScoringInputs:
+    """What one batch reads: only its own files' probes, reports and history."""
+    urls = pipeline.probe_targets(datasets)
+    keys = {dist.key for d in datasets for dist in d.distributions}
+    api_urls = [p.url for ps in obs.api_probes.values() for p in ps]
+    return ScoringInputs(
+        now=now,
+        probes={u: probes[u] for u in urls if u in probes},
+        api_probes=obs.api_probes,
+        validations={
+            v.distribution_key: v
+            for v in obs.validations
+            if v.distribution_key and v.distribution_key in keys
+        },
+        previous_validations={k: v for k, v in previous_validations.items() if k in keys},
+        availability=load_availability(store, [*urls, *api_urls], now),
+    )
+
+
+def score_run(
+    store: Store,
+    run_id: int,
+    obs: pipeline.Observation,
+    config: Config,
+    now: datetime,
+    previous_id: int | None,
+    plans: list[reuse.CataloguePlan],
+    checks: Checks,
+    timings: dict[str, float],
+    runner: Runner,
+) -> dict[str, int]:
+    """Score what may have changed, carry the other scores over; returns the counts."""
+    inputs = reuse.ScoreInputs(
+        scored_at=store.score_dates(previous_id) if previous_id else {},
+        previous_probes=checks.before,
+        reused_probes=checks.reused,
+        cutoff=reuse.cutoff(now, config),
+        now=now,
+    )
+    unchanged = {k for p in plans for k in p.changes.unchanged} if previous_id else set()
+    with timed(timings, "score"):
+        keys, carried = reuse.split_scoring(obs.datasets, unchanged, config, inputs)
+        loaded = store.probes_by_id(reuse.probes_to_load(obs.datasets, keys, checks.reused))
+    probes = {p.url: p for p in [*obs.probes, *loaded.values()]}
+    carried += [k for p in plans for k in p.unseen]  # not read this time: as last known
+    previous = checks.latest if previous_id is not None else {}
+    todo = [d for d in obs.datasets if d.key in keys]
+    same: list[str] = []  # scored again, found equal to the previous score: shared
+    for part in pipeline.batches(todo, SCORE_BATCH):
+        with gc_paused(), timed(timings, "score"):
+            batch = batch_inputs(store, part, obs, probes, now, previous)
+            if previous_id is not None:  # criteria see the previous run's score
+                batch.previous_scores = store.scores_of(previous_id, [d.key for d in part])
+            scores = runner.call(score_batch, part, config, batch)
+            scores, equal = split_equal(scores, batch.previous_scores, unchanged)
+            same += equal
+        with timed(timings, "store_scores"):
+            store.save_scores(run_id, scores, now)
+    with timed(timings, "store_scores"):
+        carry = CarryScores(previous_id, carried + same) if previous_id else None
+        store.save_scores(run_id, [], now, carry)
+    return {"scored": len(todo), "scores_carried": len(carried), "scores_same": len(same)}
+
+
+def split_equal(
+    scores: list[DatasetScore], before: Mapping[str, DatasetScore], unchanged: set[str]
+) -> tuple[list[DatasetScore], list[str]]:
+    """(scores to write, keys of unchanged datasets scored exactly as before). An equal
+    score is stored as a copy sharing the previous criterion results: the store grows only
+    when something changed."""
+    from observatory.storage.codec import jsonable
+
+    write, equal = [], []
+    for score in scores:
+        old = before.get(score.dataset_key) if score.dataset_key in unchanged else None
+        if old is not None and jsonable(old) == jsonable(score):
+            equal.append(score.dataset_key)
+        else:
+            write.append(score)
+    return write, equal
