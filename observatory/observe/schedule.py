@@ -6,14 +6,18 @@ A file's next check comes after an interval chosen from what we know of it:
 |---|---|
 | its latest probe measured nothing (429: "unknown") | every run |
 | its latest probe failed (down, refused) | 12 h |
-| it changed less than a day ago (new files count as just changed) | 12 h |
+| it changed less than a day ago | 12 h |
 | it changed less than 7 days ago, or we never saw it change | 24 h |
 | it changed less than 30 days ago | 7 days |
 | it has not changed for 30 days or more | 30 days |
 
 "Changed" means its validators (ETag, Last-Modified, size) differ from the ones stored last
-time. Files of the reference datasets (SPDR) are asked on every run: their availability is
-a legal obligation. Nothing is asked again within ``settings.reprobe_after`` seconds (0
+time. A file seen for the first time is dated by its Last-Modified header when the server gives
+a plausible one (not in the future), and counts as just changed otherwise: a ten-year-old
+archive newly listed in a catalogue is not asked every 12 hours for a week.
+
+Files of the reference datasets (SPDR) are asked on every run: their availability is a legal
+obligation. Nothing is asked again within ``settings.reprobe_after`` seconds (0
 turns the schedule off: every file is asked on every run). A file that is asked is asked
 conditionally (If-None-Match / If-Modified-Since), so an unchanged one costs a 304.
 """
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 from observatory.scoring.context import aware
 from observatory.storage.cache import HttpValidators
@@ -44,7 +49,7 @@ HEALTHY = frozenset({"up", "degraded"})
 SCHEDULE_ROWS: tuple[tuple[str, timedelta], ...] = (
     ("dernière vérification sans mesure (429, « inconnu »)", timedelta(0)),
     ("dernière vérification en échec (indisponible, refusé)", FAILED),
-    ("modifié il y a moins d'un jour (ou nouveau)", 12 * HOUR),
+    ("modifié il y a moins d'un jour (fichier nouveau sans Last-Modified compris)", 12 * HOUR),
     ("modifié il y a moins de 7 jours, ou date de modification inconnue", DAY),
     ("modifié il y a moins de 30 jours", 7 * DAY),
     ("inchangé depuis 30 jours ou plus", STABLE),
@@ -116,7 +121,7 @@ def changed_at(
 ) -> datetime:
     """When the file last changed, given what the server just said."""
     if old is None:
-        return now
+        return first_seen_age(new.last_modified, now)
     if status == 304:
         return old.changed_at or now
     same = (old.etag, old.last_modified, old.content_length) == (
@@ -125,3 +130,14 @@ def changed_at(
         new.content_length,
     )
     return (old.changed_at or now) if same else now
+
+
+def first_seen_age(last_modified: str | None, now: datetime) -> datetime:
+    """A new file's change date: its Last-Modified when plausible, else ``now``."""
+    if not last_modified:
+        return now
+    try:
+        stamp = aware(parsedate_to_datetime(last_modified))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return now
+    return stamp if stamp <= aware(now) else now

@@ -120,7 +120,10 @@ il ne coûte qu'une réponse 304. Le résumé de chaque exécution indique combi
 {rows}
 
 « Modifié » signifie que ses validateurs (ETag, Last-Modified, taille) diffèrent de ceux
-gardés au contrôle précédent ; un fichier nouveau compte comme modifié. Aucun fichier n'est
+gardés au contrôle précédent. Un fichier vu pour la première fois est daté par son en-tête
+Last-Modified quand le serveur en donne un plausible (pas dans le futur), et compte comme
+modifié à l'instant sinon : une archive ancienne nouvellement cataloguée n'est pas redemandée
+toutes les 12 h pendant une semaine. Aucun fichier n'est
 redemandé avant `settings.reprobe_after` secondes (0 : chaque fichier à chaque exécution).
 
 ## Notes reprises d'une exécution à l'autre

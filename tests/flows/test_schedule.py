@@ -48,3 +48,37 @@ def test_due_after_its_interval_never_within_reprobe_after() -> None:
     assert is_due(_ref("down", 13 * H), stable, NOW, 3600)
     assert is_due(_ref("up", 2 * H), stable, NOW, 3600, always=True)  # SPDR: each run
     assert not is_due(_ref("up", 30 * 60 * timedelta(seconds=1)), stable, NOW, 3600, True)
+
+
+@pytest.mark.parametrize(
+    ("last_modified", "next_after"),
+    [
+        ("Wed, 01 Jan 2020 00:00:00 GMT", 30 * D),  # an old archive, newly listed: monthly
+        ("Thu, 03 Dec 2026 12:00:00 GMT", D),  # changed two days ago: daily
+        ("Sat, 05 Dec 2026 11:00:00 GMT", 12 * H),  # changed an hour ago
+        ("Tue, 01 Jan 2030 00:00:00 GMT", 12 * H),  # in the future: not believed, new
+        ("not a date", 12 * H),
+        (None, 12 * H),  # no Last-Modified: counts as just changed
+    ],
+)
+def test_a_new_file_is_dated_by_its_last_modified(
+    last_modified: str | None, next_after: timedelta
+) -> None:
+    from observatory.model import ProbeResult
+    from observatory.pipeline import validators_to_save
+
+    probe = ProbeResult(
+        "https://x.test/new.csv",
+        "up",
+        "ok",
+        NOW,
+        status=200,
+        etag='"v1"',
+        last_modified=last_modified,
+        content_length=10,
+    )
+    (saved,) = validators_to_save([probe], {}, NOW)
+    assert interval("up", saved.changed_at, NOW) == next_after
+    ref = _ref("up", next_after - H)
+    assert not is_due(ref, saved, NOW, reprobe_after=3600)
+    assert is_due(_ref("up", next_after), saved, NOW, reprobe_after=3600)
