@@ -76,7 +76,7 @@ def _report_result(result: dict, as_json: bool) -> None:
     )
     print(f"  score moyen : {s['mean_score']} / 100 ; SPDR : {s['mean_spdr_score']} / 100")
     outcomes = ", ".join(f"{k} {v}" for k, v in sorted(s["outcomes"].items()))
-    print(f"  sondes : {s['probes']} ({outcomes}) ; incidents : {s['incidents']}")
+    print(f"  sondes : {s['probes']} ({outcomes}) ; sondes en échec : {s['failed_probes']}")
     print(f"  fichiers non conformes à leur schéma : {s['invalid_files']}")
     if s["failed_sources"]:
         print(f"  sources en échec : {', '.join(s['failed_sources'])}")

@@ -14,7 +14,7 @@ from observatory.storage.store import Store
 
 
 def run_summary(snapshot: Snapshot) -> dict[str, Any]:
-    """Counts a person wants after a run: datasets, probes, incidents, failed sources, scores."""
+    """Counts a person wants after a run: datasets, probes, failed probes and sources, scores."""
     outcomes = Counter(p.outcome for p in snapshot.probes)
     scores = [s.overall for s in snapshot.scores.values() if s.overall is not None]
     spdr = {d.key for d in snapshot.datasets if d.spdr}
@@ -27,7 +27,7 @@ def run_summary(snapshot: Snapshot) -> dict[str, Any]:
         "distributions": sum(len(d.distributions) for d in snapshot.datasets),
         "probes": len(snapshot.probes),
         "outcomes": dict(outcomes),
-        "incidents": sum(n for outcome, n in outcomes.items() if outcome != "up"),
+        "failed_probes": sum(n for outcome, n in outcomes.items() if outcome != "up"),
         "invalid_files": sum(1 for v in snapshot.validations if not v.valid),
         "failed_sources": [c.id for c in snapshot.catalogues if not c.ok],
         "mean_score": round(sum(scores) / len(scores), 1) if scores else None,

@@ -54,7 +54,7 @@ def test_demo_prints_a_summary_and_writes_the_site(demo_dir: Path) -> None:
     out = (demo_dir / "last-output.txt").read_text(encoding="utf-8")
     assert "Run 2 terminé" in out
     assert "9 de référence SPDR" in out
-    assert "incidents" in out and "reports" in out
+    assert "sondes en échec" in out and "reports" in out
     index = (demo_dir / "reports" / "index.html").read_text(encoding="utf-8")
     assert "Base Sirene" in index and "Code Officiel Géographique" in index
     assert (demo_dir / "observatory.db").exists()

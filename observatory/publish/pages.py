@@ -79,7 +79,11 @@ def missing_reason(entry: SpdrEntry, data: SiteData) -> str:
 
 
 def summary(data: SiteData) -> dict[str, Any]:
-    """Counts shown on the index: datasets, resources probed, up/down, incidents."""
+    """Counts shown on the index: datasets, resources probed, up/down, failed probes.
+
+    A failed probe (latest outcome not up) is not an incident: incidents are opened and
+    closed by ``observatory.availability`` and counted by ``reusers.open_incidents``.
+    """
     probes = data.current.probes
     outcomes = Counter(p.outcome for p in probes)
     return {
@@ -90,7 +94,7 @@ def summary(data: SiteData) -> dict[str, Any]:
         "probes": len(probes),
         "up": outcomes.get("up", 0),
         "down": outcomes.get("down", 0),
-        "incidents": sum(n for outcome, n in outcomes.items() if outcome != "up"),
+        "failed_probes": sum(n for outcome, n in outcomes.items() if outcome != "up"),
         "invalid": sum(1 for v in data.current.validations if not v.valid),
         "failed_sources": sum(1 for c in data.current.catalogues if not c.ok),
     }
@@ -232,7 +236,13 @@ def runs_context(runs: list[RunInfo]) -> dict[str, Any]:
                 "run": r,
                 "status_label": labels.RUN_STATUS_LABELS.get(r.status, r.status),
                 "summary": r.summary or {},
+                "failed_probes": _failed_probes(r.summary or {}),
             }
             for r in ordered
         ]
     }
+
+
+def _failed_probes(summary: dict[str, Any]) -> Any:
+    """Failed probes of a run summary (``incidents`` in summaries stored before the rename)."""
+    return summary.get("failed_probes", summary.get("incidents", "—"))

@@ -133,13 +133,21 @@ def targets(spdr_rows: list[SpdrRow], data: SiteData, inputs: PublishInputs) -> 
     return out
 
 
+def open_incidents(ts: list[Target]) -> list[dict[str, Any]]:
+    """Incidents still open (opened by ``observatory.availability``, not yet closed).
+
+    The one count every page calls "incidents"; a probe that failed once is not one.
+    """
+    return [i | {"name": t.name} for t in ts for i in t.incidents if i["open"]]
+
+
 def availability_context(ts: list[Target]) -> dict[str, Any]:
     apis = [t for t in ts if t.kind == "api"]
     return {
         "files": [t for t in ts if t.kind == "file"],
         "apis": apis,
         "apis_up": sum(1 for t in apis if t.probe and t.probe.outcome == "up"),
-        "open_incidents": [i | {"name": t.name} for t in ts for i in t.incidents if i["open"]],
+        "open_incidents": open_incidents(ts),
         "feed": FEED_FILE,
         "badge": badge_paths,
     }

@@ -181,14 +181,18 @@ def _now(data: SiteData, inputs: PublishInputs) -> datetime:
     return inputs.now or data.current.run.finished_at or data.current.run.started_at
 
 
-def _reusers(out: _Renderer, data: SiteData, spdr_rows: list[Any], inputs: PublishInputs) -> None:
-    targets = reusers.targets(spdr_rows, data, inputs)
+def _reusers(
+    out: _Renderer, data: SiteData, targets: list[reusers.Target], inputs: PublishInputs
+) -> None:
     out.page("disponibilite.html", "availability.html.j2", **reusers.availability_context(targets))
     reusers.write_badges(out.root, targets, data, _now(data, inputs))
     apijson.write(
         out.root,
         "api/availability.json",
-        {"targets": [reusers.target_record(t) for t in targets]},
+        {
+            "open_incident_count": len(reusers.open_incidents(targets)),
+            "targets": [reusers.target_record(t) for t in targets],
+        },
     )
 
 
@@ -274,6 +278,8 @@ def _build(
     (root / "assets").mkdir(parents=True, exist_ok=True)
     shutil.copyfile(TEMPLATES / "style.css", root / "assets" / "style.css")
     index = pages.index_context(data, spdr)
+    targets = reusers.targets(index["spdr_rows"], data, inputs)
+    index["summary"]["open_incident_count"] = len(reusers.open_incidents(targets))
     legal = legal_view.publication(
         index["spdr_rows"], inputs, _now(data, inputs), etalab.past_records(old_site, current)
     )
@@ -299,7 +305,7 @@ def _build(
     body = render_markdown(methodology_md or DEFAULT_METHODOLOGY)
     out.page("methodology.html", "methodology.html.j2", body=body)
     out.page("runs.html", "runs.html.j2", **pages.runs_context(runs))
-    _reusers(out, data, index["spdr_rows"], inputs)
+    _reusers(out, data, targets, inputs)
     _themes(out, data)
     _recognition(out, data, orgs)
     _editions(out, data, index["spdr_rows"], inputs, history, old_site, body, legal)

@@ -134,7 +134,7 @@ def run_summary(conn: Connection, run_id: int) -> dict[str, Any]:
         "distributions": conn.execute(dists).scalar_one(),
         "probes": sum(outcomes.values()),
         "outcomes": dict(outcomes),
-        "incidents": sum(n for outcome, n in outcomes.items() if outcome != "up"),
+        "failed_probes": sum(n for outcome, n in outcomes.items() if outcome != "up"),
         "invalid_files": conn.execute(invalid).scalar_one(),
         "failed_sources": list(conn.execute(failed).scalars()),
         "mean_score": _mean(overall),

@@ -77,8 +77,9 @@ def test_failed_source_is_shown_on_the_index(published: Published) -> None:
 def test_index_summary_counts(published: Published) -> None:
     text = load(published.root / "index.html").text
     probes = published.current.probes
-    incidents = sum(1 for p in probes if p.outcome != "up")
-    assert f"{incidents} incidents constatés" in text
+    failed = sum(1 for p in probes if p.outcome != "up")
+    assert f"{failed} sondes en échec" in text
+    assert "0 incident de disponibilité en cours" in text  # no availability figures given
     assert f"{len(published.current.datasets)} jeux de données observés" in text
     assert "dont 8 des 9 jeux de référence" in text
     assert "7 avril 2025 à 06:00 UTC" in text
