@@ -126,6 +126,7 @@ class Settings(_Strict):
     allowed_networks: list[str] = Field(default_factory=list)
     task_runner: Literal["default", "dask"] = "default"
     dask_address: str | None = None
+    listing_page_size: int = Field(default=200, ge=1, le=500)  # rows per listing page
 
     @property
     def shacl_limit(self) -> int:
@@ -258,11 +259,24 @@ def apply_environment(config: Config, env: dict[str, str] | None = None) -> Conf
         if env["OBSERVATORY_TASK_RUNNER"] not in ("default", "dask"):
             raise ConfigError("OBSERVATORY_TASK_RUNNER: expected 'default' or 'dask'")
         settings_update["task_runner"] = env["OBSERVATORY_TASK_RUNNER"]
+    if env.get("OBSERVATORY_LISTING_PAGE_SIZE"):
+        settings_update["listing_page_size"] = _page_size(env["OBSERVATORY_LISTING_PAGE_SIZE"])
     if env.get("OBSERVATORY_DASK_ADDRESS"):
         settings_update["dask_address"] = env["OBSERVATORY_DASK_ADDRESS"]
     if settings_update:
         update["settings"] = config.settings.model_copy(update=settings_update)
     return config.model_copy(update=update) if update else config
+
+
+def _page_size(raw: str) -> int:
+    """OBSERVATORY_LISTING_PAGE_SIZE as an integer from 1 to 500, else ConfigError."""
+    try:
+        size = int(raw.strip())
+    except ValueError:
+        size = 0
+    if not 1 <= size <= 500:
+        raise ConfigError(f"OBSERVATORY_LISTING_PAGE_SIZE: expected 1 to 500 (got {raw!r})")
+    return size
 
 
 def user_agent_of(settings: Settings) -> str:

@@ -116,6 +116,7 @@ def publish_run(store: Store, run_id: int, config: Config, out_dir: Path | None 
         history=history,
         methodology_md=methodology_markdown(),
         inputs=publish_inputs(store, current, config),
+        listing_page_size=config.settings.listing_page_size,
     )
 
 

@@ -71,3 +71,12 @@ def notice_paths(org_key: str) -> tuple[str, str]:
     """Paths of a producer's notice as Markdown and as HTML, relative to the site root."""
     stem = f"notices/{safe_name(org_key)}"
     return f"{stem}.md", f"{stem}.html"
+
+
+def theme_page(key: str) -> str:
+    """Path of a thematic group's page (its first page), relative to the site root."""
+    return f"thematiques/{safe_name(key) if _NON_SLUG.search(key) else key}.html"
+
+
+DATASETS_LISTING = "datasets/index.html"
+ORGANISATIONS_LISTING = "organisations/index.html"

@@ -28,6 +28,8 @@ from observatory.publish import (
     exports,
     labels,
     legal_view,
+    listings,
+    pager,
     pages,
     paths,
     recognition,
@@ -68,6 +70,7 @@ def make_env() -> Environment:
         web_url=paths.web_url,
         dataset_page=paths.dataset_page,
         catalogue_page=paths.catalogue_page,
+        theme_page=paths.theme_page,
         pct=reusers.pct,
         legal_label=labels.legal_label,
         verdict_words=labels.verdict_words,
@@ -196,18 +199,6 @@ def _reusers(
     )
 
 
-def _themes(out: _Renderer, data: SiteData) -> None:
-    rows = data.rows(sorted(data.current.datasets, key=lambda d: d.title.lower()))
-    groups = ecosphere.by_group(rows)
-    todos = {t.row.dataset.key: t for t in (ecosphere.todo_for(r) for r in rows)}
-    out.page("thematiques.html", "themes.html.j2", groups=groups, todos=todos)
-    apijson.write(
-        out.root,
-        "api/thematiques.json",
-        {g["key"]: [apijson.row_record(r) for r in g["rows"]] for g in groups},
-    )
-
-
 def _recognition(out: _Renderer, data: SiteData, orgs: list[Any]) -> None:
     found = recognition.laureates(data, orgs)
     out.page("reconnaissance.html", "recognition.html.j2", laureates=found)
@@ -268,6 +259,7 @@ def _build(
     title: str,
     inputs: PublishInputs,
     old_site: Path | None,
+    listing_page_size: int,
 ) -> None:
     deleted = [d for d in current.datasets if d.deleted]
     if deleted:  # gone from their source, kept in the store: named on their catalogue page
@@ -283,6 +275,17 @@ def _build(
     legal = legal_view.publication(
         index["spdr_rows"], inputs, _now(data, inputs), etalab.past_records(old_site, current)
     )
+    rows = data.rows(sorted(current.datasets, key=lambda d: d.title.lower()))
+    themes = listings.write_themes(out, rows, listing_page_size)
+    listings.write_datasets(out, rows, listing_page_size)
+    listings.write_organisations(out, index["organisations"], listing_page_size)
+    index |= {
+        "worst_rows": listings.worst(index["other_rows"]),
+        "themes": themes,
+        "top_organisations": listings.top_organisations(index["organisations"]),
+        "datasets_listing": paths.DATASETS_LISTING,
+        "organisations_listing": paths.ORGANISATIONS_LISTING,
+    }
     out.page("index.html", "index.html.j2", **index)
     apijson.write(
         root,
@@ -291,12 +294,15 @@ def _build(
             "run": current.run,
             "summary": index["summary"],
             "spdr": [apijson.spdr_record(i) for i in index["spdr_rows"]],
-            "others": [apijson.row_record(r) for r in index["other_rows"]],
+            "others_worst": [apijson.row_record(r) for r in index["worst_rows"]],
+            "datasets": paths.api_path(paths.DATASETS_LISTING),
+            "themes": "api/thematiques.json",
             "catalogues": [c["status"] for c in index["catalogues"]],
             "organisations": [
                 {"name": o.name, "page": o.page, "json": paths.api_path(o.page)}
-                for o in index["organisations"]
+                for o in index["top_organisations"]
             ],
+            "all_organisations": paths.api_path(paths.ORGANISATIONS_LISTING),
         },
     )
     _datasets(out, data, spdr, history, legal)
@@ -306,7 +312,6 @@ def _build(
     out.page("methodology.html", "methodology.html.j2", body=body)
     out.page("runs.html", "runs.html.j2", **pages.runs_context(runs))
     _reusers(out, data, targets, inputs)
-    _themes(out, data)
     _recognition(out, data, orgs)
     _editions(out, data, index["spdr_rows"], inputs, history, old_site, body, legal)
     legal.write_feed(root)
@@ -340,11 +345,12 @@ def publish_site(
     methodology_md: str | None = None,
     title: str = "Observatoire de la qualité des données publiques",
     inputs: PublishInputs | None = None,
+    listing_page_size: int = pager.DEFAULT_SIZE,
 ) -> Path:
     """Render the site of ``current`` (compared with ``previous``) into ``out_dir`` atomically.
 
     A ``README.md`` and the dated editions already in ``out_dir`` are carried over (see
-    ``etalab``). Returns ``out_dir``.
+    ``etalab``). Listings hold at most ``listing_page_size`` rows a page. Returns ``out_dir``.
     """
     out_dir = Path(out_dir).absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -363,6 +369,7 @@ def publish_site(
             title,
             inputs or PublishInputs(),
             old_site,
+            pager.check_size(listing_page_size),
         )
         readme = out_dir / "README.md"
         if readme.is_file():

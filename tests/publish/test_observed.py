@@ -11,6 +11,8 @@ from pathlib import Path
 from rdflib import Graph, Namespace
 from rdflib.namespace import DCTERMS, RDF, XSD
 
+from observatory.publish import paths
+
 from .htmlcheck import load
 from .observed import Observed
 
@@ -72,8 +74,10 @@ def test_catalogue_self_diagnosis_and_theme_browsing(observed: Observed) -> None
     text = load(pages[0]).text
     for words in ("Obsolescence", "Interopérabilité", "Découvrabilité", "À compléter"):
         assert words in text, words
-    themes = load(observed.root / "thematiques.html").text
-    assert "Eau" in themes and "Ce qui le freine" in themes
+    themes = load(observed.root / "thematiques.html")
+    assert "Eau" in themes.text and paths.theme_page("eau") in themes.links()
+    water = load(observed.root / paths.theme_page("eau")).text
+    assert "Ce qui le freine" in water and "Toutes les thématiques" in water
 
 
 def test_dataset_pages_show_reference_views(observed: Observed) -> None:

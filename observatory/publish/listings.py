@@ -1,0 +1,113 @@
+"""The site's long listings, cut into pages by ``pager``: all datasets, each theme, the
+organisations; and the short summaries the index and the themes overview show instead.
+
+Each listing page has its JSON mirror under ``api/`` (same items, plus the page links).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Protocol
+
+from observatory.publish import apijson, ecosphere, pager, paths
+from observatory.publish.pages import Organisation
+from observatory.publish.views import DatasetRow
+
+WORST_N = 20  # datasets with the lowest scores shown on the index
+TOP_ORGS = 20  # organisations with the most datasets shown on the index
+
+
+class Writer(Protocol):
+    root: Path
+
+    def page(self, rel_path: str, template: str, **context: Any) -> None: ...
+
+
+def _links(p: pager.Page[Any]) -> dict[str, Any]:
+    return {
+        "page": p.number,
+        "pages": p.count,
+        "total": p.total,
+        "prev": p.prev,
+        "next": p.next,
+        "prev_json": paths.api_path(p.prev) if p.prev else None,
+        "next_json": paths.api_path(p.next) if p.next else None,
+    }
+
+
+def write_datasets(out: Writer, rows: list[DatasetRow], size: int) -> list[pager.Page[Any]]:
+    """``datasets/index.html``, ``datasets/page-2.html``…: every dataset once, by title."""
+    pages = pager.paginate(rows, size, paths.DATASETS_LISTING)
+    for p in pages:
+        json_path = paths.api_path(p.path)
+        out.page(p.path, "datasets_listing.html.j2", p=p, json=json_path)
+        record = _links(p) | {"datasets": [apijson.row_record(r) for r in p.items]}
+        apijson.write(out.root, json_path, record)
+    return pages
+
+
+def theme_summaries(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per theme: label, dataset count, mean score and the link to its pages."""
+    out = []
+    for g in groups:
+        scores = [r.overall for r in g["rows"] if r.overall is not None]
+        out.append(
+            {
+                "key": g["key"],
+                "label": g["label"],
+                "count": len(g["rows"]),
+                "mean": sum(scores) / len(scores) if scores else None,
+                "page": paths.theme_page(g["key"]),
+                "json": paths.api_path(paths.theme_page(g["key"])),
+            }
+        )
+    return out
+
+
+def write_themes(out: Writer, rows: list[DatasetRow], size: int) -> list[dict[str, Any]]:
+    """The themes overview (summaries only) and each theme's paginated page."""
+    groups = ecosphere.by_group(rows)
+    todos = {t.row.dataset.key: t for t in (ecosphere.todo_for(r) for r in rows)}
+    summaries = theme_summaries(groups)
+    for g in groups:
+        items = [(r, _todo_words(todos[r.dataset.key])) for r in g["rows"]]
+        for p in pager.paginate(items, size, paths.theme_page(g["key"])):
+            json_path = paths.api_path(p.path)
+            out.page(p.path, "theme.html.j2", p=p, label=g["label"], json=json_path)
+            record = _links(p) | {
+                "theme": g["key"],
+                "label": g["label"],
+                "datasets": [apijson.row_record(r) | {"to_do": t} for r, t in p.items],
+            }
+            apijson.write(out.root, json_path, record)
+    out.page("thematiques.html", "themes.html.j2", themes=summaries)
+    apijson.write(out.root, "api/thematiques.json", {s["key"]: s for s in summaries})
+    return summaries
+
+
+def _todo_words(todo: Any) -> list[str]:
+    return [*todo.complete, *todo.update, *todo.consolidate]
+
+
+def write_organisations(out: Writer, orgs: list[Organisation], size: int) -> None:
+    """``organisations/index.html`` and its next pages: every organisation once, by name."""
+    for p in pager.paginate(orgs, size, paths.ORGANISATIONS_LISTING):
+        json_path = paths.api_path(p.path)
+        out.page(p.path, "organisations_listing.html.j2", p=p, json=json_path)
+        record = _links(p) | {
+            "organisations": [
+                {"name": o.name, "datasets": len(o.datasets), "page": o.page} for o in p.items
+            ]
+        }
+        apijson.write(out.root, json_path, record)
+
+
+def worst(rows: list[DatasetRow], n: int = WORST_N) -> list[DatasetRow]:
+    """The ``n`` scored datasets with the lowest overall score (ties by title)."""
+    scored = [r for r in rows if r.overall is not None]
+    return sorted(scored, key=lambda r: (r.overall, r.dataset.title.lower()))[:n]
+
+
+def top_organisations(orgs: list[Organisation], n: int = TOP_ORGS) -> list[Organisation]:
+    """The ``n`` organisations with the most datasets (ties by name)."""
+    return sorted(orgs, key=lambda o: (-len(o.datasets), o.name.lower()))[:n]
