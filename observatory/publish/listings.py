@@ -64,22 +64,38 @@ def theme_summaries(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def write_rows_with_todos(
+    out: Writer,
+    first: str,
+    rows: list[DatasetRow],
+    size: int,
+    heading: tuple[str, str, tuple[str, str]],
+) -> None:
+    """A paginated table of datasets with what hampers each (a theme, a catalogue).
+
+    ``heading``: the title, the words after "N jeux de données" and the (path, text) of the
+    page it belongs to.
+    """
+    label, what, back = heading
+    items = [(r, _todo_words(ecosphere.todo_for(r))) for r in rows]
+    for p in pager.paginate(items, size, first):
+        json_path = paths.api_path(p.path)
+        out.page(p.path, "theme.html.j2", p=p, label=label, what=what, back=back, json=json_path)
+        record = _links(p) | {
+            "label": label,
+            "datasets": [apijson.row_record(r) | {"to_do": t} for r, t in p.items],
+        }
+        apijson.write(out.root, json_path, record)
+
+
 def write_themes(out: Writer, rows: list[DatasetRow], size: int) -> list[dict[str, Any]]:
     """The themes overview (summaries only) and each theme's paginated page."""
     groups = ecosphere.by_group(rows)
-    todos = {t.row.dataset.key: t for t in (ecosphere.todo_for(r) for r in rows)}
     summaries = theme_summaries(groups)
+    back = ("thematiques.html", "Toutes les thématiques")
     for g in groups:
-        items = [(r, _todo_words(todos[r.dataset.key])) for r in g["rows"]]
-        for p in pager.paginate(items, size, paths.theme_page(g["key"])):
-            json_path = paths.api_path(p.path)
-            out.page(p.path, "theme.html.j2", p=p, label=g["label"], json=json_path)
-            record = _links(p) | {
-                "theme": g["key"],
-                "label": g["label"],
-                "datasets": [apijson.row_record(r) | {"to_do": t} for r, t in p.items],
-            }
-            apijson.write(out.root, json_path, record)
+        heading = (g["label"], "de cette thématique", back)
+        write_rows_with_todos(out, paths.theme_page(g["key"]), g["rows"], size, heading)
     out.page("thematiques.html", "themes.html.j2", themes=summaries)
     apijson.write(out.root, "api/thematiques.json", {s["key"]: s for s in summaries})
     return summaries

@@ -34,6 +34,11 @@ def catalogue_page(catalogue_id: str) -> str:
     return f"catalogues/{safe_name(catalogue_id)}.html"
 
 
+def catalogue_listing(catalogue_id: str) -> str:
+    """First page of the paginated list of a catalogue's datasets, relative to the root."""
+    return f"catalogues/{safe_name(catalogue_id)}-jeux.html"
+
+
 def organisation_page(org_key: str) -> str:
     """Path of an organisation page, relative to the site root."""
     return f"organisations/{safe_name(org_key)}.html"

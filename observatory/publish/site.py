@@ -128,13 +128,23 @@ def _datasets(
         apijson.write(out.root, ctx["json"], apijson.dataset_record(ctx))
 
 
-def _catalogues(out: _Renderer, data: SiteData, deleted: list[Dataset]) -> None:
+def _catalogues(out: _Renderer, data: SiteData, deleted: list[Dataset], size: int) -> None:
     for status in data.current.catalogues:
         ctx = pages.catalogue_context(data, status)
         ctx["deleted"] = [d for d in deleted if d.catalogue_id == status.id]
         ctx["diag"] = ecosphere.diagnosis(ctx["rows"], data.probes)
         page = paths.catalogue_page(status.id)
-        out.page(page, "catalogue.html.j2", **ctx)
+        listing = paths.catalogue_listing(status.id)
+        heading = (f"{status.name} : jeux de données", "de cette source", (page, status.name))
+        listings.write_rows_with_todos(out, listing, ctx["rows"], size, heading)
+        out.page(
+            page,
+            "catalogue.html.j2",
+            listing=listing,
+            worst_rows=listings.worst(ctx["rows"]),
+            todo_head=ctx["diag"]["todos"][: listings.WORST_N],
+            **ctx,
+        )
         diag = ctx["diag"]
         apijson.write(
             out.root,
@@ -306,7 +316,7 @@ def _build(
         },
     )
     _datasets(out, data, spdr, history, legal)
-    _catalogues(out, data, deleted)
+    _catalogues(out, data, deleted, listing_page_size)
     orgs = _organisations(out, data, inputs)
     body = render_markdown(methodology_md or DEFAULT_METHODOLOGY)
     out.page("methodology.html", "methodology.html.j2", body=body)

@@ -1,8 +1,9 @@
 """Listings cut into pages: a site of a few hundred datasets published with 20 rows a page
-reaches every dataset, theme member and organisation exactly once, page by page, and no
-listing page (nor the index or the themes overview) grows with the catalogue.
+reaches every dataset, theme member, organisation and catalogue member exactly once, page
+by page, and no listing page (nor the index, the themes overview or a catalogue page) grows
+with the catalogue.
 
-Catalogue and organisation pages still list all their own datasets (not paginated yet)."""
+Organisation pages still list all their own datasets (not paginated yet)."""
 
 from __future__ import annotations
 
@@ -130,3 +131,19 @@ def test_no_page_grows_with_the_catalogue_and_links_resolve(site: tuple[Path, li
             target = _resolve(page, href.split("#")[0])
             assert (root / target).exists(), (page, href)
     assert len(listing_pages) > 20
+
+
+def test_catalogue_page_summarises_and_links_its_paginated_datasets(
+    site: tuple[Path, list],
+) -> None:
+    root, datasets = site
+    catalogue = datasets[-1].catalogue_id
+    page = paths.catalogue_page(catalogue)
+    assert (root / page).stat().st_size < MAX_BYTES
+    assert _resolve(page, f"../{paths.catalogue_listing(catalogue)}") in {
+        _resolve(page, h) for h in load(root / page).links()
+    }
+    chain = _walk(root, paths.catalogue_listing(catalogue))
+    listed = Counter(t for p in chain for t in _targets(root, p, "datasets"))
+    own = [d for d in datasets if d.catalogue_id == catalogue]
+    assert listed == Counter(paths.dataset_page(d.key) for d in own) and len(chain) > 10
