@@ -129,7 +129,7 @@ def _catalogues(out: _Renderer, data: SiteData, deleted: list[Dataset]) -> None:
     for status in data.current.catalogues:
         ctx = pages.catalogue_context(data, status)
         ctx["deleted"] = [d for d in deleted if d.catalogue_id == status.id]
-        ctx["diag"] = ecosphere.diagnosis(ctx["rows"], data.probes)
+        ctx["diag"] = ecosphere.diagnosis(ctx["rows"], data)
         page = paths.catalogue_page(status.id)
         out.page(page, "catalogue.html.j2", **ctx)
         diag = ctx["diag"]
