@@ -275,6 +275,19 @@ class CatalogueStatus:
 
 
 @dataclass
+class ReferenceView:
+    """One dataset's scores on other yardsticks in one run, computed once by the observe
+    run and stored with it (``scoring.reference_views``): data.gouv.fr's quality score
+    recomputed, the data.europa.eu MQA and, outside the SPDR, the L321-4 candidate
+    assessment. Plain JSON values, so a past run renders as it did."""
+
+    dataset_key: str
+    udata: dict[str, Any] = field(default_factory=dict)
+    mqa: dict[str, Any] = field(default_factory=dict)
+    candidate: dict[str, Any] | None = None
+
+
+@dataclass
 class Snapshot:
     """Everything one run observed and concluded: what publishing reads from the store."""
 
@@ -286,3 +299,4 @@ class Snapshot:
     probes: list[ProbeResult] = field(default_factory=list)
     validations: list[ValidationReport] = field(default_factory=list)
     scores: dict[str, DatasetScore] = field(default_factory=dict)  # by dataset key
+    views: dict[str, ReferenceView] = field(default_factory=dict)  # by dataset key

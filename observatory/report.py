@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from observatory.availability.legal import dataset_grid
-from observatory.model import Snapshot
+from observatory.model import RunInfo, Snapshot
 from observatory.registry import Config
 from observatory.storage.store import Store
 
@@ -77,7 +77,9 @@ def publish_inputs(store: Store, current: Snapshot, config: Config, history_runs
         names=names,
         now=now,
         legal_grid=grids,
-        structure_changes=store.structure_changes([e.key for e in config.spdr]),
+        structure_changes=store.structure_changes(
+            [e.key for e in config.spdr], until=current.run.started_at
+        ),
     )
 
 
@@ -97,21 +99,29 @@ def apply_legal_grid(
             score.legal[obligation] = grid["headline"]
 
 
+def runs_until(runs: list[RunInfo], run: RunInfo) -> list[RunInfo]:
+    """The runs started by ``run`` (by start, then id): what a page of ``run`` may list."""
+    return [r for r in runs if (r.started_at, r.id) <= (run.started_at, run.id)]
+
+
 def publish_run(store: Store, run_id: int, config: Config, out_dir: Path | None = None) -> Path:
-    """Render the site for ``run_id`` (compared with its previous run) into the reports folder."""
+    """Render the site for ``run_id`` (compared with its previous run) into the reports folder.
+
+    Everything is read from the store as of that run (its views, its clock, no later run,
+    score or probe), so a past run's pages render again byte for byte."""
     from observatory.publish.site import publish_site
     from observatory.scoring.docs import methodology_markdown
 
     current = store.load_snapshot(run_id)
     previous_id = store.previous_run_id(run_id)
     previous = store.load_snapshot(previous_id) if previous_id else None
-    history = store.score_histories([d.key for d in current.datasets])
+    history = store.score_histories([d.key for d in current.datasets], until=current.run)
     target = Path(out_dir or config.reports_dir)
     return publish_site(
         target,
         current,
         previous,
-        store.list_runs(kind="observe"),
+        runs_until(store.list_runs(kind="observe"), current.run),
         spdr=list(config.spdr),
         history=history,
         methodology_md=methodology_markdown(),

@@ -21,6 +21,7 @@ from observatory.observe.harvest import harvest_sources
 from observatory.observe.runner import InProcessRunner, Runner
 from observatory.observe.scoring import score_run
 from observatory.observe.timing import gc_paused, timed
+from observatory.observe.views import store_views
 from observatory.registry import Config
 from observatory.storage.store import Store
 
@@ -111,6 +112,7 @@ def _cycle(
     obs = pipeline.Observation(catalogues)
     checks = check(store, run_id, obs, config, http, now, prev, timings, runner, offset)
     scoring = score_run(store, run_id, obs, config, now, prev, plans, checks, timings, runner)
+    scoring |= store_views(store, run_id, obs, now, prev, plans, checks, timings, runner)
     with timed(timings, "summary"):
         summary = store.run_summary(run_id)
         weakest, titles = store.weakest_scores(run_id, WEAKEST)
@@ -120,7 +122,7 @@ def _cycle(
     summary["timings"] = timings
     summary["clock"] = now.isoformat()
     status = "partial" if any(c.failed for c in catalogues) else "ok"
-    store.finish_run(run_id, status, summary)
+    store.finish_run(run_id, status, summary, at=pipeline.now_utc() + offset)
     return ObserveResult(run_id, status, summary, weakest, titles)
 
 

@@ -9,8 +9,10 @@ pillar scores (0..100) and each criterion (0..1); each is defined in the file wi
 from __future__ import annotations
 
 import hashlib
+import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, SKOS
@@ -147,5 +149,18 @@ def write_dqv(
     g = quality_graph(snapshot)
     add_compliance(g, snapshot, compliance or [])
     g.serialize(destination=str(data_dir / "quality.ttl"), format="turtle", encoding="utf-8")
-    g.serialize(destination=str(data_dir / "quality.jsonld"), format="json-ld", encoding="utf-8")
+    jsonld = json.loads(g.serialize(format="json-ld"))
+    text = json.dumps(_ordered(jsonld), ensure_ascii=False, indent=2, sort_keys=True)
+    (data_dir / "quality.jsonld").write_text(text + "\n", encoding="utf-8")
     return ["quality.ttl", "quality.jsonld"]
+
+
+def _ordered(value: Any) -> Any:
+    """JSON-LD with every array sorted (an RDF graph is a set; ``@list`` keeps its order),
+    so the same graph is written as the same bytes whatever the process's hash seed."""
+    if isinstance(value, dict):
+        return {k: v if k == "@list" else _ordered(v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_ordered(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value

@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from observatory.model import Dataset, ProbeResult
-from observatory.publish import themes
-from observatory.publish.views import DatasetRow
-from observatory.scoring.mqa import mqa_dataset
+from observatory.model import Dataset
+from observatory.publish import reference, themes
+from observatory.publish.views import DatasetRow, SiteData
 from observatory.scoring.udata_quality import DESCRIPTION_LENGTH
 
 OPEN_FAILS = ("fail",)
@@ -90,15 +89,15 @@ def todo_for(row: DatasetRow) -> Todo:
     return todo
 
 
-def indicators(rows: list[DatasetRow], probes: dict[str, ProbeResult]) -> list[Indicator]:
+def indicators(rows: list[DatasetRow], data: SiteData) -> list[Indicator]:
     n = len(rows)
     late = sum(1 for r in rows if _status(r, "freshness.frequency") in OPEN_FAILS)
     judged = sum(1 for r in rows if _status(r, "freshness.frequency") not in (None, "na"))
     open_fmt = sum(1 for r in rows if _status(r, "conformity.open_format") == "pass")
     schema = sum(1 for r in rows if _has_schema(r.dataset))
     shacl = [v for v in (_shacl(r.dataset) for r in rows) if v is not None]
-    mqa = [mqa_dataset(r.dataset, probes) for r in rows]
-    mqa_mean = sum(m.total for m in mqa) / len(mqa) if mqa else None
+    mqa = [float(reference.views_for(data, r.dataset).mqa["total"]) for r in rows]
+    mqa_mean = sum(mqa) / len(mqa) if mqa else None
     keywords = sum(1 for r in rows if r.dataset.keywords)
     themed = sum(1 for r in rows if r.dataset.themes)
     described = sum(1 for r in rows if len(r.dataset.description or "") > DESCRIPTION_LENGTH)
@@ -152,10 +151,11 @@ def by_producer(rows: list[DatasetRow]) -> list[dict[str, Any]]:
     ]
 
 
-def diagnosis(rows: list[DatasetRow], probes: dict[str, ProbeResult]) -> dict[str, Any]:
+def diagnosis(rows: list[DatasetRow], data: SiteData) -> dict[str, Any]:
+    """Indicators (the MQA mean from the run's stored views), fixes, groups, producers."""
     todos = [t for t in (todo_for(r) for r in rows) if not t.empty]
     return {
-        "indicators": indicators(rows, probes),
+        "indicators": indicators(rows, data),
         "todos": todos,
         "groups": by_group(rows),
         "producers": by_producer(rows),

@@ -181,10 +181,11 @@ def dataset_context(
     data: SiteData, dataset: Dataset, entry: SpdrEntry | None, history: History | None
 ) -> dict[str, Any]:
     row = data.row(dataset)
+    views = reference.views_for(data, dataset)
     return {
-        "mqa": reference.mqa_view(dataset, data.probes),
-        "udata": reference.udata_view(dataset, data.current.run.started_at),
-        "candidate": reference.candidate_view(dataset, data.validations_by_dist),
+        "mqa": reference.mqa_view(views),
+        "udata": reference.udata_view(views),
+        "candidate": reference.candidate_view(views),
         "json": paths.api_path(row.page),
         "row": row,
         "entry": entry,

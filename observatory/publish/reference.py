@@ -1,15 +1,20 @@
 """Reference views shown beside our scores on a dataset page: data.europa.eu MQA, the
 data.gouv.fr quality score recomputed (with any disagreement with the platform), and the
-L321-4 reference-data candidate assessment for datasets outside the SPDR."""
+L321-4 reference-data candidate assessment for datasets outside the SPDR.
+
+The observe run computed and stored them (``scoring.reference_views``); a page lays out
+what the store holds. Only a snapshot without them (built by hand, or stored before runs
+kept them) has them computed here, by the same function, from the snapshot itself.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from observatory.model import Dataset, ProbeResult, ValidationReport
-from observatory.scoring.candidates import assess, is_spdr
-from observatory.scoring.mqa import mqa_dataset
+from observatory.model import Dataset, ReferenceView
+from observatory.publish.views import SiteData
+from observatory.scoring.mqa import DIMENSIONS
+from observatory.scoring.reference_views import reference_view
 
 MQA_DIMENSIONS = {
     "findability": "Trouvabilité",
@@ -37,38 +42,47 @@ UDATA_LABELS = {
 }
 
 
-def mqa_view(dataset: Dataset, probes: dict[str, ProbeResult]) -> dict[str, Any]:
-    result = mqa_dataset(dataset, probes)
+def views_for(data: SiteData, dataset: Dataset) -> ReferenceView:
+    """The stored views of ``dataset`` in the current run (computed when none is stored)."""
+    stored = data.current.views.get(dataset.key)
+    if stored is not None:
+        return stored
+    return reference_view(
+        dataset, data.probes, data.validations_by_dist, data.current.run.started_at
+    )
+
+
+def mqa_view(view: ReferenceView) -> dict[str, Any]:
+    mqa = view.mqa
+    dimensions = mqa.get("dimensions", {})
+    rating = str(mqa.get("rating", ""))
     return {
-        "total": result.total,
-        "max": result.max_total,
-        "rating": MQA_RATINGS.get(result.rating.lower(), result.rating),
+        "total": mqa.get("total"),
+        "max": mqa.get("max"),
+        "rating": MQA_RATINGS.get(rating.lower(), rating),
         "dimensions": [
-            (MQA_DIMENSIONS.get(k, k), got, top) for k, (got, top) in result.dimensions().items()
+            (MQA_DIMENSIONS.get(k, k), *dimensions[k]) for k in DIMENSIONS if k in dimensions
         ],
-        "unchecked": len(result.unchecked),
+        "unchecked": len(mqa.get("unchecked", [])),
     }
 
 
-def udata_view(dataset: Dataset, now: datetime) -> dict[str, Any]:
-    from observatory.scoring.udata_quality import quality_mismatches, udata_quality
-
-    ours = udata_quality(dataset, now)
+def udata_view(view: ReferenceView) -> dict[str, Any]:
+    udata = view.udata
+    checks = udata.get("checks", {})
     return {
-        "score": ours["score"] * 100,
-        "checks": [(label, ours[k]) for k, label in UDATA_LABELS.items() if k in ours],
-        "platform": (dataset.quality or {}).get("score"),
+        "score": udata.get("score", 0.0) * 100,
+        "checks": [(label, checks[k]) for k, label in UDATA_LABELS.items() if k in checks],
+        "platform": udata.get("platform"),
         "mismatches": [
             (UDATA_LABELS.get(k, k), theirs, mine)
-            for k, (theirs, mine) in quality_mismatches(dataset, now).items()
+            for k, theirs, mine in udata.get("mismatches", [])
         ],
     }
 
 
-def candidate_view(
-    dataset: Dataset, validations: dict[str, ValidationReport]
-) -> dict[str, Any] | None:
-    if is_spdr(dataset):
+def candidate_view(view: ReferenceView) -> dict[str, Any] | None:
+    cand = view.candidate
+    if cand is None:
         return None
-    cand = assess(dataset, validations)
-    return {"score": cand.score, "evidence": cand.evidence, "pivots": bool(cand.pivots)}
+    return {"score": cand["score"], "evidence": cand["evidence"], "pivots": bool(cand["pivots"])}

@@ -132,7 +132,7 @@ def _catalogues(out: _Renderer, data: SiteData, deleted: list[Dataset], size: in
     for status in data.current.catalogues:
         ctx = pages.catalogue_context(data, status)
         ctx["deleted"] = [d for d in deleted if d.catalogue_id == status.id]
-        ctx["diag"] = ecosphere.diagnosis(ctx["rows"], data.probes)
+        ctx["diag"] = ecosphere.diagnosis(ctx["rows"], data)
         page = paths.catalogue_page(status.id)
         listing = paths.catalogue_listing(status.id)
         heading = (f"{status.name} : jeux de données", "de cette source", (page, status.name))

@@ -381,6 +381,22 @@ class CriterionResultRow(Base):
     label: Mapped[str]
 
 
+class ReferenceViewRow(Base):
+    """One dataset's reference views in one run (``model.ReferenceView``): data.gouv.fr's
+    quality score recomputed, the data.europa.eu MQA and the L321-4 candidate assessment,
+    computed by the observe run so that its pages render later exactly as they did."""
+
+    __tablename__ = "reference_views"
+    __table_args__ = (UniqueConstraint("run_id", "dataset_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(_run_fk())
+    dataset_key: Mapped[str]
+    udata: Mapped[dict[str, Any]]
+    mqa: Mapped[dict[str, Any]]
+    candidate: Mapped[dict[str, Any] | None]  # None for a SPDR dataset
+
+
 class ProbeRollupRow(Base):
     """Seconds up/degraded/down/unknown, probe counts and latency histogram of one URL in
     one hour or day: what is left of raw probes once pruned (monthly figures survive)."""

@@ -26,6 +26,7 @@ from observatory.model import (
 )
 from observatory.storage import models as m
 from observatory.storage.codec import from_jsonable
+from observatory.storage.views import load_views
 from observatory.storage.writes import chunks, url_hash
 
 
@@ -58,6 +59,7 @@ def load_snapshot(conn: Connection, run_id: int) -> Snapshot:
         probes=[probe(r) for r in run_probe_rows(conn, run_id)],
         validations=[validation(r) for r in conn.execute(_by_run(m.ValidationRow, run_id))],
         scores=load_scores(conn, run_id),
+        views=load_views(conn, run_id),
     )
 
 
@@ -252,9 +254,10 @@ def score_history(conn: Connection, dataset_key: str, limit: int) -> list[ScoreP
 
 
 def score_histories(
-    conn: Connection, dataset_keys: list[str], limit: int
+    conn: Connection, dataset_keys: list[str], limit: int, until: RunInfo | None = None
 ) -> dict[str, list[ScorePoint]]:
-    """``score_history`` of many datasets in a few queries (one per chunk of keys)."""
+    """``score_history`` of many datasets in a few queries (one per chunk of keys), of the
+    runs up to ``until`` (by start, then id) when given."""
     found: dict[str, list[ScorePoint]] = {key: [] for key in dataset_keys}
     for part in chunks(list(found)):
         query = (
@@ -262,6 +265,9 @@ def score_histories(
             .where(m.DatasetScoreRow.dataset_key.in_(part))
             .order_by(m.Run.started_at, m.Run.id)
         )
+        if until is not None:
+            at, start = m.Run.started_at, until.started_at
+            query = query.where((at < start) | ((at == start) & (m.Run.id <= until.id)))
         for key, *point in conn.execute(query):
             found[key].append((point[0], point[1], point[2], dict(point[3])))
     return {key: points[-limit:] if limit else [] for key, points in found.items()}

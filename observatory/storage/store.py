@@ -25,12 +25,23 @@ from observatory.model import (
     Dataset,
     DatasetScore,
     ProbeResult,
+    ReferenceView,
     RunInfo,
     Snapshot,
     ValidationReport,
     to_jsonable,
 )
-from observatory.storage import cache, carry, locks, reads, rollups, state, structures, writes
+from observatory.storage import (
+    cache,
+    carry,
+    locks,
+    reads,
+    rollups,
+    state,
+    structures,
+    views,
+    writes,
+)
 from observatory.storage import models as m
 from observatory.storage.cache import HttpValidators
 from observatory.storage.carry import CarryDatasets, CarryScores
@@ -133,9 +144,12 @@ class Store:
             run_id, lambda s, run: structures.record(s, run.id, run.started_at, seen)
         )
 
-    def structure_changes(self, spdr_keys: list[str]) -> dict[str, list[dict[str, Any]]]:
-        """SPDR key -> structural changes of its files, newest first."""
-        return self._read(lambda c: structures.structure_changes(c, spdr_keys))
+    def structure_changes(
+        self, spdr_keys: list[str], until: datetime | None = None
+    ) -> dict[str, list[dict[str, Any]]]:
+        """SPDR key -> structural changes of its files (first seen by ``until``), newest
+        first."""
+        return self._read(lambda c: structures.structure_changes(c, spdr_keys, until))
 
     def save_scores(
         self,
@@ -155,14 +169,38 @@ class Store:
 
         self._write(run_id, save)
 
-    def finish_run(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
-        """Close a run with its final status (ok | partial | failed) and summary."""
+    def save_reference_views(
+        self,
+        run_id: int,
+        found: list[ReferenceView],
+        carry_from: int | None = None,
+        carry_keys: list[str] | None = None,
+    ) -> None:
+        """Reference views computed by the run, plus those of ``carry_keys`` copied from the
+        run ``carry_from``, in one transaction (``observatory.storage.views``)."""
+
+        def save(session: Session, run: m.Run) -> None:
+            views.save_views(session, run.id, found)
+            if carry_from is not None and carry_keys:
+                views.carry_views(session, run.id, carry_from, carry_keys)
+
+        self._write(run_id, save)
+
+    def reference_views(self, run_id: int) -> dict[str, ReferenceView]:
+        """Dataset key -> its reference views in ``run_id`` (also in ``load_snapshot``)."""
+        return self._read(lambda conn: views.load_views(conn, run_id))
+
+    def finish_run(
+        self, run_id: int, status: str, summary: dict[str, Any], at: datetime | None = None
+    ) -> None:
+        """Close a run with its final status (ok | partial | failed) and summary, at ``at``
+        (default now; a run on a simulated clock passes its own)."""
         if status == "running":
             raise ValueError("a finished run cannot have the status 'running'")
 
         def close(_session: Session, run: m.Run) -> None:
             run.status = status
-            run.finished_at = max(writes.utcnow(), writes._aware(run.started_at))
+            run.finished_at = max(at or writes.utcnow(), writes._aware(run.started_at))
             run.summary = to_jsonable(summary)
 
         self._write(run_id, close)
@@ -219,10 +257,11 @@ class Store:
         return self._read(lambda conn: reads.score_history(conn, dataset_key, limit))
 
     def score_histories(
-        self, dataset_keys: list[str], limit: int = 50
+        self, dataset_keys: list[str], limit: int = 50, until: RunInfo | None = None
     ) -> dict[str, list[tuple[int, datetime, float | None, dict[str, float | None]]]]:
-        """``score_history`` for many datasets at once (publishing thousands of pages)."""
-        return self._read(lambda conn: reads.score_histories(conn, dataset_keys, limit))
+        """``score_history`` for many datasets at once (publishing thousands of pages), up
+        to the run ``until`` when given (a past run's pages show no later score)."""
+        return self._read(lambda conn: reads.score_histories(conn, dataset_keys, limit, until))
 
     def probe_history(self, url: str, since: datetime | None = None) -> list[ProbeResult]:
         """Every probe of ``url`` across runs (checked at or after ``since``), oldest first."""
@@ -268,7 +307,7 @@ class Store:
         raw, hourly, daily, rolled_until = self._read(lambda c: rollups.load_history(c, url))
         return availability_summary(
             url,
-            raw,
+            [p for p in raw if p.checked_at <= now],  # as of ``now``: no later probe
             hourly,
             daily,
             rolled_until,

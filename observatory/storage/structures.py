@@ -59,18 +59,18 @@ def record(session: Session, run_id: int | None, at: datetime, seen: Iterable[Ob
 
 
 def structure_changes(
-    conn: Connection, spdr_keys: Iterable[str]
+    conn: Connection, spdr_keys: Iterable[str], until: datetime | None = None
 ) -> dict[str, list[dict[str, Any]]]:
-    """SPDR key -> its files' structural changes, newest first: url, first_seen, changes."""
+    """SPDR key -> its files' structural changes (first seen by ``until`` when given),
+    newest first: url, first_seen, changes."""
     keys = list(spdr_keys)
     found: dict[str, list[dict[str, Any]]] = {k: [] for k in keys}
     if not keys:
         return found
-    rows = conn.execute(
-        select(m.FileStructureRow)
-        .where(m.FileStructureRow.spdr.in_(keys))
-        .order_by(m.FileStructureRow.first_seen, m.FileStructureRow.id)
-    )
+    query = select(m.FileStructureRow).where(m.FileStructureRow.spdr.in_(keys))
+    if until is not None:
+        query = query.where(m.FileStructureRow.first_seen <= until)
+    rows = conn.execute(query.order_by(m.FileStructureRow.first_seen, m.FileStructureRow.id))
     by_url: dict[tuple[str, str], list[Any]] = defaultdict(list)
     for row in rows:
         by_url[(row.spdr, row.url)].append(row)

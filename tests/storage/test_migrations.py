@@ -35,6 +35,7 @@ TABLES = {
     "probe_rollup_marks",
     "run_probes",
     "file_structures",
+    "reference_views",
 }
 
 

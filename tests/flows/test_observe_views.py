@@ -1,0 +1,99 @@
+"""Reference views through the observe engine, against the sandbox portal.
+
+A demo-like run computes the udata quality score, the MQA and the L321-4 candidate
+assessment of every published dataset and stores them with the run; the pages show what
+the store holds. Publishing a past run again (twice, in another process with another hash
+seed, and after a later run has changed the portal) gives the same bytes, page for page.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import create_engine, update
+
+from observatory.observe import InProcessRunner, run_observe
+from observatory.publish import paths
+from observatory.registry import load_config
+from observatory.report import publish_run
+from observatory.sandbox.server import Sandbox
+from observatory.storage.models import ReferenceViewRow
+from observatory.storage.store import Store
+from tests.flows.test_incremental import write_config
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def _differing(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
+    return sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
+
+
+def _publish_elsewhere(config_path: str, run_id: int, out: Path) -> None:
+    """``observatory report`` in a fresh process, with another hash seed (set order)."""
+    env = os.environ | {"PYTHONHASHSEED": "4242"}
+    command = [sys.executable, "-m", "observatory.cli", "report", "--config", config_path]
+    command += ["--run", str(run_id), "--out", str(out)]
+    subprocess.run(command, check=True, env=env, capture_output=True, timeout=300)
+
+
+def _set_mqa_total(url: str, run_id: int, key: str, mqa: dict, total: float) -> None:
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                update(ReferenceViewRow)
+                .where(ReferenceViewRow.run_id == run_id, ReferenceViewRow.dataset_key == key)
+                .values(mqa={**mqa, "total": total})
+            )
+    finally:
+        engine.dispose()
+
+
+def test_the_run_stores_the_views_and_a_past_run_renders_the_same_later(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    out = tmp_path / "sites"
+    with Sandbox(port=0).start() as sandbox:
+        config_path = write_config(sandbox, tmp_path, url)
+        config = load_config(config_path)
+        with Store(url) as store:
+            first = run_observe(config, store, runner=InProcessRunner()).run_id
+            snap = store.load_snapshot(first)
+            publish_run(store, first, config, out / "a")
+            publish_run(store, first, config, out / "b")
+            _publish_elsewhere(config_path, first, out / "c")
+            sandbox.state.generation = 1  # the demo moves on: files change, datasets too
+            second = run_observe(config, store, runner=InProcessRunner()).run_id
+            publish_run(store, first, config, out / "d")
+            publish_run(store, second, config, out / "later")
+
+    published = [d for d in snap.datasets if not d.deleted]
+    assert len(published) > 20 and set(snap.views) == {d.key for d in published}
+    spdr = [d for d in published if d.spdr]
+    others = [d for d in published if not d.spdr and "spd" not in d.badges]
+    assert spdr and all(snap.views[d.key].candidate is None for d in spdr)
+    assert others and all(snap.views[d.key].candidate is not None for d in others)
+    assert all(0 <= snap.views[d.key].mqa["total"] <= 405 for d in published)
+    assert any(snap.views[d.key].mqa["total"] > 0 for d in published)
+
+    sites = {name: _tree(out / name) for name in ("a", "b", "c", "d", "later")}
+    assert len(sites["a"]) > 50
+    for name in ("b", "c", "d"):
+        assert _differing(sites["a"], sites[name]) == [], name
+    assert "runs.html" in _differing(sites["a"], sites["later"])  # the later run is listed
+
+    # The page lays out what the store holds: change a stored total, the page follows.
+    key = others[0].key
+    _set_mqa_total(url, first, key, snap.views[key].mqa, 404)
+    with Store(url) as store:
+        publish_run(store, first, config, out / "e")
+    page = (out / "e" / paths.dataset_page(key)).read_text(encoding="utf-8")
+    assert "<strong>404</strong> / 405 points" in page
+    before = (out / "a" / paths.dataset_page(key)).read_text(encoding="utf-8")
+    assert "<strong>404</strong> / 405 points" not in before
