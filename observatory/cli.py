@@ -409,7 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("source", metavar="SOURCE", help="URL or local file of a catalogue")
     p.add_argument(
         "--kind",
-        choices=list(readers.KINDS),
+        choices=list(readers.kinds()),
         help="source kind (detected when not given)",
     )
     p = add(

@@ -21,7 +21,7 @@ from observatory.model import (
     ValidationReport,
 )
 from observatory.net.fetch import HttpSettings
-from observatory.registry import CatalogueEntry, Config, SpdrEntry
+from observatory.registry import Config, SpdrEntry
 
 if TYPE_CHECKING:
     from observatory.probes.rules import Validators
@@ -32,14 +32,6 @@ TABULAR_FORMATS = {"csv", "tsv", "txt", "zip", "csv.gz"}
 
 def http_settings(config: Config) -> HttpSettings:
     return HttpSettings.from_settings(config.settings)
-
-
-def external_catalogue(entry: CatalogueEntry, config: Config, http: HttpSettings) -> Catalogue:
-    """A DCAT-AP (or other) catalogue of the registry, harvested page by page."""
-    from observatory.harvest.paging import harvest_catalogue
-
-    max_pages = entry.max_pages or config.settings.max_pages
-    return harvest_catalogue(entry, http, max_pages, shacl=config.settings.shacl_limit)
 
 
 def catalogue_status(catalogue: Catalogue) -> CatalogueStatus:

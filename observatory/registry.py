@@ -27,7 +27,6 @@ Periodicity = Literal[
     "yearly",
     "per_campaign",
 ]
-SourceKind = Literal["udata", "dcat", "csw", "ckan", "catalog-csv"]
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "datasets.yml"
 
@@ -77,7 +76,9 @@ class SpdrEntry(_Strict):
 class CatalogueEntry(_Strict):
     id: str
     name: str
-    kind: SourceKind
+    # a kind of ``observatory.harvest.readers``; any other is an error of this source when
+    # it is harvested (the rest of the run goes on), not of the whole configuration
+    kind: str = Field(min_length=1)
     url: str
     max_pages: int | None = None
 

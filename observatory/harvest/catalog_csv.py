@@ -558,4 +558,16 @@ def _read_file(path: Path, catalogue_id: str, shacl: int) -> HarvestPage:
     return read_catalog_csv(find_exports(path), catalogue_id)
 
 
-READER = Reader("catalog-csv", str, _read_page, _read_file, _detect)
+def _claims_name(source: str, content_type: str) -> bool:
+    return content_type in ("text/csv", "application/csv") or source.lower().endswith(".csv")
+
+
+READER = Reader(
+    "catalog-csv",
+    str,
+    _read_page,
+    _read_file,
+    _detect,
+    claims_name=_claims_name,
+    reads_folders=True,
+)

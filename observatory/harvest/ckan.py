@@ -332,4 +332,17 @@ def _read_file(path: Path, catalogue_id: str, shacl: int) -> HarvestPage:
     return parse_ckan_search(payload, base, catalogue_id)
 
 
-READER = Reader("ckan", first_ckan_url, _read_page, _read_file, _detect)
+def _claims_url(url: str) -> bool:
+    path = urlsplit(url).path.lower()
+    return "/api/3/action/" in path or path.rstrip("/").endswith("/api/3")
+
+
+READER = Reader(
+    "ckan",
+    first_ckan_url,
+    _read_page,
+    _read_file,
+    _detect,
+    claims_url=_claims_url,
+    portal_api="/api/3/action/status_show",
+)

@@ -241,4 +241,13 @@ def _read_file(path: Path, catalogue_id: str, shacl: int) -> HarvestPage:
     return parse_csw_page(path.read_bytes(), path.resolve().as_uri(), catalogue_id, shacl)
 
 
-READER = Reader("csw", getrecords_url, _read_page, _read_file, _detect)
+def _claims_url(url: str) -> bool:
+    parts = urlsplit(url)
+    query = {k.lower(): v.lower() for k, v in parse_qsl(parts.query)}
+    if query.get("service") == "csw":
+        return True
+    asked = query.get("request") in ("getrecords", "getcapabilities")
+    return asked or parts.path.lower().rstrip("/").endswith("/csw")
+
+
+READER = Reader("csw", getrecords_url, _read_page, _read_file, _detect, claims_url=_claims_url)

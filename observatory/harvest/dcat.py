@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from rdflib import BNode, Literal, URIRef
@@ -512,4 +512,26 @@ def _read_file(path: Path, catalogue_id: str, shacl: int) -> HarvestPage:
     return parse_dcat(path.read_bytes(), content_type, base, catalogue_id, shacl=shacl)
 
 
-READER = Reader("dcat", str, _read_page, _read_file, _detect)
+def _claims_url(url: str) -> bool:
+    """A DCAT export's address (``/site/catalog``, an RDF suffix); a ``.json`` or ``.xml``
+    one may be anything: its structure tells."""
+    path = urlsplit(url).path.lower()
+    if path.endswith((".json", ".xml")):
+        return False
+    return "/site/catalog" in path or path.endswith((*RDF_SUFFIXES, ".n3"))
+
+
+def _claims_name(source: str, content_type: str) -> bool:
+    suffix = Path(urlsplit(source).path).suffix.lower()
+    return suffix in RDF_SUFFIXES or content_type in ("text/turtle", "application/rdf+xml")
+
+
+READER = Reader(
+    "dcat",
+    str,
+    _read_page,
+    _read_file,
+    _detect,
+    claims_url=_claims_url,
+    claims_name=_claims_name,
+)

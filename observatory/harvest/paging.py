@@ -4,19 +4,23 @@
 the last page it yields) when the next URL was already read — a loop A→B→A or a page
 pointing to itself — or when the page cap is reached. Pages read before stay.
 ``harvest_catalogue`` reads a registry catalogue through the reader of its kind
-(``readers.registry()``) and gathers the pages.
+(``readers.read_page``, ``readers.read_after``) and gathers the pages: the one way
+``observatory harvest``, ``observatory check`` and the observe engine read a catalogue.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urldefrag
 
 import requests
 
 from observatory import progress
 from observatory.harvest import readers
+from observatory.harvest.prefetch import PageLookAhead
 from observatory.model import Catalogue, HarvestPage, SourceError
 from observatory.net.fetch import HttpSettings, make_session
 from observatory.registry import CatalogueEntry
@@ -106,25 +110,39 @@ def streamed(pages: Iterable[HarvestPage], sink: Sink | None) -> Iterator[Harves
         yield page
 
 
+#: Runs one unit of work, ``call(fn, *args)`` (the engine: one task run per page).
+Call = Callable[..., Any]
+
+
+def _direct(fn: Callable[..., Any], *args: Any) -> Any:
+    return fn(*args)
+
+
 def read_catalogue(
     catalogue: Catalogue,
-    reader: readers.Reader,
     http: HttpSettings,
     max_pages: int,
-    session: requests.Session,
+    session: requests.Session | None,
     shacl: int = 0,
     sink: Sink | None = None,
+    call: Call = _direct,
+    ahead: int = 0,
 ) -> None:
-    """Every page of one catalogue through its reader, then the reader's extra records."""
+    """Every page of one catalogue through the reader of its kind (``ahead`` > 0: numbered
+    pages read ahead in threads), then the reader's extra records."""
+    kind, cid = catalogue.kind, catalogue.id
 
     def read(url: str) -> HarvestPage:
-        return reader.read_page(url, catalogue.id, http, session=session, shacl=shacl)
+        page: HarvestPage = call(readers.read_page, kind, url, cid, http, shacl, session)
+        return page
 
-    pages = walk_pages(reader.first_url(catalogue.url), read, max_pages, catalogue.id)
-    absorb(catalogue, streamed(pages, sink))
-    if reader.after_pages is None:
+    found = readers.reader(kind)
+    first = found.first_url(catalogue.url)
+    with PageLookAhead(read, ahead) if ahead > 0 else contextlib.nullcontext(read) as fetch:
+        absorb(catalogue, streamed(walk_pages(first, fetch, max_pages, cid), sink))
+    if found.after_pages is None:
         return
-    more = reader.after_pages(catalogue.url, catalogue.id, http, session, max_pages)
+    more = call(readers.read_after, kind, catalogue.url, cid, http, max_pages, session)
     if more is not None:
         absorb(catalogue, [more])
         catalogue.pages -= 1  # not a page of its own
@@ -137,26 +155,28 @@ def harvest_catalogue(
     session: requests.Session | None = None,
     shacl: int = 0,
     sink: Sink | None = None,
+    call: Call | None = None,
+    ahead: int = 0,
 ) -> Catalogue:
-    """Harvest one registry catalogue; errors are kept, never raised. With ``shacl`` > 0,
-    DCAT and CSW pages also get the SHACL verdict of their first ``shacl`` datasets.
-    With ``sink``, every page goes to it as it is read and the catalogue keeps no dataset."""
+    """Harvest one registry catalogue through the reader of its kind; errors are kept,
+    never raised (a kind without a reader is one, naming the kind and the source).
+
+    With ``shacl`` > 0, DCAT and CSW pages also get the SHACL verdict of their first
+    ``shacl`` datasets. With ``sink``, every page goes to it as it is read and the
+    catalogue keeps no dataset. ``call`` runs each page read (the engine: as task runs,
+    each opening its own connections); ``ahead`` pages are read ahead when numbered."""
     catalogue = Catalogue(id=entry.id, name=entry.name, kind=entry.kind, url=entry.url)
-    own = session is None
-    session = session or make_session(http)
+    if entry.kind not in readers.kinds():
+        catalogue.errors.append(readers.no_reader_error(entry.kind, entry.id, entry.url))
+        return catalogue
+    own = session is None and call is None and ahead == 0  # no session shared by threads
+    session = make_session(http) if own else session
     try:
-        found = readers.registry().get(entry.kind)
-        if found is None:
-            message = f"catalogue kind '{entry.kind}' has no reader"
-            catalogue.errors.append(
-                SourceError(entry.id, entry.url, "unsupported", message, _now())
-            )
-        else:
-            read_catalogue(catalogue, found, http, max_pages, session, shacl, sink)
+        read_catalogue(catalogue, http, max_pages, session, shacl, sink, call or _direct, ahead)
     except Exception as exc:  # a bug must not lose the run: recorded with what was read
         message = f"harvest failed: {type(exc).__name__}: {exc}"
         catalogue.errors.append(SourceError(entry.id, entry.url, "crash", message, _now()))
     finally:
-        if own:
+        if own and session is not None:
             session.close()
     return catalogue

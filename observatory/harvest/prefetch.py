@@ -1,35 +1,23 @@
-"""Read numbered DCAT pages ahead in worker processes while the caller stores earlier ones.
+"""Read numbered catalogue pages ahead, in threads, while the caller normalises earlier ones.
 
-A catalogue's page chain is sequential (``hydra:next``), but when pages are numbered
-(``?page=N``), the next link is page N+1 and ``hydra:totalItems`` is known, the later
-page URLs can be predicted. ``PagePrefetcher`` is a ``fetch_page`` for ``walk_pages``:
-it returns the page asked for (from a worker, fetched and normalised there) and asks the
-workers for the next few predicted pages. ``walk_pages`` still decides what is read —
-loops, caps and a chain that leaves the prediction behave as without prefetching; a
-wrongly predicted page is only wasted work, never harvested.
+A catalogue's page chain is sequential (``next_url``), but when pages are numbered
+(``?page=N``), the next link is page N+1 and the total is known, the later page URLs can
+be predicted (``predicted_urls``). ``PageLookAhead`` is a ``fetch_page`` for
+``walk_pages``: it returns the page asked for and requests the next few predicted pages
+at once. ``walk_pages`` still decides what is read — loops, caps and a chain that leaves
+the prediction behave as without look-ahead; a wrongly predicted page is only wasted work,
+never harvested.
 """
 
 from __future__ import annotations
 
+import contextvars
 import math
-from concurrent.futures import Future, ProcessPoolExecutor
-from types import TracebackType
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import requests
-
-from observatory.harvest.dcat import fetch_dcat_page
 from observatory.model import HarvestPage
-from observatory.net.fetch import HttpSettings, make_session
-
-_SESSION: requests.Session | None = None
-
-
-def _fetch_in_worker(url: str, catalogue_id: str, http: HttpSettings) -> HarvestPage:
-    global _SESSION
-    if _SESSION is None:
-        _SESSION = make_session(http)
-    return fetch_dcat_page(url, catalogue_id, http, _SESSION)
 
 
 def page_number(url: str) -> int | None:
@@ -56,45 +44,33 @@ def predicted_urls(url: str, page: HarvestPage, ahead: int) -> list[str]:
     return [with_page(url, n) for n in range(number + 1, min(number + ahead, last) + 1)]
 
 
-class PagePrefetcher:
-    """``fetch_page`` reading DCAT pages in ``workers`` processes, ``ahead`` pages early."""
+class PageLookAhead:
+    """``fetch_page`` for ``walk_pages`` that reads numbered pages ahead, in threads.
 
-    def __init__(
-        self, catalogue_id: str, http: HttpSettings, workers: int = 1, ahead: int = 4
-    ) -> None:
-        self.catalogue_id = catalogue_id
-        self.http = http
+    The next ``ahead`` predicted pages are requested in the caller's context (so a flow's
+    task runs stay in the flow run), so the source prepares them while this one is
+    normalised.
+    """
+
+    def __init__(self, read: Callable[[str], HarvestPage], ahead: int = 2) -> None:
+        self.read = read
         self.ahead = ahead
-        self.pool = ProcessPoolExecutor(max_workers=workers)
+        self.pool = ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="page-ahead")
         self.pending: dict[str, Future[HarvestPage]] = {}
 
-    def _submit(self, url: str) -> Future[HarvestPage]:
-        return self.pool.submit(_fetch_in_worker, url, self.catalogue_id, self.http)
-
     def __call__(self, url: str) -> HarvestPage:
-        future = self.pending.pop(url, None) or self._submit(url)
-        page = future.result()
-        wanted = predicted_urls(url, page, self.ahead)
-        for stale in set(self.pending) - set(wanted):
-            self.pending.pop(stale).cancel()
-        for next_url in wanted:
-            if next_url not in self.pending:
-                self.pending[next_url] = self._submit(next_url)
+        future = self.pending.pop(url, None)
+        page = future.result() if future is not None else self.read(url)
+        for later in predicted_urls(url, page, self.ahead):
+            if later not in self.pending:
+                context = contextvars.copy_context()
+                self.pending[later] = self.pool.submit(context.run, self.read, later)
         return page
 
-    def close(self) -> None:
-        for future in self.pending.values():
-            future.cancel()
-        self.pending.clear()
-        self.pool.shutdown(wait=True, cancel_futures=True)
-
-    def __enter__(self) -> PagePrefetcher:
+    def __enter__(self) -> PageLookAhead:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+    def __exit__(self, *exc: object) -> None:
+        for future in self.pending.values():
+            future.cancel()
+        self.pool.shutdown(wait=True)

@@ -1,9 +1,9 @@
 """The one harvest front door: a registry of catalogue readers by kind.
 
 Every way of reading catalogues — ``observatory harvest``, ``observatory check``, the
-registry's catalogues (``paging.harvest_catalogue``), the observe flow — asks this
-registry. A reader is one module exposing ``READER = Reader(...)``; adding a kind means
-that module and one line in ``MODULES``.
+observe engine and its Prefect flow (``paging.harvest_catalogue``), kind detection — asks
+this registry. A reader is one module exposing ``READER = Reader(...)``; adding a kind
+means that module and one line in ``MODULES``.
 
 A ``Reader`` gives:
 
@@ -11,13 +11,22 @@ A ``Reader`` gives:
 - ``read_page(url, catalogue_id, http, *, session=None, shacl=0) -> HarvestPage``: one
   page fetched under the guard and parsed; never raises (problems are ``page.errors``),
   ``page.next_url`` gives the next page;
-- ``read_file(path, catalogue_id, shacl) -> HarvestPage``: a saved page or export;
+- ``read_file(path, catalogue_id, shacl) -> HarvestPage``: a saved page or export (a
+  folder too when ``reads_folders``);
 - ``detect(document) -> bool``: whether a whole document has this kind's structure;
+- ``claims_url(url) -> bool`` (optional): the address alone says this kind (API paths);
+- ``claims_name(source, content_type) -> bool`` (optional): a weak hint, the suffix or
+  declared type, asked only when no structure was recognised;
+- ``portal_api`` (optional): a path under a portal's home page answering JSON when the
+  portal is of this kind;
 - ``after_pages`` (optional): records read once per catalogue after its pages (udata's
   dataservices).
 
-``detect_kind`` tells the kind of a document from its structure — the parsed JSON value
-or the XML root element, whatever the document's size — never from a prefix.
+Detection asks every reader in ``MODULES`` order: addresses first (``kind_of_url``), then
+the document's structure (``kind_of``: the parsed JSON value or the XML root element,
+whatever the document's size, never a prefix), then the weak hints (``kind_of_name``).
+``read_page`` and ``read_after`` are the units of work of a harvest (the engine makes
+each one a task run).
 """
 
 from __future__ import annotations
@@ -26,14 +35,15 @@ import importlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, cached_property
+from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
 import requests
 
-from observatory.model import HarvestPage
-from observatory.net.fetch import HttpSettings
+from observatory.model import HarvestPage, SourceError
+from observatory.net.fetch import HttpSettings, make_session
 
 #: kind -> module defining ``READER`` (the order is the order of detection).
 MODULES = {
@@ -43,7 +53,6 @@ MODULES = {
     "dcat": "observatory.harvest.dcat",
     "catalog-csv": "observatory.harvest.catalog_csv",
 }
-KINDS = tuple(MODULES)
 
 
 class ReadPage(Protocol):
@@ -79,6 +88,10 @@ class Reader:
     read_file: Callable[[Path, str, int], HarvestPage]
     detect: Callable[[Document], bool]
     after_pages: AfterPages | None = None
+    claims_url: Callable[[str], bool] = lambda url: False
+    claims_name: Callable[[str, str], bool] = lambda source, content_type: False
+    portal_api: str | None = None
+    reads_folders: bool = False  # ``read_file`` takes a folder (of exports)
 
 
 class Document:
@@ -138,23 +151,92 @@ class _Bytes:
         return chunk
 
 
-@cache
+class NoReader(ValueError):
+    """A catalogue kind no reader is registered for; the message names the known kinds."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(f"unknown catalogue kind {kind!r}; known kinds: {', '.join(kinds())}")
+        self.kind = kind
+
+
+def kinds() -> tuple[str, ...]:
+    """Every kind a reader is registered for, in detection order."""
+    return tuple(MODULES)
+
+
 def registry() -> dict[str, Reader]:
     """Every reader by kind (modules imported on first use)."""
-    return {kind: importlib.import_module(module).READER for kind, module in MODULES.items()}
+    return {kind: reader(kind) for kind in MODULES}
 
 
 def reader(kind: str) -> Reader:
-    """The reader of one kind; KeyError names the kinds known."""
-    try:
-        return registry()[kind]
-    except KeyError:
-        raise KeyError(f"unknown catalogue kind {kind!r}; one of {', '.join(KINDS)}") from None
+    """The reader of one kind; ``NoReader`` (a ValueError) names the kinds known."""
+    module = MODULES.get(kind)
+    if module is None:
+        raise NoReader(kind)
+    found: Reader = importlib.import_module(module).READER
+    if found.kind != kind:
+        raise ValueError(f"{module}: READER.kind is {found.kind!r}, registered as {kind!r}")
+    return found
+
+
+def no_reader_error(kind: str, source: str, url: str) -> SourceError:
+    """What a source of a kind without a reader records (the run goes on)."""
+    message = f"source {source!r} ({url}): {NoReader(kind)}; source not read"
+    return SourceError(source, url, "unsupported", message, datetime.now(UTC))
+
+
+def kind_of_url(url: str) -> str | None:
+    """The first kind whose reader claims the address alone, or None."""
+    return next((k for k, r in registry().items() if r.claims_url(url)), None)
 
 
 def kind_of(document: Document) -> str | None:
     """The first kind whose structure the document has, or None."""
-    for kind, found in registry().items():
-        if found.detect(document):
-            return kind
-    return None
+    return next((k for k, r in registry().items() if r.detect(document)), None)
+
+
+def kind_of_name(source: str, content_type: str | None) -> str | None:
+    """The first kind a file name or declared Content-Type hints at, or None."""
+    declared = (content_type or "").split(";")[0].strip().lower()
+    return next((k for k, r in registry().items() if r.claims_name(source, declared)), None)
+
+
+def folder_kind() -> str | None:
+    """The first kind whose reader reads a whole folder, or None."""
+    return next((k for k, r in registry().items() if r.reads_folders), None)
+
+
+def portal_apis() -> list[tuple[str, str]]:
+    """(API path, kind) of the readers that can recognise a portal's home page."""
+    return [(r.portal_api, k) for k, r in registry().items() if r.portal_api]
+
+
+def read_page(
+    kind: str,
+    url: str,
+    catalogue_id: str,
+    http: HttpSettings,
+    shacl: int = 0,
+    session: requests.Session | None = None,
+) -> HarvestPage:
+    """One page of a catalogue of ``kind``: the one place a catalogue page is read."""
+    return reader(kind).read_page(url, catalogue_id, http, session=session, shacl=shacl)
+
+
+def read_after(
+    kind: str,
+    catalogue_url: str,
+    catalogue_id: str,
+    http: HttpSettings,
+    max_pages: int,
+    session: requests.Session | None = None,
+) -> HarvestPage | None:
+    """The records a reader reads once after a catalogue's pages (None: nothing more)."""
+    after = reader(kind).after_pages
+    if after is None:
+        return None
+    if session is not None:
+        return after(catalogue_url, catalogue_id, http, session, max_pages)
+    with make_session(http) as own:
+        return after(catalogue_url, catalogue_id, http, own, max_pages)

@@ -9,21 +9,17 @@ local file through the reader's ``read_file``; ``dataset_json_line`` is one outp
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
-from observatory.harvest import catalog_csv, readers
-from observatory.harvest.dcat import RDF_SUFFIXES
+from observatory.harvest import readers
 from observatory.harvest.paging import Sink, absorb, harvest_catalogue, streamed
 from observatory.harvest.rdf_parse import looks_like_html
-from observatory.harvest.udata import fetch_udata_datasets
 from observatory.model import Catalogue, Dataset, SourceError
-from observatory.net.fetch import FetchError, HttpSettings, make_session, open_stream
+from observatory.net.fetch import FetchError, HttpSettings, open_stream
 
-_UDATA_ONE = re.compile(r"/api/[12]/datasets/([^/?#]+)/?$")
 CSV_HEAD_BYTES = 65536  # a catalogue CSV export is told by its header row
 
 
@@ -39,31 +35,14 @@ def is_url(source: str) -> bool:
     return urlsplit(source).scheme in ("http", "https")
 
 
-def _kind_from_url(url: str) -> str | None:
-    """Strong hints of the address alone (API paths, CSW parameters)."""
-    parts = urlsplit(url)
-    path = parts.path.lower()
-    query = {k.lower(): v[-1].lower() for k, v in parse_qs(parts.query).items()}
-    if "/api/3/action/" in path or path.rstrip("/").endswith("/api/3"):
-        return "ckan"
-    if query.get("service") == "csw" or query.get("request") in ("getrecords", "getcapabilities"):
-        return "csw"
-    if path.rstrip("/").endswith("/csw"):
-        return "csw"
-    if "/site/catalog" in path or path.endswith(tuple(RDF_SUFFIXES) + (".n3",)):
-        return None if path.endswith((".json", ".xml")) else "dcat"
-    if re.search(r"/api/[12]/(datasets|organizations|dataservices)(/|$)", path):
-        return "udata"
-    return None
-
-
 def detect_kind(source: str, content: bytes | None, content_type: str | None) -> str:
-    """The kind of a source from its address, then its whole document's structure
-    (``readers.kind_of``), then its Content-Type or suffix.
+    """The kind of a source, as the readers tell it: its address
+    (``readers.kind_of_url``), then its whole document's structure (``readers.kind_of``),
+    then its suffix or Content-Type (``readers.kind_of_name``).
 
     Raises UnknownKind when nothing tells (an HTML page, an unknown file).
     """
-    by_url = _kind_from_url(source) if is_url(source) else None
+    by_url = readers.kind_of_url(source) if is_url(source) else None
     if by_url:
         return by_url
     if content:
@@ -72,12 +51,9 @@ def detect_kind(source: str, content: bytes | None, content_type: str | None) ->
             return found
         if looks_like_html(content):
             raise UnknownKind(f"{source}: an HTML page, not a catalogue; give --kind")
-    declared = (content_type or "").split(";")[0].strip().lower()
-    if declared in ("text/csv", "application/csv") or source.lower().endswith(".csv"):
-        return "catalog-csv"
-    suffix = Path(urlsplit(source).path).suffix.lower()
-    if suffix in RDF_SUFFIXES or declared in ("text/turtle", "application/rdf+xml"):
-        return "dcat"
+    by_name = readers.kind_of_name(source, content_type)
+    if by_name:
+        return by_name
     raise UnknownKind(f"{source}: cannot tell the kind of source; give --kind")
 
 
@@ -108,12 +84,7 @@ def dataset_json_line(dataset: Dataset) -> str:
 
 # --- local files -----------------------------------------------------------------------
 def _local_content(path: Path) -> bytes:
-    """What kind detection reads of a local source: the whole file, or a CSV's header."""
-    if path.is_dir():
-        exports = catalog_csv.find_exports(path)
-        path = exports.get("datasets") or next(iter(exports.values()), path)
-        if path.is_dir():
-            return b""
+    """What kind detection reads of a local file: the whole file, or a CSV's header."""
     with path.open("rb") as f:
         return f.read(CSV_HEAD_BYTES) if path.suffix.lower() == ".csv" else f.read()
 
@@ -127,8 +98,11 @@ def _harvest_local(
         catalogue.errors.append(SourceError(cid, source, "not-found", f"{source}: no such file"))
         return catalogue
     try:
-        kind = kind or ("catalog-csv" if path.is_dir() else None)
-        kind = kind or detect_kind(source, _local_content(path), RDF_SUFFIXES.get(path.suffix))
+        if path.is_dir():
+            kind = kind or readers.folder_kind()
+            if kind is None:
+                raise UnknownKind(f"{source}: no reader reads a folder; give a file")
+        kind = kind or detect_kind(source, _local_content(path), None)
         catalogue.kind = kind
         absorb(catalogue, streamed([readers.reader(kind).read_file(path, cid, shacl)], sink))
     except UnknownKind as exc:
@@ -161,10 +135,10 @@ def _peek(url: str, http: HttpSettings, limit: int | None = None) -> tuple[bytes
 
 
 def _probe_portal(url: str, http: HttpSettings) -> str | None:
-    """A portal's home page says nothing: ask the udata and CKAN APIs it would have."""
+    """A portal's home page says nothing: ask the APIs the readers know (``portal_api``)."""
     parts = urlsplit(url)
     root = urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
-    for path, kind in (("/api/1/site/", "udata"), ("/api/3/action/status_show", "ckan")):
+    for path, kind in readers.portal_apis():
         try:
             head, _ = _peek(root + path, http, limit=4096)
         except FetchError:
@@ -175,7 +149,7 @@ def _probe_portal(url: str, http: HttpSettings) -> str | None:
 
 
 def _detect_remote(url: str, http: HttpSettings) -> str:
-    by_url = _kind_from_url(url)
+    by_url = readers.kind_of_url(url)
     if by_url:
         return by_url
     head, content_type = _peek(url, http)
@@ -207,15 +181,7 @@ def _harvest_remote(
         message = f"{url}: {exc.message}" if isinstance(exc, FetchError) else str(exc)
         catalogue.errors.append(SourceError(cid, url, code, message, _now()))
         return catalogue
-    one = _UDATA_ONE.search(urlsplit(url).path) if kind == "udata" else None
-    if one and one.group(1) not in ("search",):
-        catalogue = Catalogue(id=cid, name=url, kind=kind, url=url)
-        portal = url[: url.index("/api/")]
-        with make_session(http) as session:
-            page = fetch_udata_datasets(portal, [one.group(1)], cid, http, session)
-            absorb(catalogue, streamed([page], sink))
-        return catalogue
-    entry = CatalogueEntry(id=cid, name=url, kind=kind, url=url)  # type: ignore[arg-type]
+    entry = CatalogueEntry(id=cid, name=url, kind=kind, url=url)
     return harvest_catalogue(entry, http, max_pages, shacl=shacl, sink=sink)
 
 
@@ -235,8 +201,8 @@ def harvest_source(
     DCAT-AP SHACL verdict. With ``sink``, every page goes to it as it is read and the
     catalogue keeps no dataset (``observatory harvest --json`` prints them as they come).
     """
-    if kind is not None and kind not in readers.KINDS:
-        raise ValueError(f"unknown kind {kind!r}; one of {', '.join(readers.KINDS)}")
+    if kind is not None:
+        readers.reader(kind)  # NoReader (a ValueError) names the kinds known
     cid = catalogue_id or _catalogue_id(source)
     if is_url(source):
         return _harvest_remote(source, kind, http, max_pages, cid, shacl, sink)

@@ -8,11 +8,12 @@ records on the returned page (or list). Normalisation lives in ``udata_model``.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode, urljoin
+from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 import requests
 
@@ -283,9 +284,27 @@ def _detect(document: Document) -> bool:
     return "resources" in value and ("slug" in value or "last_update" in value)  # one dataset
 
 
+_API_PATH = re.compile(r"/api/[12]/(datasets|organizations|dataservices)(/|$)")
+_ONE_DATASET = re.compile(r"/api/[12]/datasets/([^/?#]+)/?$")
+
+
+def _claims_url(url: str) -> bool:
+    """A udata API address (not an RDF rendering of it, whose structure tells)."""
+    from observatory.harvest.dcat import RDF_SUFFIXES
+
+    path = urlsplit(url).path.lower()
+    return bool(_API_PATH.search(path)) and not path.endswith((*RDF_SUFFIXES, ".n3"))
+
+
 def first_udata_url(url: str) -> str:
     """The first dataset list page of a portal (or the list URL itself)."""
     return url if "/api/1/datasets" in url else udata_datasets_url(url)
+
+
+def _one_dataset(url: str) -> str | None:
+    """The id of a single dataset's API address (``/api/1/datasets/<id>/``), else None."""
+    found = _ONE_DATASET.search(urlsplit(url).path)
+    return found.group(1) if found and found.group(1) != "search" else None
 
 
 def _read_page(
@@ -296,6 +315,11 @@ def _read_page(
     session: requests.Session | None = None,
     shacl: int = 0,
 ) -> HarvestPage:
+    """A dataset list page, or a single dataset's record (a one-page catalogue)."""
+    one = _one_dataset(url)
+    if one is not None:
+        portal = url[: url.index("/api/")]
+        return fetch_udata_datasets(portal, [one], catalogue_id, http, session)
     return fetch_udata_page(url, catalogue_id, http, session)
 
 
@@ -345,4 +369,13 @@ def _dataservices(
     return HarvestPage(url=catalogue_url, services=services, errors=errors)
 
 
-READER = Reader("udata", first_udata_url, _read_page, _read_file, _detect, _dataservices)
+READER = Reader(
+    "udata",
+    first_udata_url,
+    _read_page,
+    _read_file,
+    _detect,
+    after_pages=_dataservices,
+    claims_url=_claims_url,
+    portal_api="/api/1/site/",
+)

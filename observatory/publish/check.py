@@ -168,7 +168,7 @@ def check_url(
     source = api or url
     catalogue = harvest_source(
         source,
-        "udata" if api else None,
+        None,  # told by the readers (a udata API record's address says udata)
         http,
         config.settings.max_pages,
         "check",

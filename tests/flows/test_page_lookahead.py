@@ -6,10 +6,10 @@ import threading
 
 from observatory.harvest.dcat import fetch_dcat_page
 from observatory.harvest.paging import walk_pages
+from observatory.harvest.prefetch import PageLookAhead
 from observatory.model import HarvestPage
 from observatory.net.fetch import HttpSettings
 from observatory.net.guard import parse_networks
-from observatory.observe.harvest import PageLookAhead
 
 
 def test_pages_read_ahead_are_the_pages_read_one_by_one(sandbox) -> None:

@@ -11,11 +11,12 @@ from rdflib.compare import isomorphic
 
 from bench.harvest.server import page_jsonld, page_ttl
 from observatory.harvest.dcat import parse_dcat, read_triples
-from observatory.harvest.paging import walk_pages
-from observatory.harvest.prefetch import PagePrefetcher, predicted_urls
+from observatory.harvest.paging import harvest_catalogue
+from observatory.harvest.prefetch import predicted_urls
 from observatory.harvest.rdf_parse import RdfError
 from observatory.model import HarvestPage, to_jsonable
 from observatory.net.fetch import HttpSettings
+from observatory.registry import CatalogueEntry
 from tests.corpus import CORPUS as SHARED
 from tests.harvest.conftest import Reply, Site
 
@@ -127,7 +128,7 @@ def test_prefetch_predicts_only_plainly_numbered_chains() -> None:
     assert predicted_urls("http://h/c?page=2", page, 4) == []
 
 
-def test_prefetcher_harvests_every_page_once_over_loopback(site: Site, http: HttpSettings) -> None:
+def test_pages_read_ahead_are_harvested_once_over_loopback(site: Site, http: HttpSettings) -> None:
     base = site.url("/bench/catalog.jsonld")
 
     def reply(full: str) -> Reply:
@@ -135,11 +136,11 @@ def test_prefetcher_harvests_every_page_once_over_loopback(site: Site, http: Htt
         return Reply(page_jsonld(number, 250, base).encode(), "application/ld+json")
 
     site.add("/bench/catalog.jsonld*", reply)
-    with PagePrefetcher("b", http, workers=1, ahead=2) as prefetcher:
-        pages = list(walk_pages(base + "?page=1", prefetcher, 10, "b"))
-    keys = [d.key for p in pages for d in p.datasets]
-    assert len(pages) == 3 and len(keys) == len(set(keys)) == 250
-    assert all(not p.errors for p in pages)
+    entry = CatalogueEntry(id="b", name="b", kind="dcat", url=base + "?page=1")
+    catalogue = harvest_catalogue(entry, http, 10, ahead=2)
+    keys = [d.key for d in catalogue.datasets]
+    assert catalogue.pages == 3 and len(keys) == len(set(keys)) == 250
+    assert not catalogue.errors
 
 
 @pytest.mark.parametrize(("value", "lang"), [("titre", None), ("titre", "fr"), ("", "en-gb")])

@@ -88,7 +88,7 @@ def test_every_kind_has_one_reader() -> None:
     from observatory.harvest import readers
 
     registry = readers.registry()
-    assert list(registry) == list(readers.KINDS)
+    assert list(registry) == list(readers.kinds())
     assert all(reader.kind == kind for kind, reader in registry.items())
 
 
