@@ -71,3 +71,8 @@ def notice_paths(org_key: str) -> tuple[str, str]:
     """Paths of a producer's notice as Markdown and as HTML, relative to the site root."""
     stem = f"notices/{safe_name(org_key)}"
     return f"{stem}.md", f"{stem}.html"
+
+
+def theme_page(key: str) -> str:
+    """Where a thematic group is shown, relative to the site root."""
+    return f"thematiques.html#theme-{key}"

@@ -32,6 +32,7 @@ from observatory.publish import (
     paths,
     recognition,
     reusers,
+    search,
 )
 from observatory.publish.inputs import PublishInputs
 from observatory.publish.mdrender import render_markdown
@@ -192,7 +193,7 @@ def _reusers(out: _Renderer, data: SiteData, spdr_rows: list[Any], inputs: Publi
     )
 
 
-def _themes(out: _Renderer, data: SiteData) -> None:
+def _themes(out: _Renderer, data: SiteData) -> list[dict[str, Any]]:
     rows = data.rows(sorted(data.current.datasets, key=lambda d: d.title.lower()))
     groups = ecosphere.by_group(rows)
     todos = {t.row.dataset.key: t for t in (ecosphere.todo_for(r) for r in rows)}
@@ -202,6 +203,7 @@ def _themes(out: _Renderer, data: SiteData) -> None:
         "api/thematiques.json",
         {g["key"]: [apijson.row_record(r) for r in g["rows"]] for g in groups},
     )
+    return groups
 
 
 def _recognition(out: _Renderer, data: SiteData, orgs: list[Any]) -> None:
@@ -272,7 +274,8 @@ def _build(
     history = history or {}
     out = _Renderer(root, {"site_title": title, "run": current.run, "previous_run": previous})
     (root / "assets").mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(TEMPLATES / "style.css", root / "assets" / "style.css")
+    for asset in ("style.css", "recherche.js"):
+        shutil.copyfile(TEMPLATES / asset, root / "assets" / asset)
     index = pages.index_context(data, spdr)
     legal = legal_view.publication(
         index["spdr_rows"], inputs, _now(data, inputs), etalab.past_records(old_site, current)
@@ -300,8 +303,10 @@ def _build(
     out.page("methodology.html", "methodology.html.j2", body=body)
     out.page("runs.html", "runs.html.j2", **pages.runs_context(runs))
     _reusers(out, data, index["spdr_rows"], inputs)
-    _themes(out, data)
+    groups = _themes(out, data)
     _recognition(out, data, orgs)
+    out.page("recherche.html", "search.html.j2", kinds=search.KIND_LABELS)
+    search.write_index(root, search.site_records(data, orgs, groups))
     _editions(out, data, index["spdr_rows"], inputs, history, old_site, body, legal)
     legal.write_feed(root)
     exports.write_exports(root / "data", current, legal.exports())
