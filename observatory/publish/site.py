@@ -34,6 +34,7 @@ from observatory.publish import (
     paths,
     recognition,
     reusers,
+    search,
 )
 from observatory.publish.inputs import PublishInputs
 from observatory.publish.mdrender import render_markdown
@@ -278,7 +279,8 @@ def _build(
     history = history or {}
     out = _Renderer(root, {"site_title": title, "run": current.run, "previous_run": previous})
     (root / "assets").mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(TEMPLATES / "style.css", root / "assets" / "style.css")
+    for asset in ("style.css", "recherche.js"):
+        shutil.copyfile(TEMPLATES / asset, root / "assets" / asset)
     index = pages.index_context(data, spdr)
     targets = reusers.targets(index["spdr_rows"], data, inputs)
     index["summary"]["open_incident_count"] = len(reusers.open_incidents(targets))
@@ -323,6 +325,8 @@ def _build(
     out.page("runs.html", "runs.html.j2", **pages.runs_context(runs))
     _reusers(out, data, targets, inputs)
     _recognition(out, data, orgs)
+    out.page("recherche.html", "search.html.j2", kinds=search.KIND_LABELS)
+    search.write_index(root, search.site_records(data, orgs, themes))
     _editions(out, data, index["spdr_rows"], inputs, history, old_site, body, legal)
     legal.write_feed(root)
     exports.write_exports(root / "data", current, legal.exports())

@@ -4,6 +4,7 @@ and screenshots are saved under tests/artifacts/."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -12,9 +13,21 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from observatory.publish import paths
+from observatory.publish.site import publish_site
+
+from . import cdp
+from .conftest import Published
+from .factories import PORTAL, XSS_TITLE
 from .htmlcheck import load, pages
+from .many import dataset as many_dataset
+from .many import many_snapshot
 from .observed import Observed
 
+# Datasets of the large search test: 5,000 in the default run (publishing them takes about a
+# minute here); OBSERVATORY_SEARCH_DATASETS=50000 runs it at data.gouv.fr scale (several
+# minutes: see bench/search/run.py).
+LARGE = int(os.environ.get("OBSERVATORY_SEARCH_DATASETS", "5000"))
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 FLAGS = [
     "--headless",
@@ -120,3 +133,59 @@ def test_pages_are_accessible_by_construction(observed: Observed) -> None:
         for tag, attrs in page.tags:
             if tag == "th":
                 assert attrs.get("scope") in ("row", "col"), (path, attrs)
+
+
+def search(browser: cdp.Browser, start: str, words: str, title: str) -> int:
+    """From ``start``, type ``words`` in the header search form and press Enter; wait for a
+    result named ``title`` and return its position (from 1)."""
+    browser.goto(start)
+    browser.type_text("#recherche-q", words)
+    browser.wait_for("location.pathname.endsWith('/recherche.html')")
+    links = json.dumps("#recherche-resultats li a")
+    position = browser.wait_for(
+        f"(() => {{ const i = [...document.querySelectorAll({links})]"
+        f".findIndex(a => a.textContent === {json.dumps(title)}); return i < 0 ? 0 : i + 1; }})()"
+    )
+    assert browser.eval("document.getElementById('recherche-q').value") == words
+    return int(position)
+
+
+def open_result(browser: cdp.Browser, position: int, title: str) -> str:
+    """Click the result at ``position``; wait for the page titled ``title``; return its URL."""
+    browser.click(f"#recherche-resultats li:nth-child({position}) a")
+    browser.wait_for(
+        "document.readyState === 'complete' && !location.pathname.endsWith('/recherche.html')"
+        f" && document.querySelector('h1').textContent.includes({json.dumps(title)})"
+    )
+    return str(browser.eval("location.href"))
+
+
+def test_search_from_a_sub_folder_shows_hostile_titles_as_text(
+    published: Published, tmp_path: Path
+) -> None:
+    binary = chromium()
+    root = published.root  # served as /site/: every search URL must be relative
+    start = paths.dataset_page(f"{PORTAL}:irve")
+    with cdp.static_server(root.parent) as base, cdp.browser(binary, FLAGS, tmp_path / "p") as b:
+        position = search(b, f"{base}site/{start}", "alert", XSS_TITLE)
+        injected = json.dumps("#recherche-resultats script, #recherche-resultats img, [onerror]")
+        assert b.eval(f"document.querySelectorAll({injected}).length") == 0
+        opened = open_result(b, position, XSS_TITLE)
+    assert opened.startswith(f"{base}site/datasets/")
+
+
+@pytest.fixture(scope="module")
+def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site of LARGE datasets written by the production site writer (in-memory data)."""
+    snapshot = many_snapshot(LARGE)
+    root = tmp_path_factory.mktemp("large") / "site"
+    return publish_site(root, snapshot, None, [snapshot.run], spdr=[])
+
+
+def test_search_finds_one_dataset_among_many(large_site: Path, tmp_path: Path) -> None:
+    binary = chromium()
+    target = many_dataset(LARGE * 3 // 4 + 7)
+    with cdp.static_server(large_site) as base, cdp.browser(binary, FLAGS, tmp_path / "p") as b:
+        position = search(b, f"{base}index.html", target.title, target.title)
+        opened = open_result(b, position, target.title)
+    assert opened == f"{base}{paths.dataset_page(target.key)}"

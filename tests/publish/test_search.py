@@ -1,0 +1,89 @@
+"""The static search built with the site: a Pagefind index of datasets, organisations,
+catalogues and themes, a search form on every page and a search page whose script shows
+producers' text as text. The index is read back from the files a browser downloads."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from observatory.publish import paths
+
+from .conftest import Published
+from .factories import XSS_TITLE
+from .htmlcheck import load, pages
+
+KINDS = {"Jeu de données", "Organisation", "Catalogue", "Thématique"}
+
+
+def index_records(root: Path) -> list[dict]:
+    """Every record of the Pagefind index, decoded from its fragment files."""
+    records = []
+    for fragment in sorted((root / "pagefind" / "fragment").glob("*.pf_fragment")):
+        raw = gzip.decompress(fragment.read_bytes())
+        raw = raw[raw.index(b"{") :]  # after Pagefind's file signature
+        records.append(json.loads(raw))
+    return records
+
+
+def test_index_is_written_with_the_site(published: Published) -> None:
+    root = published.root
+    assert (root / "pagefind" / "pagefind.js").is_file()
+    assert (root / "pagefind" / "pagefind-entry.json").is_file()
+    entry = json.loads((root / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
+    assert "fr" in entry["languages"]
+    assert (root / "recherche.html").is_file() and (root / "assets" / "recherche.js").is_file()
+
+
+def test_every_kind_is_indexed_and_leads_to_its_page(published: Published) -> None:
+    root = published.root
+    records = index_records(root)
+    by_kind: dict[str, list[dict]] = {}
+    for record in records:
+        by_kind.setdefault(record["meta"]["kind"], []).append(record)
+    assert set(by_kind) == KINDS
+    datasets = [d for d in published.current.datasets if not d.deleted]
+    assert len(by_kind["Jeu de données"]) == len(datasets)
+    assert {r["meta"]["title"] for r in by_kind["Catalogue"]} == {
+        c.name for c in published.current.catalogues
+    }
+    assert any(r["meta"]["title"] == "Etalab" for r in by_kind["Organisation"])
+    for record in records:
+        assert record["filters"]["type"] == [record["meta"]["kind"]]
+        url = record["url"].lstrip("/")
+        assert not record["url"].startswith(("http:", "https:", "//")), record["url"]
+        page, _, fragment = url.partition("#")
+        assert (root / page).is_file(), url
+        if fragment:
+            assert fragment in load(root / page).ids, url
+    irve = next(r for r in by_kind["Jeu de données"] if "recharge" in r["meta"]["title"])
+    assert irve["url"].lstrip("/") == paths.dataset_page("data-gouv-fr:irve")
+    assert irve["meta"]["detail"] == "Etalab"
+
+
+def test_hostile_title_is_indexed_as_text_and_shown_as_text(published: Published) -> None:
+    records = index_records(published.root)
+    hostile = [r for r in records if r["meta"]["title"] == XSS_TITLE]
+    assert len(hostile) == 1  # kept verbatim as data, to be shown with textContent
+    script = (published.root / "assets" / "recherche.js").read_text("utf-8")
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
+        assert sink not in script
+    assert "textContent" in script
+
+
+def test_every_page_has_a_search_form_that_works_without_script(published: Published) -> None:
+    root = published.root
+    for path in pages(root):
+        page = load(path)
+        forms = [a for t, a in page.tags if t == "form" and a.get("role") == "search"]
+        assert len(forms) == 1, path
+        assert forms[0]["method"] == "get"
+        target = (path.parent / forms[0]["action"]).resolve()
+        assert target == (root / "recherche.html").resolve(), path
+        assert any(t == "input" and a.get("name") == "q" for t, a in page.tags), path
+    search_page = load(root / "recherche.html")
+    for listing in ("index.html#autres", "index.html#organisations", "thematiques.html"):
+        assert listing in search_page.links()
+    scripts = [a for t, a in search_page.tags if t == "script"]
+    assert scripts == [{"type": "module", "src": "assets/recherche.js"}]
