@@ -12,7 +12,7 @@ QUIET_PIP := sed '/^WARNING: Location/d'
 SHELL := bash
 .SHELLFLAGS := -o pipefail -c
 
-.PHONY: demo test lint docs install lock clean fuzz
+.PHONY: demo test lint docs install lock clean fuzz i18n
 
 $(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,16 @@ fuzz: $(STAMP)
 ## docs: regenerate docs/methodology.md from the criteria registry
 docs: $(STAMP)
 	@$(VENV)/bin/observatory criteria --markdown > docs/methodology.md
+
+## i18n: extract the messages a reader sees, update the French catalogue, check it compiles
+LOCALES := observatory/locale
+i18n: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k NP_:1c,2 --sort-by-file \
+		--project observatory --no-wrap -o $(LOCALES)/messages.pot observatory
+	$(VENV)/bin/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -l fr \
+		--no-fuzzy-matching --no-wrap --ignore-obsolete
+	$(VENV)/bin/pybabel compile --statistics -d $(LOCALES) -l fr -o /dev/null \
+		-i $(LOCALES)/fr/LC_MESSAGES/messages.po
 
 clean:
 	rm -rf $(VENV) reports/*.html reports/datasets reports/data observatory.db

@@ -64,6 +64,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def outcome_counts(counts: dict[str, int]) -> str:
+    """``disponible 47, dégradé 1, …``: probe outcomes in French, in a fixed order."""
+    from observatory import i18n
+
+    words = i18n.catalogue()
+    order = {code: i for i, code in enumerate(i18n.OUTCOMES)}
+    ranked = sorted(counts.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+    return ", ".join(f"{words.outcome(code)} {n}" for code, n in ranked)
+
+
 def _report_result(result: dict, as_json: bool) -> None:
     if as_json:
         _print_json(result)
@@ -75,7 +85,7 @@ def _report_result(result: dict, as_json: bool) -> None:
         f"ressources : {s['distributions']}"
     )
     print(f"  score moyen : {s['mean_score']} / 100 ; SPDR : {s['mean_spdr_score']} / 100")
-    outcomes = ", ".join(f"{k} {v}" for k, v in sorted(s["outcomes"].items()))
+    outcomes = outcome_counts(s["outcomes"])
     print(f"  sondes : {s['probes']} ({outcomes}) ; sondes en échec : {s['failed_probes']}")
     print(f"  fichiers non conformes à leur schéma : {s['invalid_files']}")
     if s["failed_sources"]:

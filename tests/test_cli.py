@@ -55,6 +55,11 @@ def test_demo_prints_a_summary_and_writes_the_site(demo_dir: Path) -> None:
     assert "Run 2 terminé" in out
     assert "9 de référence SPDR" in out
     assert "sondes en échec" in out and "reports" in out
+    # probe outcomes in French words, never their codes
+    probes = re.search(r"sondes : \d+ \((.*)\)", out)
+    assert probes, out
+    assert re.fullmatch(r"disponible \d+(, (dégradé|indisponible|inconnu|refusé) \d+)*", probes[1])
+    assert not re.search(r"\b(up|down|degraded|unknown|refused)\b", out), out
     index = (demo_dir / "reports" / "index.html").read_text(encoding="utf-8")
     assert "Base Sirene" in index and "Code Officiel Géographique" in index
     assert (demo_dir / "observatory.db").exists()

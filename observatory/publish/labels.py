@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from observatory import i18n
+
 PILLAR_LABELS = {
     "completeness": "Complétude",
     "freshness": "Fraîcheur",
@@ -16,13 +18,6 @@ STATUS_LABELS = {
     "fail": "échoué",
     "partial": "partiel",
     "na": "non applicable",
-}
-OUTCOME_LABELS = {
-    "up": "disponible",
-    "down": "indisponible",
-    "degraded": "dégradé",
-    "unknown": "inconnu",
-    "refused": "refusé",
 }
 RUN_STATUS_LABELS = {
     "running": "en cours",
@@ -52,6 +47,11 @@ MONTHS = (
     "novembre",
     "décembre",
 )
+
+
+def outcome_label(code: str | None) -> str:
+    """French word of a probe outcome code (« disponible » for ``up``), from the catalogue."""
+    return i18n.catalogue().outcome(code)
 
 
 def legal_label(key: str) -> str:

@@ -166,7 +166,7 @@ def _services_for(data: SiteData, dataset: Dataset) -> list[Service]:
 
 def _api_row(data: SiteData, name: str, url: str | None) -> ApiRow:
     probe = data.probe_for(url)
-    outcome = labels.OUTCOME_LABELS.get(probe.outcome, probe.outcome) if probe else "non sondé"
+    outcome = labels.outcome_label(probe.outcome) if probe else "non sondé"
     return ApiRow(name, url, paths.web_url(url), probe, outcome)
 
 

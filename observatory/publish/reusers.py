@@ -65,7 +65,7 @@ class Target:
     def outcome_label(self) -> str:
         if self.probe is None:
             return "non sondé"
-        return labels.OUTCOME_LABELS.get(self.probe.outcome, self.probe.outcome)
+        return labels.outcome_label(self.probe.outcome)
 
 
 def _incident_view(raw: dict[str, Any]) -> dict[str, Any]:

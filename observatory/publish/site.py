@@ -18,6 +18,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from observatory import i18n
 from observatory.model import Dataset, RunInfo, Snapshot
 from observatory.publish import (
     amdac,
@@ -51,9 +52,14 @@ History = dict[str, list[tuple[int, datetime, float | None, dict[str, float | No
 
 
 def make_env() -> Environment:
-    """The Jinja2 environment: autoescape on, strict undefined, French filters."""
+    """The Jinja2 environment: autoescape on, strict undefined, French filters.
+
+    The i18n extension and the ``outcome``, ``reason`` and ``evidence_key`` filters draw on
+    the one message catalogue (observatory.i18n)."""
+    words = i18n.catalogue()
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
+        extensions=["jinja2.ext.i18n"],
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -65,8 +71,12 @@ def make_env() -> Environment:
         num=labels.fmt_number,
         when=labels.fmt_datetime,
         day=labels.fmt_date,
-        outcome=lambda o: labels.OUTCOME_LABELS.get(o, o),
+        outcome=words.outcome,
+        reason=words.reason,
+        evidence_key=words.evidence_key,
+        frequency=words.frequency,
     )
+    env.install_gettext_translations(words.translations, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
         web_url=paths.web_url,
         dataset_page=paths.dataset_page,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from observatory import i18n
 from observatory.model import (
     PILLARS,
     CriterionResult,
@@ -109,7 +110,7 @@ def _scalar_text(value: Any) -> str:
 def evidence_items(evidence: dict[str, Any]) -> list[EvidenceItem]:
     """Evidence as (key, text, safe link) triples for a small definition list."""
     return [
-        EvidenceItem(str(k), _scalar_text(v), paths.web_url(v), _record_lines(v))
+        EvidenceItem(str(k), _record_text(str(k), v), paths.web_url(v), _record_lines(v))
         for k, v in evidence.items()
     ]
 
@@ -119,9 +120,16 @@ def _record_lines(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
         return ()
     return tuple(
-        " · ".join(_scalar_text(x) for x in record.values() if x not in (None, "", []))
+        " · ".join(_record_text(k, x) for k, x in record.items() if x not in (None, "", []))
         for record in value
     )
+
+
+def _record_text(key: str, value: Any) -> str:
+    """One value of an evidence record: coded strings (outcome, reason…) in French."""
+    if isinstance(value, str):
+        return i18n.catalogue().evidence_value(str(key), value)
+    return _scalar_text(value)
 
 
 def validation_text(report: ValidationReport | None) -> str:
@@ -246,9 +254,7 @@ class SiteData:
                     distribution=dist,
                     href=paths.web_url(dist.url),
                     probe=probe,
-                    outcome_label=labels.OUTCOME_LABELS.get(probe.outcome, probe.outcome)
-                    if probe
-                    else "non sondé",
+                    outcome_label=labels.outcome_label(probe.outcome) if probe else "non sondé",
                     validation=report,
                     validation_text=validation_text(report),
                 )
