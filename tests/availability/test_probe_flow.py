@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -149,5 +150,8 @@ def test_probe_flow_probes_spdr_files_and_apis_and_stores_a_probe_run(
         }
         assert probes[f"{server}/gone.csv"].status == 404
         assert probes[f"{server}/api/search?q=acme"].target == "api"
-        report = store.availability(f"{server}/sirene.csv", run.started_at)
+        assert run.finished_at is not None
+        report = store.availability(f"{server}/sirene.csv", run.finished_at)
         assert report["last_probe"]["outcome"] == "up"
+        before = store.availability(f"{server}/sirene.csv", run.started_at - timedelta(seconds=1))
+        assert before["last_probe"] is None  # as of a time before the run, no probe yet

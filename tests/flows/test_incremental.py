@@ -17,6 +17,7 @@ import yaml
 from sqlalchemy import create_engine, select
 
 from observatory.model import Snapshot
+from observatory.publish import paths
 from observatory.sandbox.server import Sandbox
 from observatory.sandbox.udata_data import DATASETS
 from observatory.storage.models import DatasetRow
@@ -157,8 +158,8 @@ def test_changed_are_scored_again_and_a_withdrawn_dataset_is_kept_marked_deleted
     assert inc3["deleted"] == 0 and inc3["still_deleted"] == 1 and inc3["changed"] == 0
     assert [d.key for d in c.datasets if d.deleted] == [rapport]
     assert _deleted_at(store_url, rapport) == deleted_at  # the date it was first missed
-    pages = (tmp_path / "reports" / "catalogues").glob("sandbox-*.html")
-    page = next(pages).read_text(encoding="utf-8")
+    (source,) = [s for s in c.catalogues if s.id.startswith("sandbox")]
+    page = (tmp_path / "reports" / paths.catalogue_page(source.id)).read_text(encoding="utf-8")
     assert "Rapport annuel" in page and "supprimé" in page
 
 
