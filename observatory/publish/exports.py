@@ -181,15 +181,12 @@ def table_schema(name: str, fields: list[str]) -> dict[str, Any]:
 
 
 def organisation_exports(
-    targets: tuple[Path, Path],
-    snapshot: Snapshot,
-    dataset_keys: set[str],
-    fixes: list[dict[str, Any]],
+    targets: tuple[Path, Path], rows: list[dict[str, Any]], fixes: list[dict[str, Any]]
 ) -> None:
-    """An organisation's datasets with scores, and its prioritised fix list, as CSV."""
+    """An organisation's datasets with scores (``dataset_rows`` of its datasets), and its
+    prioritised fix list, as CSV."""
     datasets_path, fixes_path = targets
     datasets_path.parent.mkdir(parents=True, exist_ok=True)
-    rows = [r for r in dataset_rows(snapshot) if r["key"] in dataset_keys]
     write_csv(datasets_path, DATASET_FIELDS, rows)
     write_csv(fixes_path, FIX_FIELDS, fixes)
 

@@ -182,14 +182,14 @@ def _catalogues(out: _Renderer, data: SiteData, deleted: list[Dataset], size: in
 
 def _organisations(out: _Renderer, data: SiteData, inputs: PublishInputs) -> list[Any]:
     orgs = pages.organisations(data)
+    rows = {row["key"]: row for row in exports.dataset_rows(data.current)}  # once, not per org
     for org in orgs:
         ctx = pages.organisation_context(data, org, inputs.since)
         csv_datasets, csv_fixes = paths.organisation_exports(org.key)
         out.page(org.page, "organisation.html.j2", csv=(csv_datasets, csv_fixes), **ctx)
         exports.organisation_exports(
             (out.root / csv_datasets, out.root / csv_fixes),
-            data.current,
-            {d.key for d in org.datasets},
+            [rows[d.key] for d in org.datasets],
             [amdac.fix_record(f) for f in ctx["fixes"]],
         )
         md_path, html_path = ctx["notice"]

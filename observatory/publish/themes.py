@@ -6,6 +6,7 @@ matches; words are compared without accents or case, on word boundaries.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -54,17 +55,20 @@ def _words(dataset: Dataset) -> list[str]:
     return [fold(w) for w in [*dataset.keywords, *themes, dataset.title]]
 
 
-def _matches(needle: str, texts: list[str]) -> bool:
-    pattern = re.compile(r"(^|[^a-z])" + re.escape(needle))
-    return any(pattern.search(t) for t in texts)
+@functools.cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    """One pattern per group: any of its needles at the start of a word (compiled once;
+    a site of 50,000 datasets asks for each group's match 100,000 times)."""
+    return {
+        key: re.compile(r"(?:^|[^a-z])(?:" + "|".join(map(re.escape, needles)) + ")")
+        for key, (_label, needles) in GROUPS.items()
+    }
 
 
 def groups_of(dataset: Dataset) -> list[str]:
     """Keys of the thematic groups of a dataset (``autres`` when none matches)."""
-    texts = _words(dataset)
-    found = [
-        key for key, (_label, needles) in GROUPS.items() if any(_matches(n, texts) for n in needles)
-    ]
+    text = "\n".join(_words(dataset))  # no needle holds a line break: words stay apart
+    found = [key for key, pattern in _patterns().items() if pattern.search(text)]
     return found or [OTHER[0]]
 
 

@@ -161,6 +161,7 @@ class SiteData:
         self.current = current
         self.previous = previous
         self.datasets = {d.key: d for d in current.datasets}
+        self._rows: dict[str, DatasetRow] = {}
         self.previous_keys = (
             {d.key for d in previous.datasets} | set(previous.scores) if previous else set()
         )
@@ -179,7 +180,14 @@ class SiteData:
         return (self.org_names.get(key) if key else None) or dataset.organization_name or key
 
     def row(self, dataset: Dataset) -> DatasetRow:
-        """Scores of one dataset with their change since the previous run."""
+        """Scores of one dataset with their change since the previous run (built once per
+        dataset: listings, themes, organisations and catalogues all ask for it)."""
+        made = self._rows.get(dataset.key)
+        if made is None or made.dataset is not dataset:
+            made = self._rows[dataset.key] = self._make_row(dataset)
+        return made
+
+    def _make_row(self, dataset: Dataset) -> DatasetRow:
         score = self.current.scores.get(dataset.key)
         before = self.previous_scores.get(dataset.key)
         existed = self.previous is None or dataset.key in self.previous_keys
