@@ -173,13 +173,15 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_criteria(args: argparse.Namespace) -> int:
     """List the scoring criteria of the registry (or print the methodology page)."""
+    from observatory.i18n import catalogue
     from observatory.scoring import all_criteria
-    from observatory.scoring.docs import methodology_markdown
+    from observatory.scoring.docs import fmt_num, methodology_markdown
 
     if args.markdown:
         print(methodology_markdown(), end="")
         return EXIT_OK
     criteria = all_criteria()
+    words = catalogue()
     if args.json:
         _print_json(
             [
@@ -190,13 +192,17 @@ def cmd_criteria(args: argparse.Namespace) -> int:
                     "applies_to": c.applies_to,
                     "label": c.label,
                     "doc": c.doc,
+                    "description": words.criterion_doc(c.doc),
                 }
                 for c in criteria
             ]
         )
         return EXIT_OK
+    scopes = {c.id: words.scope(c.applies_to) for c in criteria}
+    width = max(map(len, scopes.values()))
     for c in criteria:
-        print(f"{c.id:32} {c.pillar:13} poids {c.weight:<4} {c.applies_to:18} {c.label}")
+        weight = fmt_num(c.weight)
+        print(f"{c.id:32} {c.pillar:13} poids {weight:<4} {scopes[c.id]:{width}} {c.label}")
     return EXIT_OK
 
 

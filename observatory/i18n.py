@@ -262,6 +262,14 @@ class Catalogue:
         """« quotidienne » for ``daily`` …; a frequency the catalogue does not know as is."""
         return self._in_context("frequency", code)
 
+    def scope(self, code: str) -> str:
+        """What a criterion applies to, in French (``resource`` → « ressource »)."""
+        return self._in_context("scope", code)
+
+    def criterion_doc(self, doc: str) -> str:
+        """A criterion's docstring (``Criterion.doc``, English) in French, for the methodology."""
+        return self.gettext(doc)
+
     def evidence_value(self, key: str, value: str) -> str:
         """A value inside an evidence record: outcome and reason in French, codes labelled."""
         if key == "outcome":

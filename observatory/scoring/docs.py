@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from observatory.availability.legal import MIN_LEGAL_COVERAGE
+from observatory.i18n import catalogue
 from observatory.model import PILLARS
 from observatory.scoring.criteria.availability import API_BAR, FILE_BAR
 from observatory.scoring.legal import OBLIGATIONS
@@ -151,8 +152,13 @@ def schedule_markdown() -> str:
     return _SCHEDULE.format(rows=rows)
 
 
+def fmt_num(value: float) -> str:
+    """0.5 -> "0,5" (French decimal comma)."""
+    return f"{value:g}".replace(".", ",")
+
+
 def _fmt_pct(value: float) -> str:
-    return f"{value * 100:g}".replace(".", ",")
+    return fmt_num(value * 100)
 
 
 def _allowance(bar: float, days: int = 31) -> str:
@@ -167,7 +173,7 @@ def _criterion_section(crit_id: str, label: str, weight: float, applies: str, do
     return (
         f"### {label}\n\n"
         f"- identifiant : `{crit_id}`\n"
-        f"- poids : {weight:g}\n"
+        f"- poids : {fmt_num(weight)}\n"
         f"- s'applique à : {applies}\n\n"
         f"{doc}\n"
     )
@@ -189,8 +195,10 @@ def methodology_markdown() -> str:
         )
     )
     criteria = all_criteria()
+    words = catalogue()  # docstrings and scopes are English in the code, French here
     for pillar in PILLARS:
         parts.append(f"## {PILLAR_TITLES[pillar]} (`{pillar}`)\n")
         for c in (c for c in criteria if c.pillar == pillar):
-            parts.append(_criterion_section(c.id, c.label, c.weight, c.applies_to, c.doc))
+            applies, doc = words.scope(c.applies_to), words.criterion_doc(c.doc)
+            parts.append(_criterion_section(c.id, c.label, c.weight, applies, doc))
     return "\n".join(parts)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from observatory.i18n import NP_
 from observatory.model import PILLARS, Pillar, Status
 from observatory.registry import Weights
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from observatory.scoring.context import ScoringContext
 
 __all__ = [
+    "SCOPES",
     "Criterion",
     "Verdict",
     "Weights",
@@ -58,6 +60,16 @@ class Criterion:
 
 _REGISTRY: dict[str, Criterion] = {}
 
+# What a criterion applies to (``applies_to``): English codes, French words in the catalogue.
+SCOPES: tuple[str, ...] = (
+    NP_("scope", "dataset"),
+    NP_("scope", "dataset (DCAT)"),
+    NP_("scope", "SPDR dataset"),
+    NP_("scope", "resource"),
+    NP_("scope", "tabular resource"),
+    NP_("scope", "API"),
+)
+
 
 def criterion(
     id: str,  # noqa: A002 - the public name used across the project
@@ -71,6 +83,8 @@ def criterion(
         raise ValueError(f"unknown pillar {pillar!r} for criterion {id!r}")
     if not id.startswith(pillar + "."):
         raise ValueError(f"criterion id {id!r} must start with its pillar {pillar!r}")
+    if applies_to not in SCOPES:
+        raise ValueError(f"unknown scope {applies_to!r} for criterion {id!r} (see SCOPES)")
 
     def register(func: Callable[[ScoringContext], Verdict]) -> Callable[[ScoringContext], Verdict]:
         known = _REGISTRY.get(id)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from observatory.i18n import catalogue
 from observatory.model import PILLARS
 from observatory.scoring import all_criteria, criterion
 from observatory.scoring.docs import methodology_markdown
@@ -68,7 +69,7 @@ def test_methodology_lists_every_criterion_and_the_formulas():
     for c in all_criteria():
         assert f"`{c.id}`" in page
         assert c.label in page
-        assert c.doc.splitlines()[0] in page
+        assert catalogue().criterion_doc(c.doc).splitlines()[0] in page
     assert "Note d'un pilier" in page and "Note globale" in page
     assert "99 %" in page and "99,5 %" in page
     assert "transport.data.gouv.fr" in page

@@ -211,9 +211,9 @@ def data_cells(ctx: ScoringContext) -> Verdict:
 
     For each validated table, the share of empty cells per column (``stats["empty_cells"]``)
     of the required columns (``stats["required"]``) or, when none is declared, of every
-    column. Score = 1 - mean share. Pass when no required cell is empty (no column over 5 %
-    empty without declared requirements), fail when a column is 20 % empty or more.
-    Not applicable without a validation carrying these statistics.
+    column. Score = 1 - mean share. Pass when no required cell is empty (without declared
+    requirements: when no column's empty share is over 5 %), fail when a column's empty
+    share reaches 20 %. Not applicable without a validation carrying these statistics.
     """
     files: list[dict[str, Any]] = []
     shares: list[float] = []
@@ -247,7 +247,7 @@ def data_cells(ctx: ScoringContext) -> Verdict:
     "completeness.row_count", "completeness", "Volume de lignes stable", 1.0, "tabular resource"
 )
 def row_count(ctx: ScoringContext) -> Verdict:
-    """Row counts against the previous validation: more than 20 % fewer rows is an alert.
+    """Row counts against the previous validation: an alert when one drops by more than 20 %.
 
     A sharp drop usually means a truncated export or a failed extraction. Not applicable
     without two counts for the same resource.
