@@ -2,7 +2,9 @@
 
 ``observatory/locale/fr/LC_MESSAGES/messages.po`` is the source: it is compiled in memory by
 Babel when loaded (no compiled file to keep in step), once per render or per command.
-``make i18n`` extracts the message ids from the code and templates and updates the .po.
+``make i18n`` extracts the message ids from the code and templates and updates the .po; a
+criterion's docstring (English, for developers) is a message id too, extracted by
+``observatory.i18n_extract`` and shown in French on the methodology page.
 
 Machine codes stay English in the data (outcome codes, evidence keys, probe reasons as the
 probes write them); they become French words only here, when shown:

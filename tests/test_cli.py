@@ -141,6 +141,15 @@ def test_criteria_command_lists_the_registry(tmp_path: Path) -> None:
     } <= ids
 
 
+def test_criteria_command_lists_what_each_criterion_applies_to_in_french(tmp_path: Path) -> None:
+    proc = _run(["criteria"], tmp_path)
+    assert proc.returncode == 0
+    lines = {line.split()[0]: line for line in proc.stdout.splitlines()}
+    assert "ressource tabulaire" in lines["completeness.data_cells"]
+    assert "poids 0,5" in lines["freshness.dates"]
+    assert "tabular resource" not in proc.stdout
+
+
 def test_help_everywhere(tmp_path: Path) -> None:
     for command in (
         [],

@@ -11,6 +11,7 @@ from babel.messages.pofile import read_po
 
 from observatory import i18n
 from observatory.publish.site import make_env
+from observatory.scoring import all_criteria
 from tests.catalogue import french, make_i18n_messages
 
 FIELD = re.compile(r"\{(\w+)\}")
@@ -77,6 +78,17 @@ def test_the_observed_site_shows_no_english_code_or_message(observed) -> None:
     for words in ("disponible", "indisponible", "dégradé", "mais lent", "vérification(s)"):
         assert words in text, words
     assert english_leftovers(observed.root) == []
+
+
+def test_the_published_methodology_describes_every_criterion_in_french(observed) -> None:
+    page = " ".join(visible_pieces(observed.root / "methodology.html"))
+    text = " ".join(page.split())
+    words = i18n.catalogue()
+    for c in all_criteria():
+        assert c.doc.splitlines()[0] not in text, c.id
+        assert words.criterion_doc(c.doc).splitlines()[0] in text, c.id
+    assert "s'applique à : ressource tabulaire" in text
+    assert "s'applique à : tabular resource" not in text
 
 
 def test_the_checker_sees_english_when_there_is_some(tmp_path: Path) -> None:
