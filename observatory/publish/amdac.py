@@ -18,6 +18,7 @@ from observatory.publish.views import DatasetRow
 from observatory.publish.why import why
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~])")
+NOTICE_FIXES = 100  # fixes a notice spells out; the rest are counted and linked
 
 
 @dataclass
@@ -109,8 +110,13 @@ def md_text(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def notice_markdown(org_name: str, fixes: list[Fix], run: RunInfo, at: datetime) -> str:
-    """The notice to send to a producer (R321-8 CRPA), as Markdown text."""
+def notice_markdown(
+    org_name: str, fixes: list[Fix], run: RunInfo, at: datetime, full: tuple[str, str]
+) -> str:
+    """The notice to send to a producer (R321-8 CRPA), as Markdown text.
+
+    It spells out the first ``NOTICE_FIXES`` fixes, then counts the others and links
+    ``full``: the complete fix list's page and its CSV, relative to the notice."""
     name = md_text(org_name)
     lines = [
         f"# Avis d'amélioration de la qualité des données — {name}",
@@ -128,12 +134,8 @@ def notice_markdown(org_name: str, fixes: list[Fix], run: RunInfo, at: datetime)
     if not fixes:
         lines += ["Aucune correction n'est demandée : tous les critères applicables sont réussis."]
     else:
-        lines += [
-            f"Nous vous proposons {len(fixes)} correction{'s' if len(fixes) > 1 else ''}, "
-            "de la plus importante à la moins importante :",
-            "",
-        ]
-        for fix in fixes:
+        lines += _fixes_intro(len(fixes))
+        for fix in fixes[:NOTICE_FIXES]:
             lines += [
                 f"{fix.priority}. **{md_text(fix.row.dataset.title)}** — {md_text(fix.what)}",
                 f"   - Pourquoi c'est important : {md_text(fix.why)}",
@@ -141,6 +143,7 @@ def notice_markdown(org_name: str, fixes: list[Fix], run: RunInfo, at: datetime)
                 f"   - Constaté {md_text(fix.since_text)}",
                 "",
             ]
+        lines += _rest(len(fixes) - NOTICE_FIXES, full)
     lines += [
         "Le détail de chaque critère et la méthode de calcul sont publiés sur le site de "
         "l'observatoire. Après correction, la commande `observatory check` permet de "
@@ -150,3 +153,27 @@ def notice_markdown(org_name: str, fixes: list[Fix], run: RunInfo, at: datetime)
         "",
     ]
     return "\n".join(lines)
+
+
+def _fixes_intro(count: int) -> list[str]:
+    plural = "s" if count > 1 else ""
+    first = f" ; voici les {NOTICE_FIXES} premières" if count > NOTICE_FIXES else ""
+    return [
+        f"Nous vous proposons {labels.fmt_number(count)} correction{plural}, "
+        f"de la plus importante à la moins importante{first} :",
+        "",
+    ]
+
+
+def _rest(count: int, full: tuple[str, str]) -> list[str]:
+    """The line after the listed fixes: how many more, and where all of them are."""
+    if count <= 0:
+        return []
+    page, csv = full
+    more = "autres corrections" if count > 1 else "autre correction"
+    return [
+        f"Et {labels.fmt_number(count)} {more}, de moindre priorité : toutes figurent sur "
+        f"[la liste complète des corrections]({page}) et dans "
+        f"[le fichier CSV des corrections]({csv}).",
+        "",
+    ]

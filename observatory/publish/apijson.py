@@ -84,4 +84,7 @@ def organisation_record(ctx: dict[str, Any]) -> dict[str, Any]:
         "datasets": [row_record(r) for r in ctx["rows"]],
         "fixes": [amdac.fix_record(f) for f in ctx["fixes"]],
         "notice": ctx["notice"][0],
+        "summary": ctx["summary"],
+        "datasets_listing": paths.api_path(ctx["listing"]),
+        "fixes_listing": paths.api_path(ctx["fixes_listing"]),
     }

@@ -1,19 +1,21 @@
 """The site's long listings, cut into pages by ``pager``: all datasets, each theme, the
-organisations; and the short summaries the index and the themes overview show instead.
+organisations, each catalogue's and each organisation's datasets, each organisation's
+fixes; and the short summaries the index and the themes overview show instead.
 
 Each listing page has its JSON mirror under ``api/`` (same items, plus the page links).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from observatory.publish import apijson, ecosphere, pager, paths
+from observatory.publish import amdac, apijson, ecosphere, pager, paths
 from observatory.publish.pages import Organisation
 from observatory.publish.views import DatasetRow
 
-WORST_N = 20  # datasets with the lowest scores shown on the index
+WORST_N = 20  # datasets with the lowest scores (or first fixes) shown on a summary page
 TOP_ORGS = 20  # organisations with the most datasets shown on the index
 
 
@@ -37,12 +39,27 @@ def _links(p: pager.Page[Any]) -> dict[str, Any]:
 
 def write_datasets(out: Writer, rows: list[DatasetRow], size: int) -> list[pager.Page[Any]]:
     """``datasets/index.html``, ``datasets/page-2.html``…: every dataset once, by title."""
-    pages = pager.paginate(rows, size, paths.DATASETS_LISTING)
+    return _write_pages(
+        out,
+        pager.paginate(rows, size, paths.DATASETS_LISTING),
+        ("datasets_listing.html.j2", {}),
+        lambda items: {"datasets": [apijson.row_record(r) for r in items]},
+    )
+
+
+def _write_pages(
+    out: Writer,
+    pages: list[pager.Page[Any]],
+    template: tuple[str, dict[str, Any]],
+    record: Callable[[Sequence[Any]], dict[str, Any]],
+) -> list[pager.Page[Any]]:
+    """Each page rendered with ``template`` (name, extra context) and its JSON mirror: the
+    page links plus ``record`` of its items."""
+    name, context = template
     for p in pages:
         json_path = paths.api_path(p.path)
-        out.page(p.path, "datasets_listing.html.j2", p=p, json=json_path)
-        record = _links(p) | {"datasets": [apijson.row_record(r) for r in p.items]}
-        apijson.write(out.root, json_path, record)
+        out.page(p.path, name, p=p, json=json_path, **context)
+        apijson.write(out.root, json_path, _links(p) | record(p.items))
     return pages
 
 
@@ -78,14 +95,36 @@ def write_rows_with_todos(
     """
     label, what, back = heading
     items = [(r, _todo_words(ecosphere.todo_for(r))) for r in rows]
-    for p in pager.paginate(items, size, first):
-        json_path = paths.api_path(p.path)
-        out.page(p.path, "theme.html.j2", p=p, label=label, what=what, back=back, json=json_path)
-        record = _links(p) | {
+    _write_pages(
+        out,
+        pager.paginate(items, size, first),
+        ("theme.html.j2", {"label": label, "what": what, "back": back}),
+        lambda page: {
             "label": label,
-            "datasets": [apijson.row_record(r) | {"to_do": t} for r, t in p.items],
-        }
-        apijson.write(out.root, json_path, record)
+            "datasets": [apijson.row_record(r) | {"to_do": t} for r, t in page],
+        },
+    )
+
+
+def write_fixes(
+    out: Writer,
+    first: str,
+    fixes: list[amdac.Fix],
+    size: int,
+    heading: tuple[str, tuple[str, str], str],
+) -> None:
+    """An organisation's fix list in priority order, page by page.
+
+    ``heading``: the title, the (path, text) of the page it belongs to and the path of the
+    CSV export holding every fix.
+    """
+    label, back, csv = heading
+    _write_pages(
+        out,
+        pager.paginate(fixes, size, first),
+        ("fixes_listing.html.j2", {"label": label, "back": back, "csv": csv}),
+        lambda page: {"label": label, "fixes": [amdac.fix_record(f) for f in page]},
+    )
 
 
 def write_themes(out: Writer, rows: list[DatasetRow], size: int) -> list[dict[str, Any]]:
@@ -107,15 +146,16 @@ def _todo_words(todo: Any) -> list[str]:
 
 def write_organisations(out: Writer, orgs: list[Organisation], size: int) -> None:
     """``organisations/index.html`` and its next pages: every organisation once, by name."""
-    for p in pager.paginate(orgs, size, paths.ORGANISATIONS_LISTING):
-        json_path = paths.api_path(p.path)
-        out.page(p.path, "organisations_listing.html.j2", p=p, json=json_path)
-        record = _links(p) | {
+    _write_pages(
+        out,
+        pager.paginate(orgs, size, paths.ORGANISATIONS_LISTING),
+        ("organisations_listing.html.j2", {}),
+        lambda page: {
             "organisations": [
-                {"name": o.name, "datasets": len(o.datasets), "page": o.page} for o in p.items
+                {"name": o.name, "datasets": len(o.datasets), "page": o.page} for o in page
             ]
-        }
-        apijson.write(out.root, json_path, record)
+        },
+    )
 
 
 def worst(rows: list[DatasetRow], n: int = WORST_N) -> list[DatasetRow]:

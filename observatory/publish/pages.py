@@ -218,14 +218,39 @@ def catalogue_context(data: SiteData, status: CatalogueStatus) -> dict[str, Any]
 def organisation_context(
     data: SiteData, org: Organisation, since: dict[tuple[str, str], RunInfo]
 ) -> dict[str, Any]:
-    """An organisation's datasets and its prioritised fix list."""
+    """An organisation's datasets, its prioritised fix list and their summary."""
     rows = data.rows(org.datasets)
+    fixes = amdac.build_fixes(rows, since)
+    listing, fixes_listing = paths.organisation_listings(org.key)
     return {
         "org": org,
         "rows": rows,
-        "fixes": amdac.build_fixes(rows, since),
+        "fixes": fixes,
+        "summary": organisation_summary(rows, fixes),
+        "listing": listing,
+        "fixes_listing": fixes_listing,
         "notice": paths.notice_paths(org.key),
         "json": paths.api_path(org.page),
+    }
+
+
+def _mean(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
+
+
+def organisation_summary(rows: list[DatasetRow], fixes: list[amdac.Fix]) -> dict[str, Any]:
+    """Counts and mean scores (overall, per pillar) heading an organisation's page."""
+    return {
+        "datasets": len(rows),
+        "scored": sum(1 for r in rows if r.overall is not None),
+        "mean": _mean([r.overall for r in rows]),
+        "pillars": {
+            p: _mean([c.value for r in rows for c in r.pillars if c.pillar == p]) for p in PILLARS
+        },
+        "to_rework": len({f.row.dataset.key for f in fixes}),
+        "fixes": len(fixes),
+        "failed": sum(1 for f in fixes if f.result.status == "fail"),
     }
 
 

@@ -44,6 +44,13 @@ def organisation_page(org_key: str) -> str:
     return f"organisations/{safe_name(org_key)}.html"
 
 
+def organisation_listings(org_key: str) -> tuple[str, str]:
+    """First pages of an organisation's paginated datasets list and fix list, relative to
+    the root (beside its page, as ``catalogue_listing``)."""
+    stem = f"organisations/{safe_name(org_key)}"
+    return f"{stem}-jeux.html", f"{stem}-corrections.html"
+
+
 def organisation_exports(org_key: str) -> tuple[str, str]:
     """Paths of an organisation's datasets CSV and fix-list CSV, relative to the site root."""
     stem = f"data/organisations/{safe_name(org_key)}"

@@ -180,25 +180,46 @@ def _catalogues(out: _Renderer, data: SiteData, deleted: list[Dataset], size: in
         )
 
 
-def _organisations(out: _Renderer, data: SiteData, inputs: PublishInputs) -> list[Any]:
+def _organisations(out: _Renderer, data: SiteData, inputs: PublishInputs, size: int) -> list[Any]:
     orgs = pages.organisations(data)
     rows = {row["key"]: row for row in exports.dataset_rows(data.current)}  # once, not per org
     for org in orgs:
         ctx = pages.organisation_context(data, org, inputs.since)
         csv_datasets, csv_fixes = paths.organisation_exports(org.key)
-        out.page(org.page, "organisation.html.j2", csv=(csv_datasets, csv_fixes), **ctx)
+        _organisation_listings(out, ctx, csv_fixes, size)
+        out.page(
+            org.page,
+            "organisation.html.j2",
+            csv=(csv_datasets, csv_fixes),
+            worst_rows=listings.worst(ctx["rows"]),
+            fix_head=ctx["fixes"][: listings.WORST_N],
+            **ctx,
+        )
         exports.organisation_exports(
             (out.root / csv_datasets, out.root / csv_fixes),
             [rows[d.key] for d in org.datasets],
             [amdac.fix_record(f) for f in ctx["fixes"]],
         )
         md_path, html_path = ctx["notice"]
-        text = amdac.notice_markdown(org.name, ctx["fixes"], data.current.run, _now(data, inputs))
+        up = "../" * md_path.count("/")  # the notice's links are relative to its folder
+        full = (up + ctx["fixes_listing"], up + csv_fixes)
+        now = _now(data, inputs)
+        text = amdac.notice_markdown(org.name, ctx["fixes"], data.current.run, now, full)
         (out.root / md_path).parent.mkdir(parents=True, exist_ok=True)
         (out.root / md_path).write_text(text, encoding="utf-8")
         out.page(html_path, "notice.html.j2", org=org, body=render_markdown(text), md=md_path)
         apijson.write(out.root, ctx["json"], apijson.organisation_record(ctx))
     return orgs
+
+
+def _organisation_listings(out: _Renderer, ctx: dict[str, Any], csv: str, size: int) -> None:
+    """An organisation's datasets with what hampers each, and its fixes, page by page."""
+    org = ctx["org"]
+    back = (org.page, org.name)
+    heading = (f"{org.name} : jeux de données", "de cette organisation", back)
+    listings.write_rows_with_todos(out, ctx["listing"], ctx["rows"], size, heading)
+    label = f"{org.name} : corrections"
+    listings.write_fixes(out, ctx["fixes_listing"], ctx["fixes"], size, (label, back, csv))
 
 
 def _now(data: SiteData, inputs: PublishInputs) -> datetime:
@@ -329,7 +350,7 @@ def _build(
     )
     _datasets(out, data, spdr, history, legal)
     _catalogues(out, data, deleted, listing_page_size)
-    orgs = _organisations(out, data, inputs)
+    orgs = _organisations(out, data, inputs, listing_page_size)
     body = render_markdown(methodology_md or DEFAULT_METHODOLOGY)
     out.page("methodology.html", "methodology.html.j2", body=body)
     out.page("runs.html", "runs.html.j2", **pages.runs_context(runs))
