@@ -78,13 +78,16 @@ def _report_result(result: dict, as_json: bool) -> None:
     if as_json:
         _print_json(result)
         return
+    from observatory.publish.labels import fmt_number
+
     s = result["summary"]
     print(f"Run {result['run_id']} terminé.")
     print(
         f"  jeux de données : {s['datasets']} (dont {s['spdr_datasets']} de référence SPDR), "
         f"ressources : {s['distributions']}"
     )
-    print(f"  score moyen : {s['mean_score']} / 100 ; SPDR : {s['mean_spdr_score']} / 100")
+    mean, spdr = fmt_number(s["mean_score"]), fmt_number(s["mean_spdr_score"])
+    print(f"  score moyen : {mean} / 100 ; SPDR : {spdr} / 100")
     outcomes = outcome_counts(s["outcomes"])
     print(f"  sondes : {s['probes']} ({outcomes}) ; sondes en échec : {s['failed_probes']}")
     print(f"  fichiers non conformes à leur schéma : {s['invalid_files']}")

@@ -55,6 +55,7 @@ def test_demo_prints_a_summary_and_writes_the_site(demo_dir: Path) -> None:
     assert "Run 2 terminé" in out
     assert "9 de référence SPDR" in out
     assert "sondes en échec" in out and "reports" in out
+    assert re.search(r"score moyen : \d+,\d / 100 ; SPDR : \d+,\d / 100", out), out  # 65,4
     # probe outcomes in French words, never their codes
     probes = re.search(r"sondes : \d+ \((.*)\)", out)
     assert probes, out
