@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,12 +121,20 @@ def _unthrottled() -> Iterator[None]:
         service.asyncio = saved
 
 
-async def _index(out: Path, records: Iterable[Record]) -> int:
-    from pagefind.index import IndexConfig, PagefindIndex
+class SearchIndexError(RuntimeError):
+    """Pagefind did not finish writing the index: the files on disk cannot be trusted."""
 
+
+async def _index(out: Path, records: Iterable[Record]) -> int:
+    from pagefind.index import IndexConfig
+    from pagefind.service import PagefindService
+
+    out = out.resolve()
     config = IndexConfig(force_language=LANGUAGE, output_path=str(out))
+    service = await PagefindService().launch()
     count = 0
-    async with PagefindIndex(config=config) as index:
+    try:
+        index = await service.create_index(config)
         batch: list[Record] = []
         for record in records:
             batch.append(record)
@@ -135,7 +144,57 @@ async def _index(out: Path, records: Iterable[Record]) -> int:
                 batch = []
         await asyncio.gather(*(index.add_custom_record(**_payload(r)) for r in batch))
         count += len(batch)
-    return count  # leaving the context writes the files (write_files) and stops Pagefind
+        await index.write_files()
+        await writes_finished(service._backend.pid, out)
+    finally:
+        code = await shut_down(service)
+    if code != 0:
+        raise SearchIndexError(f"the Pagefind indexer ended with code {code} while writing {out}")
+    return count
+
+
+def open_files_under(pid: int, folder: Path) -> int | None:
+    """How many files under ``folder`` process ``pid`` holds open (None: /proc unreadable)."""
+    try:
+        fds = list(Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return None
+    count = 0
+    for fd in fds:
+        with contextlib.suppress(OSError):
+            count += Path(os.readlink(fd)).is_relative_to(folder)
+    return count
+
+
+async def writes_finished(pid: int, folder: Path, timeout: float = 120.0) -> None:
+    """Wait until the indexer holds no file of ``folder`` open.
+
+    Pagefind answers "files written" when its last write is handed to a worker thread, not
+    when it is done (tokio files written without a flush), and ends the moment its input
+    closes: stopping it at once left a file empty now and then. Each file stays open until
+    its write is done, so none open means all written. Without /proc, a short grace."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while (count := open_files_under(pid, folder)) != 0:
+        if count is None:
+            await asyncio.sleep(1.0)
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise SearchIndexError(f"the Pagefind indexer still writes {folder} after {timeout} s")
+        await asyncio.sleep(0.01)
+
+
+async def shut_down(service: Any, timeout: float = 120.0) -> int:
+    """Stop a Pagefind service by closing its input, and return its exit code (killed,
+    negative, only if it has not ended within ``timeout`` seconds)."""
+    backend = service._backend  # the library offers no graceful stop of its own
+    backend.stdin.close()
+    try:
+        code = await asyncio.wait_for(backend.wait(), timeout)
+    except TimeoutError:
+        backend.kill()
+        code = await backend.wait()
+    service._poll_task.cancel()
+    return int(code)
 
 
 def write_index(root: Path, records: Iterable[Record]) -> int:

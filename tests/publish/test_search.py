@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from pathlib import Path
 
-from observatory.publish import paths
+from observatory.publish import paths, search
 
 from .conftest import Published
 from .factories import XSS_TITLE
@@ -87,3 +88,45 @@ def test_every_page_has_a_search_form_that_works_without_script(published: Publi
         assert listing in search_page.links()
     scripts = [a for t, a in search_page.tags if t == "script"]
     assert scripts == [{"type": "module", "src": "assets/recherche.js"}]
+
+
+def _children_named(name: str) -> list[int]:
+    me = str(os.getpid())
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            comm = stat.with_name("comm").read_text().strip()
+        except OSError:
+            continue
+        if fields[1] == me and comm == name:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_the_indexer_ends_after_every_file_is_whole(tmp_path: Path) -> None:
+    records = [
+        search.Record(f"datasets/{i}.html", "dataset", f"Jeu {i}", f"eau air sol lot {i}")
+        for i in range(3000)
+    ]
+    assert search.write_index(tmp_path, records) == 3000
+    assert _children_named("pagefind") == []  # the indexer has ended
+    folder = tmp_path / search.FOLDER
+    written = [p for p in folder.rglob("*") if p.is_file()]
+    assert len(written) > 3000 and all(p.stat().st_size > 0 for p in written)
+    for p in written:
+        if p.suffix.startswith(".pf_"):
+            assert gzip.decompress(p.read_bytes()).startswith(b"pagefind_dcd"), p  # not cut
+    entry = json.loads((folder / "pagefind-entry.json").read_text("utf-8"))
+    assert entry["languages"]["fr"]["page_count"] == 3000
+
+
+def test_open_files_under_a_folder_are_counted(tmp_path: Path) -> None:
+    inside, outside = tmp_path / "pagefind", tmp_path / "other"
+    inside.mkdir()
+    outside.mkdir()
+    assert search.open_files_under(os.getpid(), inside) == 0
+    with (inside / "a.js").open("w"), (outside / "b.js").open("w"):
+        assert search.open_files_under(os.getpid(), inside) == 1
+    assert search.open_files_under(os.getpid(), inside) == 0
+    assert search.open_files_under(2**22 + 7, inside) is None  # no such process
