@@ -10,13 +10,16 @@ its own subprocess so that peak RSS belongs to one phase:
 - ``harvest``: the production entry point, the command printed below: ``observatory
   harvest URL --json`` with ``datasets.yml`` as shipped (loopback allowed through
   ``OBSERVATORY_ALLOWED_NETWORKS``): guarded fetch, kind detection, parse (pyoxigraph),
-  normalisation, one JSON line per dataset streamed out page by page.
+  normalisation, the DCAT-AP SHACL check of every page (``settings.shacl``), one JSON
+  line per dataset streamed out page by page;
+- ``no-shacl``: the same command with ``settings.shacl: false`` (``--config``): the
+  harvest alone, the figure issue 13 sets at 2,000 datasets/s.
 
 Each format runs at S (default 10,000) and N (default 50,000) datasets: flat memory means
 the same peak RSS at both. rdflib runs at S only (it is the slow one); the ratio is taken
 at S. ``datasets/cpu-s`` divides by the CPU time of the measured process (the CLI and
-its children), a figure a loaded machine spares better than wall time. SHACL is not part
-of these figures (``bench/shacl`` measures it per dataset). The table gives medians when
+its children), a figure a loaded machine spares better than wall time. SHACL's own
+throughput per dataset is measured by ``bench/shacl``. The table gives medians when
 ``--repeat`` > 1, and the load average.
 """
 
@@ -83,10 +86,25 @@ def phase_rdflib(url: str) -> dict[str, float]:
     }
 
 
-def phase_harvest(url: str) -> dict[str, float]:
+def _config_without_shacl() -> Path:
+    """datasets.yml as shipped, SHACL off: the harvest alone (bench/shacl measures SHACL)."""
+    import tempfile
+
+    import yaml
+
+    config = yaml.safe_load((ROOT / "datasets.yml").read_text(encoding="utf-8"))
+    config.setdefault("settings", {})["shacl"] = False
+    path = Path(tempfile.mkdtemp(prefix="bench-harvest-")) / "datasets.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def phase_harvest(url: str, shacl: bool = True) -> dict[str, float]:
     """The CLI in a child process; its lines counted as they stream; its peak RSS."""
     env = os.environ | {"OBSERVATORY_ALLOWED_NETWORKS": "127.0.0.0/8"}
     command = [str(Path(sys.executable).with_name("observatory")), "harvest", url, "--json"]
+    if not shacl:
+        command += ["--config", str(_config_without_shacl())]
     start = time.perf_counter()
     child = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
@@ -146,7 +164,7 @@ def table(results: dict[tuple[str, int], dict[str, Any]], small: int) -> str:
         reference = results[(fmt, small)].get("rdflib")
         ref_rate = reference["datasets"] / reference["seconds"] if reference else None
         ref_cpu = reference["datasets"] / reference["cpu"] if reference else None
-        for name in ("rdflib", "harvest"):
+        for name in ("rdflib", "harvest", "no-shacl"):
             if name not in phases:
                 continue
             r = phases[name]
@@ -174,25 +192,34 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--formats", default="jsonld,ttl,rdf")
     parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--phase", choices=["rdflib", "harvest"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--phase", choices=["rdflib", "harvest", "no-shacl"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
-        result = phase_rdflib(args.url) if args.phase == "rdflib" else phase_harvest(args.url)
+        if args.phase == "rdflib":
+            result = phase_rdflib(args.url)
+        else:
+            result = phase_harvest(args.url, shacl=args.phase == "harvest")
         print(json.dumps(result))
         return
     before = Path("/proc/loadavg").read_text().split()[:3]
     results: dict[tuple[str, int], dict[str, Any]] = {}
     for fmt in args.formats.split(","):
         for size in sorted({args.small, args.datasets}):
-            phases = ["rdflib", "harvest"] if size == args.small else ["harvest"]
+            phases = ["rdflib"] if size == args.small else []
+            phases += ["harvest", "no-shacl"]
             results[(fmt, size)] = measure(size, fmt, phases, args.repeat)
             print(f"{fmt} {size:,}: {json.dumps(results[(fmt, size)])}", file=sys.stderr)
     print(table(results, args.small))
     print(
         f"measured: {COMMAND.format(url='http://127.0.0.1:PORT/catalog.{jsonld,ttl,rdf}?page=1')}"
     )
-    print(f"pages of {PAGE_SIZE} datasets (3 distributions each); datasets.yml as shipped")
+    print(
+        f"pages of {PAGE_SIZE} datasets (3 distributions each); 'harvest': datasets.yml as "
+        "shipped (SHACL on); 'no-shacl': the same with settings.shacl false (--config)"
+    )
     after = Path("/proc/loadavg").read_text().split()[:3]
     print(
         f"load average before: {' '.join(before)}; after: {' '.join(after)}",
