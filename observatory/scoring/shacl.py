@@ -37,10 +37,10 @@ from rdflib.namespace import DCAT, FOAF
 from rdflib.term import Node
 
 from observatory.model import Dataset
-from observatory.scoring.shacl_fast import Compiled, compile_shapes, evaluate
+from observatory.scoring.shacl_fast import Compiled, Triple, compile_shapes, evaluate
 from observatory.scoring.shacl_fast import Result as RawResult
 from observatory.scoring.shacl_text import Described, curie, french_message, verdict
-from observatory.scoring.shacl_vocab import vocabulary_stubs
+from observatory.scoring.shacl_vocab import vocabulary_stubs, vocabulary_triples
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SHAPES_DIR = Path(__file__).resolve().parent / "shapes"
@@ -218,22 +218,30 @@ def compiled_shapes(version: str = DEFAULT_VERSION) -> Compiled | None:
 
 
 def shape_issues(
-    data: Graph, version: str = DEFAULT_VERSION, *, inplace: bool = False, engine: str = "auto"
+    data: Graph | Iterable[Triple],
+    version: str = DEFAULT_VERSION,
+    *,
+    inplace: bool = False,
+    engine: str = "auto",
 ) -> list[tuple[Node, ShaclIssue]]:
-    """The official shapes' results over ``data`` plus the vocabulary stubs, as issues.
+    """The official shapes' results over ``data`` (a graph, or its triples, each once) plus
+    the vocabulary stubs, as issues.
 
     ``engine``: "auto" runs the compiled evaluator (``shacl_fast``) when it implements
     everything the shapes use, pyshacl otherwise; "pyshacl" forces the reference engine.
+    The compiled evaluator reads plain triples: no rdflib graph is built for it.
     """
     compiled = compiled_shapes(version) if engine == "auto" else None
+    graph = data if isinstance(data, Graph) else None
     if compiled is None:
-        return result_issues(run_shapes(data, version, inplace=inplace))
-    stubs = vocabulary_stubs(data)
-    if inplace:
-        data += stubs
-    else:
-        data = data + stubs
-    return issues_of(evaluate(compiled, data))
+        if graph is None:
+            graph, inplace = Graph(), True
+            for triple in data:
+                graph.add(triple)
+        return result_issues(run_shapes(graph, version, inplace=inplace))
+    triples = list(data)
+    triples += vocabulary_triples(obj for _s, _p, obj in triples)
+    return issues_of(evaluate(compiled, triples, graph))
 
 
 def result_issues(results: Graph) -> list[tuple[Node, ShaclIssue]]:

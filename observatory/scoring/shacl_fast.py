@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from pyshacl.rdfutil.stringify import stringify_node
@@ -213,27 +214,60 @@ _TYPE = RDF.type
 _SUBCLASS = RDFS.subClassOf
 
 
-class Data:
-    """The data graph as dictionaries: outgoing and incoming links, and types."""
+Triple = tuple[Node, Node, Node]
 
-    def __init__(self, graph: Graph) -> None:
+
+@cache
+def _namespaces() -> Graph:
+    """An empty graph: the default prefixes a data graph built here would have."""
+    return Graph()
+
+
+class Data:
+    """The data triples as dictionaries: outgoing and incoming links, and types (each triple
+    once, as in a graph). ``graph``, when the triples come from one, gives the prefixes and
+    blank-node descriptions of messages, as pyshacl reads them from its data graph."""
+
+    def __init__(self, triples: Iterable[Triple], graph: Graph | None = None) -> None:
         self.graph = graph
-        self.out: dict[Node, dict[Node, list[Node]]] = {}
-        self.inc: dict[Node, dict[Node, list[Node]]] = {}
-        self.typed: dict[Node, list[Node]] = {}  # class -> its direct instances
-        for s, p, o in graph:
-            self.out.setdefault(s, {}).setdefault(p, []).append(o)
-            self.inc.setdefault(o, {}).setdefault(p, []).append(s)
+        self.out: dict[Node, dict[Node, dict[Node, None]]] = {}
+        self.inc: dict[Node, dict[Node, dict[Node, None]]] = {}
+        self.typed: dict[Node, dict[Node, None]] = {}  # class -> its direct instances
+        out, inc = self.out, self.inc
+        for s, p, o in triples:
+            objs = out.setdefault(s, {}).setdefault(p, {})
+            if o in objs:
+                continue
+            objs[o] = None
+            inc.setdefault(o, {}).setdefault(p, {})[s] = None
             if p == _TYPE:
-                self.typed.setdefault(o, []).append(s)
+                self.typed.setdefault(o, {})[s] = None
         self._supers: dict[Node, set[Node]] = {}
+
+    def stringify(self, node: Node) -> str:
+        """pyshacl's ``stringify_node`` of a data node (a blank node shows its description)."""
+        if self.graph is not None:
+            return stringify_node(self.graph, node)
+        if not isinstance(node, BNode):
+            return stringify_node(_namespaces(), node)
+        described = Graph()  # what stringify_node reads: the blank nodes reachable from it
+        todo, seen = [node], {node}
+        while todo:
+            subject = todo.pop()
+            for pred, objs in self.out.get(subject, {}).items():
+                for obj in objs:
+                    described.add((subject, pred, obj))
+                    if isinstance(obj, BNode) and obj not in seen:
+                        seen.add(obj)
+                        todo.append(obj)
+        return stringify_node(described, node)
 
     def values(self, focus: Node, path: Node, inverse: bool) -> list[Node]:
         links = (self.inc if inverse else self.out).get(focus)
         if not links:
             return []
         found = links.get(path)
-        return list(dict.fromkeys(found)) if found else []
+        return list(found) if found else []
 
     def supers(self, cls: Node) -> set[Node]:
         """``cls`` and its super-classes (rdfs:subClassOf*) in the data graph."""
@@ -347,7 +381,7 @@ class Evaluator:
         labels = self.c.labels
         if kind in ("MinCount", "MaxCount"):
             word = "Less" if kind == "MinCount" else "More"
-            where = stringify_node(self.data.graph, focus)
+            where = self.data.stringify(focus)
             if shape.result_path is not None:
                 where += "->" + labels[shape.result_path]
             return f"{word} than {param} values on {where}"
@@ -360,7 +394,7 @@ class Evaluator:
         if kind == "Pattern":
             return f"Value does not match pattern '{param[1]}'"
         if kind == "HasValue":
-            where = stringify_node(self.data.graph, focus)
+            where = self.data.stringify(focus)
             wanted = [labels[param]]
             if shape.result_path is not None:
                 path = labels[shape.result_path]
@@ -376,7 +410,7 @@ class Evaluator:
         if kind == "Or":
             shapes = " , ".join(labels[m.node] for m in param[1])
             try:
-                shown = stringify_node(self.data.graph, value) if value is not None else "None"
+                shown = self.data.stringify(value) if value is not None else "None"
             except (LookupError, ValueError):
                 shown = str(value)
             return f"Node {shown} must conform to one or more shapes in {shapes}"
@@ -406,6 +440,9 @@ def _python_type_ok(v: Literal, rule: Node) -> bool:
     return True if kinds is None else isinstance(v.value, kinds)
 
 
-def evaluate(compiled: Compiled, graph: Graph) -> list[Result]:
-    """Every top-level result of ``graph`` against the compiled shapes."""
-    return Evaluator(compiled, Data(graph)).run()
+def evaluate(
+    compiled: Compiled, triples: Iterable[Triple], graph: Graph | None = None
+) -> list[Result]:
+    """Every top-level result of the data ``triples`` against the compiled shapes
+    (``graph``: the graph they come from, if any, for the prefixes of messages)."""
+    return Evaluator(compiled, Data(triples, graph)).run()

@@ -4,10 +4,11 @@ The harvest reads a DCAT page into a triple index and then into model records; t
 not kept. ``check_page`` runs right after, on the same index: for each dataset (up to a
 cap) it collects its description — the dataset node and what it links to up to
 ``shacl.MAX_DEPTH`` (distributions, publisher, contact point, periods, checksums…), never
-entering another dataset or the catalogue — puts the union of these descriptions into
-one small rdflib graph (only for SHACL: the fast JSON-LD path builds no graph otherwise),
-validates it in a single call (``shacl.shape_issues``: the compiled evaluator of
-``shacl_fast``, pyshacl when it declines), and splits the results by focus node: a
+entering another dataset or the catalogue — takes the union of these descriptions as
+plain triples (the compiled evaluator reads triples, so no rdflib graph is built; pyshacl,
+when it runs, gets a graph of them), validates them in a single call
+(``shacl.shape_issues``: the compiled evaluator of ``shacl_fast``, pyshacl when it
+declines), and splits the results by focus node: a
 result counts for every dataset whose description holds its focus node (a publisher
 shared by ten datasets and missing its name counts for all ten). Catalogue-level results
 (the catalogue's own title, its records) belong to no dataset and are left out.
@@ -23,13 +24,14 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rdflib import RDF, Graph, Literal
+from rdflib import RDF, Literal
 from rdflib.namespace import DCAT
 from rdflib.term import Node
 
 from observatory.harvest.rdf_index import TripleSource
 from observatory.model import Dataset
 from observatory.scoring.shacl import DEFAULT_VERSION, closure, shape_issues
+from observatory.scoring.shacl_fast import Triple
 from observatory.scoring.shacl_text import node_labels, verdict
 
 #: Datasets validated per page by default (a page is usually 10–100 datasets; the cap
@@ -50,10 +52,11 @@ class PageShacl:
     seconds: float
 
 
-def data_graph(
+def page_triples(
     source: TripleSource, nodes: Sequence[Node]
-) -> tuple[Graph, dict[Node, list[Node]], dict[Node, dict[Node, str]]]:
-    """(the union of the datasets' descriptions, owners of each node, node labels)."""
+) -> tuple[list[Triple], dict[Node, list[Node]], dict[Node, dict[Node, str]]]:
+    """(the union of the datasets' descriptions, each triple once; owners of each node;
+    node labels)."""
     stop = set(source.subjects(RDF.type, DCAT.Dataset)) | set(
         source.subjects(RDF.type, DCAT.Catalog)
     )
@@ -64,17 +67,15 @@ def data_graph(
         labels[node] = node_labels(source, node, described)
         for member in described:
             owners.setdefault(member, []).append(node)
-    graph = Graph()
+    triples: list[Triple] = []
     for member in owners:
-        for pred, obj in source.predicate_objects(member):
-            graph.add((member, pred, obj))
+        triples.extend((member, pred, obj) for pred, obj in source.predicate_objects(member))
     # the types of what the descriptions cite beyond themselves, so that a range
     # constraint (sh:class) on a link to another dataset or the catalogue holds
-    cited = {o for o in graph.objects() if not isinstance(o, Literal) and o not in owners}
+    cited = {o for _s, _p, o in triples if not isinstance(o, Literal) and o not in owners}
     for obj in cited:
-        for cls in source.objects(obj, RDF.type):
-            graph.add((obj, RDF.type, cls))
-    return graph, owners, labels
+        triples.extend((obj, RDF.type, cls) for cls in source.objects(obj, RDF.type))
+    return triples, owners, labels
 
 
 def check_page(
@@ -93,11 +94,11 @@ def check_page(
     chosen = list(datasets)[: max(limit, 0)]
     if not chosen:
         return PageShacl(0, len(datasets), 0, 0, 0.0)
-    graph, owners, labels = data_graph(source, [node for node, _ in chosen])
-    size = len(graph)
+    triples, owners, labels = page_triples(source, [node for node, _ in chosen])
+    size = len(triples)
     found: dict[Node, list[dict[str, str | None]]] = {node: [] for node, _ in chosen}
     results = 0
-    for focus, issue in shape_issues(graph, version, inplace=True, engine=engine):
+    for focus, issue in shape_issues(triples, version, engine=engine):
         for owner in owners.get(focus, []):
             found[owner].append(issue.as_dict(labels[owner].get(focus)))
             results += 1

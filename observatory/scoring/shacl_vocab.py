@@ -10,12 +10,14 @@ its table gets nothing, so the shapes report it, as the official validator does.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDFS, SKOS
+from rdflib.term import Node
 
 VOCAB_DIR = Path(__file__).resolve().parent / "vocabularies"
 AUTHORITY = "http://publications.europa.eu/resource/authority/"
@@ -119,56 +121,65 @@ _SUBCLASSES = (
 )
 
 
-def vocabulary_stubs(graph: Graph) -> Graph:
-    """What the loaded vocabularies would say about the IRIs ``graph`` cites: membership and
-    class of the codes found in the bundled authority tables (``shacl_vocab``), the class of
-    IANA media types, and the sub-class axioms of the imported vocabularies. A code missing
-    from its bundled table gets nothing, so the controlled-vocabulary shapes report it."""
-    stubs = Graph()
-    for sub, sup in _SUBCLASSES:
-        stubs.add((sub, RDFS.subClassOf, sup))
-    for obj in set(graph.objects()):
+Triple = tuple[Node, Node, Node]
+
+
+def vocabulary_triples(objects: Iterable[Node]) -> list[Triple]:
+    """What the loaded vocabularies would say about the IRIs among ``objects``: membership
+    and class of the codes found in the bundled authority tables, the class of IANA media
+    types, and the sub-class axioms of the imported vocabularies. A code missing from its
+    bundled table gets nothing, so the controlled-vocabulary shapes report it."""
+    out: dict[Triple, None] = dict.fromkeys((sub, RDFS.subClassOf, sup) for sub, sup in _SUBCLASSES)
+    for obj in set(objects):
         if isinstance(obj, URIRef):
-            _describe(stubs, obj)
+            _describe(out, obj)
+    return list(out)
+
+
+def vocabulary_stubs(graph: Graph) -> Graph:
+    """``vocabulary_triples`` of the objects of ``graph``, as a graph (for pyshacl)."""
+    stubs = Graph()
+    for triple in vocabulary_triples(graph.objects()):
+        stubs.add(triple)
     return stubs
 
 
-def _describe(stubs: Graph, obj: URIRef) -> None:
+def _describe(out: dict[Triple, None], obj: URIRef) -> None:
     iri = str(obj)
     if iri.startswith(IANA_PREFIXES):
-        stubs.add((obj, RDF.type, DCTERMS.MediaType))
-        stubs.add((obj, RDF.type, DCTERMS.MediaTypeOrExtent))
+        out[(obj, RDF.type, DCTERMS.MediaType)] = None
+        out[(obj, RDF.type, DCTERMS.MediaTypeOrExtent)] = None
         return
     table = table_for(iri)
     if table is not None:
         scheme = URIRef(table.scheme)
-        _scheme(stubs, scheme)
+        _scheme(out, scheme)
         if iri == table.scheme or iri == table.base.rstrip("/"):
             return  # the table itself (dcat:themeTaxonomy)
         if iri in table:
-            _member(stubs, obj, scheme, authority_table(iri) or "")
+            _member(out, obj, scheme, authority_table(iri) or "")
         return
     name = authority_table(iri)
     if name is None or bundled(name):
         return  # not an authority IRI, or an https:// copy of a bundled table's IRI
     # a table not bundled (corporate-body…): namespace membership, as before the snapshot
     scheme = URIRef(AUTHORITY + name)
-    _scheme(stubs, scheme)
+    _scheme(out, scheme)
     if iri.rstrip("/") != str(scheme):
-        _member(stubs, obj, scheme, name)
+        _member(out, obj, scheme, name)
 
 
-def _scheme(stubs: Graph, scheme: URIRef) -> None:
+def _scheme(out: dict[Triple, None], scheme: URIRef) -> None:
     """A table as loaded: a concept scheme with a title (the shapes require one)."""
-    stubs.add((scheme, RDF.type, SKOS.ConceptScheme))
-    stubs.add((scheme, DCTERMS.title, Literal(str(scheme).rstrip("/").rsplit("/", 1)[-1])))
+    out[(scheme, RDF.type, SKOS.ConceptScheme)] = None
+    out[(scheme, DCTERMS.title, Literal(str(scheme).rstrip("/").rsplit("/", 1)[-1]))] = None
 
 
-def _member(stubs: Graph, obj: URIRef, scheme: URIRef, table: str) -> None:
+def _member(out: dict[Triple, None], obj: URIRef, scheme: URIRef, table: str) -> None:
     """A code of a table as loaded: a concept in the scheme, with a label (every code of the
     real tables has one; the snapshot keeps the code only, so the code stands for it)."""
-    stubs.add((obj, RDF.type, SKOS.Concept))
-    stubs.add((obj, SKOS.prefLabel, Literal(str(obj).rsplit("/", 1)[-1])))
-    stubs.add((obj, SKOS.inScheme, scheme))
+    out[(obj, RDF.type, SKOS.Concept)] = None
+    out[(obj, SKOS.prefLabel, Literal(str(obj).rsplit("/", 1)[-1]))] = None
+    out[(obj, SKOS.inScheme, scheme)] = None
     for cls in _TABLE_CLASSES.get(table, ()):
-        stubs.add((obj, RDF.type, cls))
+        out[(obj, RDF.type, cls)] = None
