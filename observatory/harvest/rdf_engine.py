@@ -49,44 +49,36 @@ _REMOTE = "LoadDocumentCallback"
 
 
 class _Terms:
-    """pyoxigraph terms to (rdflib term, index key), each distinct term converted once."""
+    """pyoxigraph terms to (rdflib term, index key), each distinct term converted once
+    (``known``: keyed by the pyoxigraph term itself, whose hash is computed in Rust)."""
 
     def __init__(self) -> None:
-        self.iris: dict[str, tuple[URIRef, str]] = {}
-        self.blanks: dict[str, tuple[BNode, str]] = {}
-        self.literals: dict[tuple[str, str | None, str], tuple[Literal, str]] = {}
+        self.known: dict[Any, tuple[Node, str]] = {}
 
-    def iri(self, value: str) -> tuple[URIRef, str]:
-        found = self.iris.get(value)
-        if found is None:
-            found = self.iris[value] = (URIRef(value), value)
-        return found
-
-    def term(self, term: Any) -> tuple[Node, str]:
+    def convert(self, term: Any) -> tuple[Node, str]:
         kind = type(term)
         if kind is ox.NamedNode:
-            return self.iri(term.value)
-        if kind is ox.BlankNode:
             value = term.value
-            blank = self.blanks.get(value)
-            if blank is None:
-                blank = self.blanks[value] = (BNode(value), f"\x01{value}")
-            return blank
-        if kind is ox.Literal:
-            return self.literal(term)
-        raise RdfError("parse", f"unsupported RDF term {kind.__name__} (RDF-star)")
-
-    def literal(self, term: Any) -> tuple[Literal, str]:
-        lang = term.language
-        datatype = term.datatype.value
-        key = (term.value, lang, datatype)
-        found = self.literals.get(key)
-        if found is None:
-            dt = None if lang or datatype in (XSD_STRING, LANG_STRING) else datatype
-            literal = _plain(term.value, lang) if dt is None else Literal(term.value, datatype=dt)
-            found = (literal, f"\x02{term.value}\x00{lang or ''}\x00{dt or ''}")
-            self.literals[key] = found
+            # pyoxigraph has checked the IRI: rdflib's check would only log a warning
+            found: tuple[Node, str] = (str.__new__(URIRef, value), value)
+        elif kind is ox.BlankNode:
+            value = term.value
+            found = (BNode(value), f"\x01{value}")
+        elif kind is ox.Literal:
+            found = _literal(term)
+        else:
+            raise RdfError("parse", f"unsupported RDF term {kind.__name__} (RDF-star)")
+        self.known[term] = found
         return found
+
+
+def _literal(term: Any) -> tuple[Literal, str]:
+    lang = term.language
+    dt: str | None = term.datatype.value
+    if lang or dt in (XSD_STRING, LANG_STRING):
+        dt = None
+    literal = _plain(term.value, lang) if dt is None else Literal(term.value, datatype=dt)
+    return literal, f"\x02{term.value}\x00{lang or ''}\x00{dt or ''}"
 
 
 class Declined(Exception):
@@ -222,15 +214,18 @@ def read_index(content: bytes, content_type: str | None, base_url: str) -> Tripl
     fmt = detect_format(content, content_type)
     data = _jsonld_input(content) if fmt == "json-ld" else content
     index = TripleIndex()
-    add = index.add
     terms = _Terms()
-    term = terms.term
-    iri = terms.iri
+    known, convert = terms.known.get, terms.convert
     try:
-        for quad in ox.parse(data, FORMATS[fmt], base_iri=_base(base_url), lenient=True):
-            s, s_key = term(quad.subject)
-            o, o_key = term(quad.object)
-            add(s, iri(quad.predicate.value)[0], o, s_key, o_key)
+        quads = ox.parse(data, FORMATS[fmt], base_iri=_base(base_url), lenient=True)
+        index.add_many(
+            (
+                known(quad.subject) or convert(quad.subject),
+                known(quad.predicate) or convert(quad.predicate),
+                known(quad.object) or convert(quad.object),
+            )
+            for quad in quads
+        )
     except RdfError:
         raise
     except (SyntaxError, ValueError, OSError) as exc:

@@ -17,6 +17,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 _NONE: dict[str, Node] = {}
+#: A term with its index key (``term_key``).
+Keyed = tuple[Node, str]
 
 
 class TripleSource(Protocol):
@@ -60,25 +62,31 @@ class TripleIndex:
 
     def add(self, s: Node, p: URIRef, o: Node, s_key: str, o_key: str) -> None:
         """Add one triple whose subject and object keys the caller already computed."""
-        p_key = str(p)
-        by_pred = self._sp.get(s_key)
-        if by_pred is None:
-            by_pred = self._sp[s_key] = {}
-        objs = by_pred.get(p_key)
-        if objs is None:
-            objs = by_pred[p_key] = {}
-        if o_key in objs:
-            return
-        objs[o_key] = o
-        self._size += 1
-        by_obj = self._po.get(p_key)
-        if by_obj is None:
-            by_obj = self._po[p_key] = {}
-        subs = by_obj.get(o_key)
-        if subs is None:
-            subs = by_obj[o_key] = {}
-            self._terms[o_key] = o
-        subs[s_key] = s
+        self.add_many((((s, s_key), (p, str(p)), (o, o_key)),))
+
+    def add_many(self, triples: Iterable[tuple[Keyed, Keyed, Keyed]]) -> None:
+        """Add triples given as ((term, key) of the subject, of the predicate, of the
+        object): one loop, as parsing hands them over (a call per triple costs more)."""
+        sp, po, terms = self._sp, self._po, self._terms
+        for (s, s_key), (_p, p_key), (o, o_key) in triples:
+            by_pred = sp.get(s_key)
+            if by_pred is None:
+                by_pred = sp[s_key] = {}
+            objs = by_pred.get(p_key)
+            if objs is None:
+                objs = by_pred[p_key] = {}
+            if o_key in objs:
+                continue
+            objs[o_key] = o
+            self._size += 1
+            by_obj = po.get(p_key)
+            if by_obj is None:
+                by_obj = po[p_key] = {}
+            subs = by_obj.get(o_key)
+            if subs is None:
+                subs = by_obj[o_key] = {}
+                terms[o_key] = o
+            subs[s_key] = s
 
     def triples(self) -> Iterator[tuple[Node, URIRef, Node]]:
         """Every triple once (for tests and for building a graph)."""
@@ -113,7 +121,5 @@ class TripleIndex:
 def from_graph(graph: Graph) -> TripleIndex:
     """Index every triple of an rdflib graph in one pass."""
     index = TripleIndex()
-    add = index.add
-    for s, p, o in graph:
-        add(s, p, o, term_key(s), term_key(o))  # type: ignore[arg-type]
+    index.add_many(((s, term_key(s)), (p, str(p)), (o, term_key(o))) for s, p, o in graph)
     return index
