@@ -79,9 +79,7 @@ class TripleIndex:
                 continue
             objs[o_key] = o
             self._size += 1
-            by_obj = po.get(p_key)
-            if by_obj is None:
-                by_obj = po[p_key] = {}
+            by_obj = po.setdefault(p_key, {})
             subs = by_obj.get(o_key)
             if subs is None:
                 subs = by_obj[o_key] = {}
