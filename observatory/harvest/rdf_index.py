@@ -55,6 +55,7 @@ class TripleIndex:
         self._sp: dict[str, dict[str, dict[str, Node]]] = {}
         self._po: dict[str, dict[str, dict[str, Node]]] = {}
         self._terms: dict[str, Node] = {}
+        self._preds: dict[str, URIRef] = {}  # each predicate's term, built once
         self._size = 0
 
     def __len__(self) -> int:
@@ -67,8 +68,8 @@ class TripleIndex:
     def add_many(self, triples: Iterable[tuple[Keyed, Keyed, Keyed]]) -> None:
         """Add triples given as ((term, key) of the subject, of the predicate, of the
         object): one loop, as parsing hands them over (a call per triple costs more)."""
-        sp, po, terms = self._sp, self._po, self._terms
-        for (s, s_key), (_p, p_key), (o, o_key) in triples:
+        sp, po, terms, preds = self._sp, self._po, self._terms, self._preds
+        for (s, s_key), (p, p_key), (o, o_key) in triples:
             by_pred = sp.get(s_key)
             if by_pred is None:
                 by_pred = sp[s_key] = {}
@@ -79,7 +80,10 @@ class TripleIndex:
                 continue
             objs[o_key] = o
             self._size += 1
-            by_obj = po.setdefault(p_key, {})
+            by_obj = po.get(p_key)
+            if by_obj is None:
+                by_obj = po[p_key] = {}
+                preds[p_key] = p  # type: ignore[assignment]
             subs = by_obj.get(o_key)
             if subs is None:
                 subs = by_obj[o_key] = {}
@@ -89,7 +93,7 @@ class TripleIndex:
     def triples(self) -> Iterator[tuple[Node, URIRef, Node]]:
         """Every triple once (for tests and for building a graph)."""
         for p_key, by_obj in self._po.items():
-            pred = URIRef(p_key)
+            pred = self._preds[p_key]
             for o_key, subs in by_obj.items():
                 o = self._terms[o_key]
                 for s in subs.values():
@@ -97,8 +101,9 @@ class TripleIndex:
 
     def predicate_objects(self, subject: Node) -> Iterator[tuple[URIRef, Node]]:
         """Every (predicate, object) of one subject."""
+        preds = self._preds
         for p_key, objs in self._sp.get(term_key(subject), {}).items():
-            pred = URIRef(p_key)
+            pred = preds[p_key]
             for o in objs.values():
                 yield pred, o
 
