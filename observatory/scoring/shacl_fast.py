@@ -27,7 +27,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from pyshacl.rdfutil.stringify import stringify_node
+from pyshacl.rdfutil.stringify import stringify_blank_node, stringify_node
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
@@ -260,7 +260,13 @@ class Data:
                     if isinstance(obj, BNode) and obj not in seen:
                         seen.add(obj)
                         todo.append(obj)
-        return stringify_node(described, node)
+        text = stringify_node(described, node)
+        # pyshacl caches descriptions by (id(graph), label) for the whole process: once this
+        # graph is freed its id comes back, and another page's _:b0 would get these words
+        cached = getattr(stringify_blank_node, "dict_cache", {})
+        for blank in seen:
+            cached.pop((id(described), str(blank)), None)
+        return text
 
     def values(self, focus: Node, path: Node, inverse: bool) -> list[Node]:
         links = (self.inc if inverse else self.out).get(focus)

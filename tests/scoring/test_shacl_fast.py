@@ -4,6 +4,7 @@ implement."""
 
 from __future__ import annotations
 
+import gc
 import os
 from functools import cache
 
@@ -129,3 +130,24 @@ def test_declines_what_it_does_not_implement(target: str, extra: str):
 def test_implemented_shapes_compile():
     text = SHAPES.format(target="sh:targetClass ex:C", extra="; sh:pattern 'a'")
     assert compile_shapes(Graph().parse(data=text, format="turtle")) is not None
+
+
+def _distribution_without_access_url(title: str) -> list[Triple]:
+    dataset, dist = URIRef("https://example.org/d"), BNode("b0")  # a label pages reuse
+    return [
+        (dataset, ns.RDF.type, ns.DCAT.Dataset),
+        (dataset, ns.DCAT.distribution, dist),
+        (dist, ns.RDF.type, ns.DCAT.Distribution),
+        (dist, ns.DCTERMS.title, Literal(title)),
+    ]
+
+
+def test_blank_nodes_with_the_same_label_on_two_pages_are_described_each_by_its_own():
+    """pyshacl caches a blank node's description by (graph id, label), and a freed graph's
+    id comes back: pages whose blank nodes share a label (``_:b0``, kept by the parser)
+    must still be described each by its own triples."""
+    for n in range(12):
+        gc.collect()  # frees the previous page's graphs, as a long harvest does
+        title = f"Fichier {n}"
+        fast = results(_distribution_without_access_url(title), "auto")
+        assert any(f'Literal("{title}")' in str(r[6]) for r in fast)
