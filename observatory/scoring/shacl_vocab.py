@@ -19,6 +19,8 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDFS, SKOS
 from rdflib.term import Node
 
+from observatory.scoring.shacl_fast import Triple
+
 VOCAB_DIR = Path(__file__).resolve().parent / "vocabularies"
 AUTHORITY = "http://publications.europa.eu/resource/authority/"
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -119,9 +121,6 @@ _SUBCLASSES = (
     (VCARD.Group, VCARD.Kind),
     (VCARD.Location, VCARD.Kind),
 )
-
-
-Triple = tuple[Node, Node, Node]
 
 
 def vocabulary_triples(objects: Iterable[Node]) -> list[Triple]:
