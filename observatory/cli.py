@@ -38,7 +38,9 @@ def quiet_prefect() -> None:
 
 
 def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    """Indented for a terminal; one compact line in a pipe (the C encoder: 10× faster)."""
+    indent = 2 if sys.stdout.isatty() else None
+    print(json.dumps(data, ensure_ascii=False, indent=indent, default=str))
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ validates it with frictionless).
 from __future__ import annotations
 
 import codecs
+import importlib
 import os
 import re
 import shutil
@@ -151,13 +152,38 @@ def cut_to_last_line(path: Path) -> None:
             position = start
 
 
+def _undecodable(encoding: str) -> bytes | None:
+    """The bytes a single-byte codec cannot decode (it decodes every other byte alone, with
+    no state); None for any other codec."""
+    name = codecs.lookup(encoding).name
+    if name in ("latin-1", "iso8859-1"):
+        return b""
+    try:
+        module = importlib.import_module("encodings." + name.replace("-", "_"))
+    except ImportError:
+        return None
+    table = getattr(module, "decoding_table", None)  # charmap codecs: one char per byte
+    if not isinstance(table, str) or len(table) != 256:
+        return None
+    decoded = codecs.decode(bytes(range(256)), name, "replace")
+    if decoded != table.replace("\ufffe", "\ufffd"):  # not the table this codec decodes with
+        return None
+    return bytes(b for b in range(256) if table[b] == "\ufffe")
+
+
 def _decodes(path: Path, encoding: str) -> bool:
     """Whether the whole file decodes with ``encoding``, read block by block."""
     try:
+        undecodable = _undecodable(encoding)
+        utf8 = codecs.lookup(encoding).name == "utf-8"
         decoder = codecs.getincrementaldecoder(encoding)()
         with open(path, "rb") as handle:
             while block := handle.read(BLOCK):
-                decoder.decode(block)
+                if undecodable is not None:
+                    if len(block.translate(None, undecodable)) != len(block):
+                        return False
+                elif not (utf8 and block.isascii() and not decoder.getstate()[0]):
+                    decoder.decode(block)  # an ASCII block between whole UTF-8 characters
         decoder.decode(b"", final=True)
     except (UnicodeDecodeError, LookupError):
         return False

@@ -179,15 +179,16 @@ def unsafe_for_re2(arr: pa.Array, unicode_safe: bool = False) -> np.ndarray:
     if not len(data) or not non_ascii and not np.isin(data, CONTROLS).any():
         return np.zeros(len(arr), dtype=bool)
     controls = _match(arr, "[\\n\\x0b\\x1c-\\x1f]")
-    return controls if unicode_safe else ~_bool(pc.string_is_ascii(arr)) | controls
+    return controls if unicode_safe else ~bool_mask(pc.string_is_ascii(arr)) | controls
 
 
-def _bool(array: pa.Array) -> np.ndarray:
+def bool_mask(array: pa.Array) -> np.ndarray:
+    """A numpy mask of a boolean pyarrow array, nulls as False."""
     return np.asarray(array.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _match(arr: pa.Array, regex: str) -> np.ndarray:
-    return _bool(pc.match_substring_regex(arr, regex))
+    return bool_mask(pc.match_substring_regex(arr, regex))
 
 
 @dataclass
@@ -295,7 +296,7 @@ class FieldCheck:
 
     def run(self, arr: pa.Array, rows: np.ndarray) -> ColumnResult:
         """Errors of this column over one batch; ``rows`` are the frictionless row numbers."""
-        missing = _bool(pc.is_in(arr, value_set=self.missing_values))
+        missing = bool_mask(pc.is_in(arr, value_set=self.missing_values))
         result = ColumnResult(missing=missing)
         if self.constraints.get("required"):
             for i in np.flatnonzero(missing):
@@ -355,8 +356,9 @@ class FieldCheck:
         if t == "string":
             return ok, arr
         if t == "boolean":
-            true = _bool(pc.is_in(arr, value_set=pa.array(self.field.true_values, pa.string())))
-            false = _bool(pc.is_in(arr, value_set=pa.array(self.field.false_values, pa.string())))
+            f = self.field
+            true = bool_mask(pc.is_in(arr, value_set=pa.array(f.true_values, pa.string())))
+            false = bool_mask(pc.is_in(arr, value_set=pa.array(f.false_values, pa.string())))
             return true | false, true
         filled = pc.if_else(pa.array(ok), arr, pa.scalar(self._filler(), pa.string()))
         if t in ("integer", "year"):
@@ -439,7 +441,7 @@ class FieldCheck:
         members = [self.value_reader(v) for v in self.constraints["enum"]]
         if self.type == "string":
             allowed = pa.array([m for m in members if isinstance(m, str)], pa.string())
-            return ~_bool(pc.is_in(arr, value_set=allowed))
+            return ~bool_mask(pc.is_in(arr, value_set=allowed))
         allowed_ints = [m for m in members if isinstance(m, int) and not isinstance(m, bool)]
         return ~np.isin(values, np.array(allowed_ints, dtype=np.int64))
 

@@ -16,11 +16,13 @@ from __future__ import annotations
 import copy
 import csv
 import io
+import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -34,8 +36,10 @@ from frictionless.table.row import Row, create_cell_handlers
 from observatory.inspect.fast_types import (
     FAST_TYPES,
     SLOW_TYPES,
+    ColumnResult,
     ErrorRow,
     FieldCheck,
+    bool_mask,
     mix64,
     python_key,
 )
@@ -47,6 +51,8 @@ PK_ORDER = 20_000_000
 CELL_END = 1_000_000  # extra-cell and missing-cell errors come after every cell error
 NULL_KEY = np.uint64(0x9E3779B97F4A7C15)
 HEADER_SCAN = 1 << 20
+_Item = TypeVar("_Item")
+RETAIN_BYTES = 64 << 20  # key columns kept from the first pass, so no second read is needed
 
 
 class FastPathUnsupported(Exception):
@@ -286,11 +292,53 @@ def _shared(parts: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
     del ordered
     if not len(repeated):
         return np.zeros(0, dtype=np.int64)
-    return np.sort(rows[np.isin(keys, repeated)]).astype(np.int64)
+    shared = bool_mask(pc.is_in(pa.array(keys), value_set=pa.array(repeated)))  # hashed
+    return np.sort(rows[shared]).astype(np.int64)
 
 
 def _row_error(kind: type[ferrors.Error], row: int, note: str, **extra: Any) -> str:
     return safe_format(kind.template, {"rowNumber": row, "note": note, **extra})
+
+
+_KeyPart = tuple[np.ndarray, dict[int, pa.Array] | None, list[tuple[int, str]]]
+
+
+class _Kept:
+    """The key columns of the first pass (row numbers, cells, ragged rows) while they fit in
+    ``budget`` bytes, so that confirming shared hashes needs no second read of the file."""
+
+    def __init__(self, columns: list[int], budget: int = RETAIN_BYTES):
+        self.columns = sorted(set(columns))
+        self.left = budget
+        self.parts: list[_KeyPart] | None = [] if self.columns else None
+
+    def add(
+        self, numbers: np.ndarray, batch: pa.RecordBatch | None, ragged: list[tuple[int, str]]
+    ) -> None:
+        if self.parts is None:
+            return
+        arrays = None if batch is None else {c: batch.column(c) for c in self.columns}
+        self.left -= numbers.nbytes + sum(len(text) for _, text in ragged)
+        self.left -= sum(a.nbytes for a in arrays.values()) if arrays else 0
+        if self.left < 0:
+            self.parts = None  # too big to keep: the file is read again
+        else:
+            self.parts.append((numbers, arrays, ragged))
+
+
+def _workers() -> int:
+    """Threads for one validation: one per usable core, plus the reader's."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return min(8, (cores or 1) + 1)
+
+
+def _ahead(pool: Executor, items: Iterable[_Item]) -> Iterator[_Item]:
+    """``items`` in order, the next one prepared in ``pool`` while the caller uses this one."""
+    iterator = iter(items)
+    pending = pool.submit(next, iterator, None)
+    while (item := pending.result()) is not None:
+        pending = pool.submit(next, iterator, None)
+        yield item
 
 
 class FastValidator:
@@ -317,19 +365,22 @@ class FastValidator:
             raise FastPathUnsupported("header and schema differ in length, or one column")
         check_dialect(path, self.encoding, self.delimiter)
         found = header_errors(labels, self.descriptor, self.delimiter)
-        keys = _Keys(self.plan)
+        keys, kept = _Keys(self.plan), _Kept(self.plan.unique + self.plan.pk)
         empty = np.zeros(self.n, dtype=np.int64)
         rows = 0
-        for numbers, batch, ragged in self._batches(path, list(range(self.n))):
-            if batch is not None and batch.num_rows:
-                found += self._batch(numbers, batch, keys)
-                empty += self._empty_counts(batch)
-                rows += batch.num_rows
-            found += self._ragged(ragged, keys)
-            rows += len(ragged)
+        with ThreadPoolExecutor(_workers(), thread_name_prefix="fastpath") as pool:
+            for numbers, batch, ragged in _ahead(pool, self._batches(path, list(range(self.n)))):
+                if batch is not None and batch.num_rows:
+                    errors, counts = self._batch(pool, numbers, batch, keys)
+                    found += errors
+                    empty += counts
+                    rows += batch.num_rows
+                found += self._ragged(ragged, keys)
+                rows += len(ragged)
+                kept.add(numbers, batch, ragged)
         candidates = keys.candidates()
         if candidates:
-            found += self._confirm(path, candidates)
+            found += self._confirm(kept.parts or self._read_keys(path, candidates), candidates)
         found.sort(key=self._sort_key(found))
         return FastResult(
             errors=[
@@ -370,13 +421,16 @@ class FastValidator:
 
     # -- first pass
 
-    def _batch(self, numbers: np.ndarray, batch: pa.RecordBatch, keys: _Keys) -> list[ErrorRow]:
+    def _batch(
+        self, pool: Executor, numbers: np.ndarray, batch: pa.RecordBatch, keys: _Keys
+    ) -> tuple[list[ErrorRow], np.ndarray]:
+        """Errors of one batch, its columns checked in parallel; and its empty cells per column."""
         errors: list[ErrorRow] = []
         blank = np.ones(batch.num_rows, dtype=bool)
         key_arrays: dict[int, np.ndarray] = {}
         nulls: dict[int, np.ndarray] = {}
-        for i, check in enumerate(self.plan.checks):
-            result = check.run(batch.column(i), numbers)
+        results = list(pool.map(lambda i: self._column(batch.column(i), i, numbers), range(self.n)))
+        for i, (result, _) in enumerate(results):
             blank &= result.missing
             errors += result.errors
             if result.keys is not None and result.null is not None:
@@ -390,7 +444,12 @@ class FastValidator:
                 errors.append((row, 0, "blank-row", None, message))
         for row in keys.add(numbers, key_arrays, nulls).tolist():
             errors.append(self._pk_none(int(row)))
-        return errors
+        return errors, np.array([empty for _, empty in results], dtype=np.int64)
+
+    def _column(self, column: pa.Array, i: int, numbers: np.ndarray) -> tuple[ColumnResult, int]:
+        """One column of a batch: its check, and how many of its cells are empty once trimmed."""
+        empty = pc.sum(pc.equal(pc.utf8_trim_whitespace(column), "")).as_py() or 0
+        return self.plan.checks[i].run(column, numbers), empty
 
     def _pk_none(self, row: int) -> ErrorRow:
         note = 'cells composing the primary keys are all "None"'
@@ -427,24 +486,27 @@ class FastValidator:
             nulls[i] = np.array([value is None])
         return keys, nulls
 
-    def _empty_counts(self, batch: pa.RecordBatch) -> np.ndarray:
-        counts = []
-        for column in batch.columns:
-            trimmed = pc.utf8_trim_whitespace(column)
-            counts.append(pc.sum(pc.equal(trimmed, "")).as_py() or 0)
-        return np.array(counts, dtype=np.int64)
-
     # -- second pass: exact comparison of rows whose hashes are shared
 
-    def _confirm(self, path: Path, candidates: dict[str, np.ndarray]) -> list[ErrorRow]:
+    def _read_keys(self, path: Path, candidates: dict[str, np.ndarray]) -> Iterator[_KeyPart]:
+        """Second pass: the columns of the shared keys, read again from the file."""
+        columns = sorted({int(k) for k in candidates if k != "pk"} | set(self.plan.pk))
+        for numbers, batch, ragged in self._batches(path, columns):
+            arrays = None if batch is None else dict(zip(columns, batch.columns, strict=True))
+            yield numbers, arrays, ragged
+
+    def _confirm(
+        self, parts: Iterable[_KeyPart], candidates: dict[str, np.ndarray]
+    ) -> list[ErrorRow]:
+        """Exact comparison of the rows whose hashes are shared."""
         wanted = np.unique(np.concatenate(list(candidates.values())))
         columns = sorted({int(k) for k in candidates if k != "pk"} | set(self.plan.pk))
         values: dict[int, dict[int, Any]] = {c: {} for c in columns}
-        for numbers, batch, ragged in self._batches(path, columns):
-            if batch is not None and len(numbers):
+        for numbers, arrays, ragged in parts:
+            if arrays is not None and len(numbers):
                 hit = np.flatnonzero(np.isin(numbers, wanted))
-                for j, c in enumerate(columns):
-                    cells = batch.column(j).take(pa.array(hit)).to_pylist()
+                for c in columns:
+                    cells = arrays[c].take(pa.array(hit)).to_pylist()
                     reader = self.plan.checks[c].reader
                     for row, cell in zip(numbers[hit].tolist(), cells, strict=True):
                         values[c][row] = reader(cell)[0] if cell is not None else None

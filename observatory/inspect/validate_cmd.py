@@ -95,7 +95,11 @@ def validate_source(
             if not path.is_file():
                 return _fatal(source, schema, f"no such file: {source}")
             try:
-                truncated, content_type = _copy_local(path, copy, max_bytes), None
+                if path.stat().st_size <= max_bytes:  # read where it is: nothing to cut
+                    copy, truncated = path, False
+                else:
+                    truncated = _copy_local(path, copy, max_bytes)
+                content_type = None
             except OSError as exc:
                 return _fatal(source, schema, f"the file could not be read ({exc})")
         detected = sniff_format(head_of(copy), content_type)
