@@ -307,7 +307,7 @@ class _Kept:
     """The key columns of the first pass (row numbers, cells, ragged rows) while they fit in
     ``budget`` bytes, so that confirming shared hashes needs no second read of the file."""
 
-    def __init__(self, columns: list[int], budget: int = RETAIN_BYTES):
+    def __init__(self, columns: list[int], budget: int):
         self.columns = sorted(set(columns))
         self.left = budget
         self.parts: list[_KeyPart] | None = [] if self.columns else None
@@ -365,7 +365,7 @@ class FastValidator:
             raise FastPathUnsupported("header and schema differ in length, or one column")
         check_dialect(path, self.encoding, self.delimiter)
         found = header_errors(labels, self.descriptor, self.delimiter)
-        keys, kept = _Keys(self.plan), _Kept(self.plan.unique + self.plan.pk)
+        keys, kept = _Keys(self.plan), _Kept(self.plan.unique + self.plan.pk, RETAIN_BYTES)
         empty = np.zeros(self.n, dtype=np.int64)
         rows = 0
         with ThreadPoolExecutor(_workers(), thread_name_prefix="fastpath") as pool:
