@@ -23,6 +23,12 @@ import pyarrow.compute as pc
 from frictionless import errors as ferrors
 from frictionless.helpers import safe_format
 
+from observatory.inspect.fast_dates import (
+    calendar_days,
+    fixed_width_fields,
+    format_regex,
+)
+
 FAST_TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "year", "yearmonth"}
 SLOW_TYPES = {"time", "geopoint", "duration", "any"}
 CONTROLS = np.array([0x0A, 0x0B, 0x1C, 0x1D, 0x1E, 0x1F], dtype=np.uint8)
@@ -44,8 +50,6 @@ STRING_FORMATS = {
     "uri": r"^https?://[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*(/[A-Za-z0-9._~/-]*)?$",
     "uuid": r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
 }
-DATE_PARTS = {"%Y": "[0-9]{4}", "%m": "[0-9]{2}", "%d": "[0-9]{2}", "%H": "([01][0-9]|2[0-3])"}
-DATE_PARTS |= {"%M": "[0-5][0-9]", "%S": "[0-5][0-9]"}
 ErrorRow = tuple[int, int, str, str | None, str]  # (row, order in row, type, field, message)
 
 
@@ -55,50 +59,6 @@ def cell_message(
     """The frictionless message of a cell error, rendered from its own template."""
     data = {"rowNumber": row, "cell": cell, "fieldName": name, "fieldNumber": pos, "note": note}
     return safe_format(kind.template, data)
-
-
-def format_regex(fmt: str) -> str | None:
-    """A strict regex for a strptime format made of %Y %m %d %H %M %S and literals."""
-    out, i = "^", 0
-    while i < len(fmt):
-        if fmt[i] == "%":
-            part = DATE_PARTS.get(fmt[i : i + 2])
-            if part is None:
-                return None
-            out, i = out + part, i + 2
-        elif not fmt[i].isascii():
-            return None
-        else:
-            out, i = out + (fmt[i] if fmt[i].isalnum() else f"\\x{ord(fmt[i]):02x}"), i + 1
-    return out + "$"
-
-
-def directive_offsets(fmt: str) -> list[tuple[str, int]]:
-    """(directive, character offset) of each directive of a fixed-width strptime format."""
-    found, i, offset = [], 0, 0
-    while i < len(fmt):
-        if fmt[i] == "%":
-            found.append((fmt[i : i + 2], offset))
-            offset, i = offset + (4 if fmt[i : i + 2] == "%Y" else 2), i + 2
-        else:
-            offset, i = offset + 1, i + 1
-    return found
-
-
-def days_in_month(year: np.ndarray, month: np.ndarray) -> np.ndarray:
-    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
-    table = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-    return table[month] + ((month == 2) & leap)
-
-
-def days_from_civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm)."""
-    y = year - (month <= 2)
-    era = y // 400
-    yoe = y - era * 400
-    doy = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    return era * 146097 + doe - 719468
 
 
 def mix64(values: np.ndarray) -> np.ndarray:
@@ -348,6 +308,8 @@ class FieldCheck:
     def _parse(self, arr: pa.Array) -> tuple[np.ndarray, Any]:
         """(mask of cells in a fast form, their typed values as numpy/pyarrow)."""
         t = self.type
+        if t in ("date", "datetime"):  # fixed-width formats, read from the cells' bytes
+            return self._time_values(*fixed_width_fields(*string_buffers(arr), self.strp))
         ok = (
             np.ones(len(arr), dtype=bool)
             if self.fast_regex is None
@@ -369,33 +331,20 @@ class FieldCheck:
             if self.dec != ".":
                 filled = pc.replace_substring(filled, self.dec, ".")
             return ok, pc.cast(filled, pa.float64()).to_numpy()
-        if t == "yearmonth":
-            year = pc.cast(pc.utf8_slice_codeunits(filled, 0, 4), pa.int64()).to_numpy()
-            month = pc.cast(pc.utf8_slice_codeunits(filled, 5, 7), pa.int64()).to_numpy()
-            return ok, year * 12 + month
-        return self._parse_time(filled, ok)
+        year = pc.cast(pc.utf8_slice_codeunits(filled, 0, 4), pa.int64()).to_numpy()
+        month = pc.cast(pc.utf8_slice_codeunits(filled, 5, 7), pa.int64()).to_numpy()
+        return ok, year * 12 + month  # yearmonth
 
     def _filler(self) -> str:
-        if self.type in ("date", "datetime"):
-            return EPOCH_DT.strftime(self.strp)
         return "1970-01" if self.type == "yearmonth" else "0"
 
-    def _parse_time(self, filled: pa.Array, ok: np.ndarray) -> tuple[np.ndarray, Any]:
-        """Dates and datetimes of fixed-width formats: digits sliced out, calendar checked."""
-        parts: dict[str, np.ndarray] = {}
-        for directive, offset in directive_offsets(self.strp):
-            width = 4 if directive == "%Y" else 2
-            piece = pc.utf8_slice_codeunits(filled, offset, offset + width)
-            parts[directive] = pc.cast(piece, pa.int64()).to_numpy(zero_copy_only=False)
-        n = len(filled)
-        year = parts.get("%Y", np.full(n, 1900))
-        month, day = parts.get("%m", np.ones(n, np.int64)), parts.get("%d", np.ones(n, np.int64))
-        ok = ok & (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)
-        ok &= day <= days_in_month(year, np.clip(month, 1, 12))
-        days = days_from_civil(year, month, day)
+    def _time_values(self, ok: np.ndarray, parts: dict[str, np.ndarray]) -> tuple[np.ndarray, Any]:
+        """Days (dates) or seconds (datetimes) since 1970 of fixed-width cells, calendar
+        checked."""
+        ok, days = calendar_days(parts, ok)
         if self.type == "date":
             return ok, days
-        zero = np.zeros(n, np.int64)
+        zero = np.zeros(len(ok), np.int64)
         clock = parts.get("%H", zero) * 3600 + parts.get("%M", zero) * 60 + parts.get("%S", zero)
         return ok, days * 86400 + clock
 

@@ -270,13 +270,13 @@ class _Keys:
         self.pk.append((rows[~all_null].astype(np.uint32), combined[~all_null]))
         return rows[all_null]
 
-    def candidates(self) -> dict[str, np.ndarray]:
-        """Row numbers sharing a key with another row, per constraint ('pk' or position)."""
-        found: dict[str, np.ndarray] = {}
-        for i, parts in self.unique.items():
-            found[str(i)] = _shared(parts)
+    def candidates(self, pool: Executor) -> dict[str, np.ndarray]:
+        """Row numbers sharing a key with another row, per constraint ('pk' or position),
+        the constraints searched in parallel."""
+        keyed = {str(i): parts for i, parts in self.unique.items()}
         if self.plan.pk:
-            found["pk"] = _shared(self.pk)
+            keyed["pk"] = self.pk
+        found = dict(zip(keyed, pool.map(_shared, keyed.values()), strict=True))
         return {k: v for k, v in found.items() if len(v)}
 
 
@@ -378,7 +378,7 @@ class FastValidator:
                 found += self._ragged(ragged, keys)
                 rows += len(ragged)
                 kept.add(numbers, batch, ragged)
-        candidates = keys.candidates()
+            candidates = keys.candidates(pool)
         if candidates:
             found += self._confirm(kept.parts or self._read_keys(path, candidates), candidates)
         found.sort(key=self._sort_key(found))
@@ -448,7 +448,8 @@ class FastValidator:
 
     def _column(self, column: pa.Array, i: int, numbers: np.ndarray) -> tuple[ColumnResult, int]:
         """One column of a batch: its check, and how many of its cells are empty once trimmed."""
-        empty = pc.sum(pc.equal(pc.utf8_trim_whitespace(column), "")).as_py() or 0
+        blank = pc.or_(pc.equal(pc.binary_length(column), 0), pc.utf8_is_space(column))
+        empty = pc.sum(blank).as_py() or 0  # as many as are "" once whitespace is trimmed
         return self.plan.checks[i].run(column, numbers), empty
 
     def _pk_none(self, row: int) -> ErrorRow:

@@ -1,0 +1,119 @@
+"""Dates and datetimes of fixed-width strptime formats (``%Y-%m-%d``, ``%d/%m/%Y %H:%M``…),
+read column-wise.
+
+A format made only of ``%Y %m %d %H %M %S`` and ASCII literals has one byte width, and a
+cell matches its strict regex (``format_regex``) exactly when the cell has that many bytes,
+a digit at every digit position (in range for hours, minutes and seconds) and each literal
+in place. ``fixed_width_fields`` checks that on the cells' UTF-8 bytes, one byte position at
+a time, and reads the numbers from the same bytes; ``calendar_days`` then checks the
+calendar as Python's ``strptime`` does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+DATE_PARTS = {"%Y": "[0-9]{4}", "%m": "[0-9]{2}", "%d": "[0-9]{2}", "%H": "([01][0-9]|2[0-3])"}
+DATE_PARTS |= {"%M": "[0-5][0-9]", "%S": "[0-5][0-9]"}
+LARGEST = {"%H": 23, "%M": 59, "%S": 59}  # what the regex of each two-digit part admits
+FILLER = {"%Y": 1970, "%m": 1, "%d": 1}  # the value of a cell that does not match: 1970-01-01
+
+
+def format_regex(fmt: str) -> str | None:
+    """A strict regex for a strptime format made of %Y %m %d %H %M %S and literals."""
+    out, i = "^", 0
+    while i < len(fmt):
+        if fmt[i] == "%":
+            part = DATE_PARTS.get(fmt[i : i + 2])
+            if part is None:
+                return None
+            out, i = out + part, i + 2
+        elif not fmt[i].isascii():
+            return None
+        else:
+            out, i = out + (fmt[i] if fmt[i].isalnum() else f"\\x{ord(fmt[i]):02x}"), i + 1
+    return out + "$"
+
+
+def directive_offsets(fmt: str) -> list[tuple[str, int]]:
+    """(directive, character offset) of each directive of a fixed-width strptime format."""
+    found, i, offset = [], 0, 0
+    while i < len(fmt):
+        if fmt[i] == "%":
+            found.append((fmt[i : i + 2], offset))
+            offset, i = offset + (4 if fmt[i : i + 2] == "%Y" else 2), i + 2
+        else:
+            offset, i = offset + 1, i + 1
+    return found
+
+
+def _layout(fmt: str) -> tuple[int, dict[int, int]]:
+    """(byte width, {position: literal byte}) of a format ``format_regex`` accepts."""
+    literals: dict[int, int] = {}
+    i, position = 0, 0
+    while i < len(fmt):
+        if fmt[i] == "%":
+            position, i = position + (4 if fmt[i : i + 2] == "%Y" else 2), i + 2
+        else:
+            literals[position] = ord(fmt[i])
+            position, i = position + 1, i + 1
+    return position, literals
+
+
+def fixed_width_fields(
+    offsets: np.ndarray, data: np.ndarray, fmt: str
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """(mask of the cells matching ``format_regex(fmt)``, each directive's number per cell)
+    from a string column's buffers (``offsets``: n + 1 entries; ``data``: UTF-8 bytes)."""
+    width, literals = _layout(fmt)
+    starts, lengths = offsets[:-1], np.diff(offsets)
+    ok = lengths == width
+    rows = np.flatnonzero(ok)
+    at = starts[rows]
+    digits: dict[int, np.ndarray] = {}
+    good = np.ones(len(rows), dtype=bool)
+    for position in range(width):
+        byte = data[at + position]
+        if position in literals:
+            good &= byte == literals[position]
+        else:
+            digits[position] = byte.astype(np.int64) - 48
+            good &= (byte >= 48) & (byte <= 57)
+    parts: dict[str, np.ndarray] = {}
+    for directive, offset in directive_offsets(fmt):
+        size = 4 if directive == "%Y" else 2
+        value = np.zeros(len(rows), dtype=np.int64)
+        for position in range(offset, offset + size):
+            value = value * 10 + digits[position]
+        good &= value <= LARGEST.get(directive, 9999)
+        column = np.full(len(offsets) - 1, FILLER.get(directive, 0), dtype=np.int64)
+        column[rows[good]] = value[good]
+        parts[directive] = column
+    ok[rows[~good]] = False
+    return ok, parts
+
+
+def days_in_month(year: np.ndarray, month: np.ndarray) -> np.ndarray:
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    table = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+    return table[month] + ((month == 2) & leap)
+
+
+def days_from_civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm)."""
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def calendar_days(parts: dict[str, np.ndarray], ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(``ok`` narrowed to real calendar dates, days since 1970-01-01 of each cell)."""
+    n = len(ok)
+    year = parts.get("%Y", np.full(n, 1900))
+    month, day = parts.get("%m", np.ones(n, np.int64)), parts.get("%d", np.ones(n, np.int64))
+    ok = ok & (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)
+    ok &= day <= days_in_month(year, np.clip(month, 1, 12))
+    return ok, days_from_civil(year, month, day)
