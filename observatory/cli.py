@@ -277,6 +277,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_harvest(args: argparse.Namespace) -> int:
     """Harvest one source (URL or local file) into the normalised model."""
     from observatory.harvest.source import UnknownKind, dataset_json_line, harvest_source
+    from observatory.harvest.workers import worker_count
     from observatory.model import HarvestPage
     from observatory.net.fetch import HttpSettings
     from observatory.registry import load_config
@@ -301,6 +302,7 @@ def cmd_harvest(args: argparse.Namespace) -> int:
                 config.settings.max_pages,
                 shacl=config.settings.shacl_limit,
                 sink=sink,
+                processes=worker_count(config.settings.harvest_processes),
             )
     except (UnknownKind, ValueError) as exc:
         print(f"observatory harvest: {args.source}: {exc}", file=sys.stderr)

@@ -124,6 +124,9 @@ class Settings(_Strict):
     validate_max_bytes: int = Field(default=50_000_000, gt=0)
     shacl: bool = True  # validate DCAT catalogue pages against the DCAT-AP SHACL shapes
     shacl_max_datasets: int = Field(default=1000, ge=0)  # validated per page; the rest n/a
+    # worker processes reading a numbered catalogue's pages in `observatory harvest`
+    # (0: one per usable core, at most 4; 1: all in the command's own process)
+    harvest_processes: int = Field(default=0, ge=0, le=64)
     allowed_networks: list[str] = Field(default_factory=list)
     task_runner: Literal["default", "dask"] = "default"
     dask_address: str | None = None

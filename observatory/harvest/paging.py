@@ -19,7 +19,7 @@ from urllib.parse import urldefrag
 import requests
 
 from observatory import progress
-from observatory.harvest import readers
+from observatory.harvest import readers, workers
 from observatory.harvest.prefetch import PageLookAhead
 from observatory.model import Catalogue, HarvestPage, SourceError
 from observatory.net.fetch import HttpSettings, make_session
@@ -127,9 +127,11 @@ def read_catalogue(
     sink: Sink | None = None,
     call: Call = _direct,
     ahead: int = 0,
+    processes: int = 1,
 ) -> None:
     """Every page of one catalogue through the reader of its kind (``ahead`` > 0: numbered
-    pages read ahead in threads), then the reader's extra records."""
+    pages read ahead in threads; ``processes`` > 1: in that many worker processes), then
+    the reader's extra records."""
     kind, cid = catalogue.kind, catalogue.id
 
     def read(url: str) -> HarvestPage:
@@ -138,7 +140,7 @@ def read_catalogue(
 
     found = readers.reader(kind)
     first = found.first_url(catalogue.url)
-    with PageLookAhead(read, ahead) if ahead > 0 else contextlib.nullcontext(read) as fetch:
+    with _fetcher(read, kind, cid, http, shacl, ahead, processes) as fetch:
         absorb(catalogue, streamed(walk_pages(first, fetch, max_pages, cid), sink))
     if found.after_pages is None:
         return
@@ -146,6 +148,23 @@ def read_catalogue(
     if more is not None:
         absorb(catalogue, [more])
         catalogue.pages -= 1  # not a page of its own
+
+
+def _fetcher(
+    read: Callable[[str], HarvestPage],
+    kind: str,
+    cid: str,
+    http: HttpSettings,
+    shacl: int,
+    ahead: int,
+    processes: int,
+) -> contextlib.AbstractContextManager[Callable[[str], HarvestPage]]:
+    """How pages are read: here one by one, ahead in threads, or ahead in processes."""
+    read_there = workers.page_reader(kind, cid, http, shacl) if processes > 1 else None
+    if read_there is not None:
+        pool = workers.page_workers(kind, processes)
+        return PageLookAhead(read, processes, pool=pool, read_ahead=read_there)
+    return PageLookAhead(read, ahead) if ahead > 0 else contextlib.nullcontext(read)
 
 
 def harvest_catalogue(
@@ -157,6 +176,7 @@ def harvest_catalogue(
     sink: Sink | None = None,
     call: Call | None = None,
     ahead: int = 0,
+    processes: int = 1,
 ) -> Catalogue:
     """Harvest one registry catalogue through the reader of its kind; errors are kept,
     never raised (a kind without a reader is one, naming the kind and the source).
@@ -164,7 +184,8 @@ def harvest_catalogue(
     With ``shacl`` > 0, DCAT and CSW pages also get the SHACL verdict of their first
     ``shacl`` datasets. With ``sink``, every page goes to it as it is read and the
     catalogue keeps no dataset. ``call`` runs each page read (the engine: as task runs,
-    each opening its own connections); ``ahead`` pages are read ahead when numbered."""
+    each opening its own connections); ``ahead`` pages are read ahead when numbered,
+    by ``processes`` worker processes when that is more than 1 (``workers``)."""
     catalogue = Catalogue(id=entry.id, name=entry.name, kind=entry.kind, url=entry.url)
     if entry.kind not in readers.kinds():
         catalogue.errors.append(readers.no_reader_error(entry.kind, entry.id, entry.url))
@@ -172,7 +193,9 @@ def harvest_catalogue(
     own = session is None and call is None and ahead == 0  # no session shared by threads
     session = make_session(http) if own else session
     try:
-        read_catalogue(catalogue, http, max_pages, session, shacl, sink, call or _direct, ahead)
+        read_catalogue(
+            catalogue, http, max_pages, session, shacl, sink, call or _direct, ahead, processes
+        )
     except Exception as exc:  # a bug must not lose the run: recorded with what was read
         message = f"harvest failed: {type(exc).__name__}: {exc}"
         catalogue.errors.append(SourceError(entry.id, entry.url, "crash", message, _now()))

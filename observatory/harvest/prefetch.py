@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextvars
 import math
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from observatory.model import HarvestPage
@@ -45,17 +45,27 @@ def predicted_urls(url: str, page: HarvestPage, ahead: int) -> list[str]:
 
 
 class PageLookAhead:
-    """``fetch_page`` for ``walk_pages`` that reads numbered pages ahead, in threads.
+    """``fetch_page`` for ``walk_pages`` that reads numbered pages ahead.
 
-    The next ``ahead`` predicted pages are requested in the caller's context (so a flow's
-    task runs stay in the flow run), so the source prepares them while this one is
-    normalised.
+    The next ``ahead`` predicted pages are requested at once, so the source prepares them
+    while this one is normalised. By default they are read in threads, in the caller's
+    context (so a flow's task runs stay in the flow run). With ``pool`` (worker processes,
+    see ``workers``), they are read there by ``read_ahead``, and the pool is shut down
+    with the look-ahead.
     """
 
-    def __init__(self, read: Callable[[str], HarvestPage], ahead: int = 2) -> None:
+    def __init__(
+        self,
+        read: Callable[[str], HarvestPage],
+        ahead: int = 2,
+        pool: Executor | None = None,
+        read_ahead: Callable[[str], HarvestPage] | None = None,
+    ) -> None:
         self.read = read
         self.ahead = ahead
-        self.pool = ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="page-ahead")
+        self.in_threads = pool is None
+        self.pool = pool or ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="page-ahead")
+        self.read_ahead = read_ahead or read
         self.pending: dict[str, Future[HarvestPage]] = {}
 
     def __call__(self, url: str) -> HarvestPage:
@@ -63,9 +73,14 @@ class PageLookAhead:
         page = future.result() if future is not None else self.read(url)
         for later in predicted_urls(url, page, self.ahead):
             if later not in self.pending:
-                context = contextvars.copy_context()
-                self.pending[later] = self.pool.submit(context.run, self.read, later)
+                self.pending[later] = self._submit(later)
         return page
+
+    def _submit(self, url: str) -> Future[HarvestPage]:
+        if self.in_threads:
+            context = contextvars.copy_context()
+            return self.pool.submit(context.run, self.read_ahead, url)
+        return self.pool.submit(self.read_ahead, url)
 
     def __enter__(self) -> PageLookAhead:
         return self

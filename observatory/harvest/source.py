@@ -170,6 +170,7 @@ def _harvest_remote(
     cid: str,
     shacl: int = 0,
     sink: Sink | None = None,
+    processes: int = 1,
 ) -> Catalogue:
     from observatory.registry import CatalogueEntry
 
@@ -182,7 +183,7 @@ def _harvest_remote(
         catalogue.errors.append(SourceError(cid, url, code, message, _now()))
         return catalogue
     entry = CatalogueEntry(id=cid, name=url, kind=kind, url=url)
-    return harvest_catalogue(entry, http, max_pages, shacl=shacl, sink=sink)
+    return harvest_catalogue(entry, http, max_pages, shacl=shacl, sink=sink, processes=processes)
 
 
 def harvest_source(
@@ -193,6 +194,7 @@ def harvest_source(
     catalogue_id: str | None = None,
     shacl: int = 0,
     sink: Sink | None = None,
+    processes: int = 1,
 ) -> Catalogue:
     """Harvest a URL or a local file (or a folder of catalogue exports); never raises.
 
@@ -200,10 +202,12 @@ def harvest_source(
     ``shacl`` > 0, DCAT and CSW datasets (the first ``shacl`` of each page) also get their
     DCAT-AP SHACL verdict. With ``sink``, every page goes to it as it is read and the
     catalogue keeps no dataset (``observatory harvest --json`` prints them as they come).
+    With ``processes`` > 1, a numbered catalogue's pages are read by that many worker
+    processes.
     """
     if kind is not None:
         readers.reader(kind)  # NoReader (a ValueError) names the kinds known
     cid = catalogue_id or _catalogue_id(source)
     if is_url(source):
-        return _harvest_remote(source, kind, http, max_pages, cid, shacl, sink)
+        return _harvest_remote(source, kind, http, max_pages, cid, shacl, sink, processes)
     return _harvest_local(source, kind, cid, shacl, sink)
