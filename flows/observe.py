@@ -29,12 +29,13 @@ __all__ = ["database_url", "observe", "observe_run"]
 
 
 @task(name="publish", cache_policy=NO_CACHE)
-def publish(db_url: str, run_id: int, config: Config) -> str:
+def publish(db_url: str, run_id: int, config: Config) -> dict[str, Any]:
+    """Publish the run; what the publication did (``Publication.as_dict``)."""
     from observatory.report import publish_run
 
     store = Store(db_url)
     try:
-        return str(publish_run(store, run_id, config))
+        return publish_run(store, run_id, config).as_dict()
     finally:
         store.close()
 
@@ -62,16 +63,17 @@ def observe_run(
                 runner=PrefectRunner(),
                 on_start=lock.attach,
             )
-            site = None
+            publication = None
             if publish_site:
                 with locks.hold(store, "publish"):
-                    site = publish(db_url, done.run_id, config)
+                    publication = publish(db_url, done.run_id, config)
     finally:
         store.close()
     return {
         "summary": done.summary,
         "rows": score_rows(done.weakest, done.titles),
-        "site": site,
+        "site": publication["site"] if publication else None,
+        "publication": publication,
         "run_id": done.run_id,
         "database_url": db_url,
     }

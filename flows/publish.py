@@ -36,12 +36,14 @@ def publish(config_path: str | None = None, run_id: int | None = None) -> dict[s
                 if not finished:
                     raise RuntimeError("aucune exécution « observe » terminée à publier")
                 run_id = finished[0].id
-            site = str(publish_run(store, run_id, config))
+            publication = publish_run(store, run_id, config).as_dict()
             snapshot = store.load_snapshot(run_id)
     finally:
         store.close()
+    site = publication["site"]
     summary = {"run_id": run_id, "site": site, **snapshot.run.summary}
+    summary["publication"] = publication
     titles = {d.key: d.title for d in snapshot.datasets}
     rows = score_rows(snapshot.scores.values(), titles)
     publish_artifacts("publish", run_id, summary, rows, "Publication")
-    return {"run_id": run_id, "site": site}
+    return {"run_id": run_id, "site": site, "publication": publication}

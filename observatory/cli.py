@@ -96,7 +96,11 @@ def _report_result(result: dict, as_json: bool) -> None:
     if s["failed_sources"]:
         print(f"  sources en échec : {', '.join(s['failed_sources'])}")
     if result.get("site"):
+        from observatory.publish.site import publication_words
+
         print(f"  rapport : {Path(result['site']) / 'index.html'}")
+        if result.get("publication"):
+            print(f"  publication : {publication_words(result['publication'])}")
     print(f"  historique : {result['database_url']}")
 
 
@@ -166,13 +170,18 @@ def cmd_report(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_ERROR
-        site = publish_run(store, run_id, config, Path(args.out) if args.out else None)
+        out = Path(args.out) if args.out else None
+        done = publish_run(store, run_id, config, out, force=args.force)
     finally:
         store.close()
     if args.json:
-        _print_json({"run_id": run_id, "site": str(site)})
+        _print_json({"run_id": run_id, **done.as_dict()})
     else:
-        print(f"Rapport du run {run_id} : {site / 'index.html'}")
+        from observatory.publish.site import publication_words
+
+        state = "à jour" if done.up_to_date else "publié"
+        print(f"Rapport du run {run_id} {state} : {done.site / 'index.html'}")
+        print(f"  {publication_words(done.as_dict())}")
     return EXIT_OK
 
 
@@ -450,6 +459,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("report", cmd_report, "re-render the report site from the store")
     p.add_argument("--run", type=int, help="run id (default: the latest finished run)")
     p.add_argument("--out", metavar="DIR", help="output folder (default: reports/)")
+    p.add_argument(
+        "--force", action="store_true", help="render again even when the site is up to date"
+    )
     return parser
 
 

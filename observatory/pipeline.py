@@ -177,7 +177,8 @@ def split_validations(
 
 def recover_site(out_dir: Path) -> list[str]:
     """Repair what a publisher killed mid-swap left: restore the previous site when the
-    folder is missing, delete half-built temporary folders. Returns what was done."""
+    folder is missing, delete half-built temporary folders and the old file versions a
+    file-by-file publication kept to undo itself. Returns what was done."""
     out_dir = Path(out_dir).absolute()
     done = []
     backups = sorted(out_dir.parent.glob(f".{out_dir.name}.old-*"), key=lambda p: p.stat().st_mtime)
@@ -185,7 +186,8 @@ def recover_site(out_dir: Path) -> list[str]:
         backups[-1].rename(out_dir)
         done.append(f"restored {out_dir} from {backups[-1].name}")
         backups = backups[:-1]
-    for stale in [*backups, *out_dir.parent.glob(f".{out_dir.name}.new-*")]:
+    temporary = [out_dir.parent.glob(f".{out_dir.name}.{kind}-*") for kind in ("new", "undo")]
+    for stale in [*backups, *temporary[0], *temporary[1]]:
         shutil.rmtree(stale, ignore_errors=True)
         done.append(f"removed {stale.name}")
     return done

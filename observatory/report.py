@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from observatory.availability.legal import dataset_grid
-from observatory.model import RunInfo, Snapshot
+from observatory.model import Dataset, RunInfo, Snapshot
 from observatory.registry import Config
 from observatory.storage.store import Store
+
+if TYPE_CHECKING:
+    from observatory.publish.site import Publication
 
 
 def run_summary(snapshot: Snapshot) -> dict[str, Any]:
@@ -44,19 +47,18 @@ def _earlier_snapshots(store: Store, run_id: int, limit: int) -> Iterator[Snapsh
         limit -= 1
 
 
-def publish_inputs(store: Store, current: Snapshot, config: Config, history_runs: int = 30) -> Any:
-    """Availability figures of each SPDR file and API, and since when each failing
-    criterion fails (at most ``history_runs`` runs back)."""
-    from observatory.publish.inputs import PublishInputs
+def spdr_targets(
+    config: Config, datasets: list[Dataset]
+) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The files and APIs of each SPDR dataset whose availability a site shows:
+    (URL -> name shown, SPDR key -> its data files' URLs)."""
     from observatory.publish.pages import find_spdr
-    from observatory.publish.since import failing_since
     from observatory.scoring.context import NON_DATA_TYPES
 
-    now = current.run.finished_at or current.run.started_at
     names: dict[str, str] = {}
     files: dict[str, list[str]] = {}
     for entry in config.spdr:
-        found = find_spdr(entry, current.datasets)
+        found = find_spdr(entry, datasets)
         files[entry.key] = []
         for dist in found.distributions if found else []:
             url = dist.download_url or dist.url
@@ -65,6 +67,17 @@ def publish_inputs(store: Store, current: Snapshot, config: Config, history_runs
                 files[entry.key].append(url)
         for check in entry.apis:
             names.setdefault(check.url, f"{entry.name} — {check.name}")
+    return names, files
+
+
+def publish_inputs(store: Store, current: Snapshot, config: Config, history_runs: int = 30) -> Any:
+    """Availability figures of each SPDR file and API, and since when each failing
+    criterion fails (at most ``history_runs`` runs back)."""
+    from observatory.publish.inputs import PublishInputs
+    from observatory.publish.since import failing_since
+
+    now = current.run.finished_at or current.run.started_at
+    names, files = spdr_targets(config, current.datasets)
     availability = {url: store.availability(url, now) for url in names}
     grids = {
         e.key: dataset_grid(files[e.key], [c.url for c in e.apis], availability, now)
@@ -104,29 +117,59 @@ def runs_until(runs: list[RunInfo], run: RunInfo) -> list[RunInfo]:
     return [r for r in runs if (r.started_at, r.id) <= (run.started_at, run.id)]
 
 
-def publish_run(store: Store, run_id: int, config: Config, out_dir: Path | None = None) -> Path:
+#: Registry fields a site does not depend on (the store is read; the folder is the target).
+NOT_PUBLISHED = {"database_url", "reports_dir", "source_path"}
+
+
+def site_fingerprint(store: Store, run_id: int, config: Config, methodology: str) -> str:
+    """The fingerprint of publishing ``run_id`` (``publish.fingerprint``), from a few cheap
+    queries: no snapshot is loaded."""
+    from observatory.publish.fingerprint import fingerprint
+
+    spdr = store.spdr_datasets(run_id, [e.id for e in config.spdr])
+    names, _files = spdr_targets(config, spdr)
+    state = store.publication_state(
+        run_id, store.previous_run_id(run_id), sorted(names), [e.key for e in config.spdr]
+    )
+    settings = config.model_dump(mode="json", exclude=NOT_PUBLISHED)
+    return fingerprint(state, settings, methodology)
+
+
+def publish_run(
+    store: Store, run_id: int, config: Config, out_dir: Path | None = None, force: bool = False
+) -> Publication:
     """Render the site for ``run_id`` (compared with its previous run) into the reports folder.
 
     Everything is read from the store as of that run (its views, its clock, no later run,
-    score or probe), so a past run's pages render again byte for byte."""
-    from observatory.publish.site import publish_site
+    score or probe), so a past run's pages render again byte for byte. When the folder
+    already holds this very publication (same fingerprint, no file touched since), nothing
+    is rendered and the result says ``up_to_date``, unless ``force``."""
+    from observatory.publish.fingerprint import up_to_date
+    from observatory.publish.site import Publication, render_site
+    from observatory.publish.sync import SyncCounts
     from observatory.scoring.docs import methodology_markdown
 
+    target = Path(out_dir or config.reports_dir).absolute()
+    methodology = methodology_markdown()
+    print_ = site_fingerprint(store, run_id, config, methodology)
+    manifest = None if force else up_to_date(target, print_)
+    if manifest is not None:
+        return Publication(target, SyncCounts(unchanged=manifest.get("files", 0)), True, print_)
     current = store.load_snapshot(run_id)
     previous_id = store.previous_run_id(run_id)
     previous = store.load_snapshot(previous_id) if previous_id else None
     history = store.score_histories([d.key for d in current.datasets], until=current.run)
-    target = Path(out_dir or config.reports_dir)
-    return publish_site(
+    return render_site(
         target,
         current,
         previous,
         runs_until(store.list_runs(kind="observe"), current.run),
         spdr=list(config.spdr),
         history=history,
-        methodology_md=methodology_markdown(),
+        methodology_md=methodology,
         inputs=publish_inputs(store, current, config),
         listing_page_size=config.settings.listing_page_size,
+        fingerprint=print_,
     )
 
 

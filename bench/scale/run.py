@@ -229,12 +229,16 @@ def host_load(farm: Farm) -> dict[str, int]:
     }
 
 
-def bench_backend(backend: str, args: argparse.Namespace, farm: Farm) -> dict[str, Any]:
-    bases = farm.bases()
+@contextlib.contextmanager
+def portal_store(
+    backend: str, args: argparse.Namespace, farm: Farm
+) -> Iterator[tuple[Path, str, Portal]]:
+    """The synthetic portal of ``args`` and an empty store on ``backend``, in a temporary
+    folder: (folder, store URL, portal). The PostgreSQL schema is dropped at the end."""
     spdr_ids = [e["id"] for e in spdr_entries()]
     with (
         tempfile.TemporaryDirectory() as tmp_name,
-        Portal(args.datasets, args.resources, bases, spdr_ids) as portal,
+        Portal(args.datasets, args.resources, farm.bases(), spdr_ids) as portal,
     ):
         tmp = Path(tmp_name)
         drop = None
@@ -243,38 +247,43 @@ def bench_backend(backend: str, args: argparse.Namespace, farm: Farm) -> dict[st
         else:
             db_url, drop = pg_schema_url()
         try:
-            config = write_config(tmp, portal.url, db_url, args.datasets, args.reprobe_after)
-            out: dict[str, Any] = {"backend": backend}
-            size = 0.0
-            labels = ["first", "unchanged", "next_day"] + ([] if args.skip_report else ["report"])
-            for label in labels:
-                farm.reset()
-                load = os.getloadavg()[0]
-                if label == "report":
-                    result = run_report(config)
-                else:
-                    now = None
-                    if label == "next_day":
-                        start = datetime.fromisoformat(out["first"]["summary"]["clock"])
-                        now = (start + timedelta(days=1)).isoformat()
-                    result = run_observe(config, now)
-                # other work on the machine skews wall times: the load averages say how much
-                result["load_1min"] = [round(load, 2), round(os.getloadavg()[0], 2)]
-                result["hosts"] = host_load(farm)
-                result["store_mb"] = round(store_size(db_url, tmp) / 2**20, 1)
-                result["store_growth_mb"] = round(result["store_mb"] - size, 1)
-                size = result["store_mb"]
-                out[label] = result
-                _print_step(backend, label, result)
-            if "report" in out:
-                first = out["first"]["wall_s"] + out["report"]["wall_s"]
-                out["first_with_publishing_s"] = round(first, 1)
-            out["speedup"] = round(out["first"]["wall_s"] / out["unchanged"]["wall_s"], 2)
-            out["speedup_next_day"] = round(out["first"]["wall_s"] / out["next_day"]["wall_s"], 2)
-            return out
+            yield tmp, db_url, portal
         finally:
             if drop:
                 drop()
+
+
+def bench_backend(backend: str, args: argparse.Namespace, farm: Farm) -> dict[str, Any]:
+    with portal_store(backend, args, farm) as (tmp, db_url, portal):
+        config = write_config(tmp, portal.url, db_url, args.datasets, args.reprobe_after)
+        out: dict[str, Any] = {"backend": backend}
+        size = 0.0
+        labels = ["first", "unchanged", "next_day"] + ([] if args.skip_report else ["report"])
+        for label in labels:
+            farm.reset()
+            load = os.getloadavg()[0]
+            if label == "report":
+                result = run_report(config)
+            else:
+                now = None
+                if label == "next_day":
+                    start = datetime.fromisoformat(out["first"]["summary"]["clock"])
+                    now = (start + timedelta(days=1)).isoformat()
+                result = run_observe(config, now)
+            # other work on the machine skews wall times: the load averages say how much
+            result["load_1min"] = [round(load, 2), round(os.getloadavg()[0], 2)]
+            result["hosts"] = host_load(farm)
+            result["store_mb"] = round(store_size(db_url, tmp) / 2**20, 1)
+            result["store_growth_mb"] = round(result["store_mb"] - size, 1)
+            size = result["store_mb"]
+            out[label] = result
+            _print_step(backend, label, result)
+        if "report" in out:
+            first = out["first"]["wall_s"] + out["report"]["wall_s"]
+            out["first_with_publishing_s"] = round(first, 1)
+        out["speedup"] = round(out["first"]["wall_s"] / out["unchanged"]["wall_s"], 2)
+        out["speedup_next_day"] = round(out["first"]["wall_s"] / out["next_day"]["wall_s"], 2)
+        return out
 
 
 def _print_step(backend: str, label: str, result: dict[str, Any]) -> None:
@@ -290,13 +299,27 @@ def _print_step(backend: str, label: str, result: dict[str, Any]) -> None:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def portal_arguments(description: str, backends: str) -> argparse.ArgumentParser:
+    """The synthetic portal's size and the backends, shared by the benchmarks using it."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--datasets", type=int, default=50_000)
     parser.add_argument("--resources", type=int, default=5, help="resources per dataset")
     parser.add_argument("--hosts", type=int, default=2_000)
     parser.add_argument("--processes", type=int, default=3, help="file-host server processes")
-    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--backends", default=backends)
+    return parser
+
+
+def timed(main: Any) -> None:
+    """Run ``main``, print the total time, exit with its code."""
+    t0 = time.monotonic()
+    code = main()
+    print(f"total {time.monotonic() - t0:.0f} s")
+    raise SystemExit(code)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = portal_arguments(__doc__.splitlines()[0], "sqlite,postgresql")
     parser.add_argument("--reprobe-after", type=float, default=None, help="seconds (0: all)")
     parser.add_argument(
         "--skip-report", action="store_true", help="measure observe runs only (no publishing)"
@@ -328,7 +351,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    t0 = time.monotonic()
-    code = main()
-    print(f"total {time.monotonic() - t0:.0f} s")
-    raise SystemExit(code)
+    timed(main)

@@ -4,21 +4,28 @@ One ``dqv:QualityMeasurement`` per dataset and metric that has a value (a criter
 applicable to a dataset gives no measurement). Metrics are the overall score, the four
 pillar scores (0..100) and each criterion (0..1); each is defined in the file with its
 ``dqv:inDimension`` (one dimension per pillar, plus one for the overall score).
+
+Both files are written in a stream, one node (a subject and its statements) at a time:
+``quality.ttl`` as Turtle, ``quality.jsonld`` as expanded JSON-LD (an array of node
+objects). A dataset appears as one node for its scores and, when it is a reference
+dataset, once more for its compliance verdicts (RDF merges them). No graph is built.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
+import itertools
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, SKOS
 
 from observatory.model import PILLARS, Dataset, Snapshot
 from observatory.publish import labels
+from observatory.publish.exports import JsonArray
 from observatory.publish.paths import web_url
 from observatory.scoring.registry import all_criteria
 
@@ -27,113 +34,146 @@ OBS = Namespace("https://observatoire.data.gouv.fr/qualite#")
 OVERALL = "score-global"
 
 
+#: Characters a Turtle IRI may not hold (besides controls and space).
+NOT_IN_IRI = frozenset('<>"{}|^`\\')
+#: A node: its IRI, then (predicate, object) pairs in the order they are written.
+Node = tuple[URIRef, list[tuple[URIRef, URIRef | Literal]]]
+PREFIXES: dict[str, str] = {
+    prefix: str(namespace)
+    for prefix, namespace in (
+        ("dqv", DQV),
+        ("prov", PROV),
+        ("dcat", DCAT),
+        ("dct", DCTERMS),
+        ("obs", OBS),
+        ("skos", SKOS),
+        ("rdf", RDF),
+        ("rdfs", RDFS),
+        ("xsd", XSD),
+    )
+}
+
+
 def dataset_iri(dataset: Dataset) -> URIRef:
     """The dataset's own IRI when it is an http(s) URI, else a stable URN from its key."""
     for candidate in (dataset.uri, dataset.landing_page):
         url = web_url(candidate)
-        if url and " " not in url and "<" not in url and ">" not in url and '"' not in url:
+        if url and not any(ch in NOT_IN_IRI or ord(ch) <= 0x20 for ch in url):
             return URIRef(url)
     digest = hashlib.sha256(dataset.key.encode("utf-8")).hexdigest()[:32]
     return URIRef(f"urn:observatoire:jeu:{digest}")
 
 
-def _metric(g: Graph, metric_id: str, label: str, dimension: str, comment: str) -> URIRef:
-    iri = OBS[f"metrique-{metric_id}"]
-    g.add((iri, RDF.type, DQV.Metric))
-    g.add((iri, SKOS.prefLabel, Literal(label, lang="fr")))
-    g.add((iri, DQV.expectedDataType, XSD.decimal))
-    g.add((iri, DQV.inDimension, OBS[f"dimension-{dimension}"]))
-    g.add((iri, RDFS.comment, Literal(comment, lang="fr")))
-    return iri
+def _metric(metric_id: str, label: str, dimension: str, comment: str) -> Node:
+    return (
+        OBS[f"metrique-{metric_id}"],
+        [
+            (RDF.type, DQV.Metric),
+            (SKOS.prefLabel, Literal(label, lang="fr")),
+            (DQV.expectedDataType, XSD.decimal),
+            (DQV.inDimension, OBS[f"dimension-{dimension}"]),
+            (RDFS.comment, Literal(comment, lang="fr")),
+        ],
+    )
 
 
-def metrics(g: Graph) -> dict[str, URIRef]:
-    """Define dimensions and metrics in ``g``; metric id -> IRI."""
+def _dimension(key: str, label: str) -> Node:
+    iri = OBS[f"dimension-{key}"]
+    return iri, [(RDF.type, DQV.Dimension), (SKOS.prefLabel, Literal(label, lang="fr"))]
+
+
+def metric_nodes() -> Iterator[Node]:
+    """Dimensions, then the metrics: overall score, pillars, every criterion."""
     dims = {**labels.PILLAR_LABELS, "global": "Qualité globale"}
     for key, label in dims.items():
-        iri = OBS[f"dimension-{key}"]
-        g.add((iri, RDF.type, DQV.Dimension))
-        g.add((iri, SKOS.prefLabel, Literal(label, lang="fr")))
-    out = {OVERALL: _metric(g, OVERALL, "Note globale", "global", "Note sur 100.")}
+        yield _dimension(key, label)
+    yield _metric(OVERALL, "Note globale", "global", "Note sur 100.")
     for pillar in PILLARS:
-        out[f"pilier-{pillar}"] = _metric(
-            g, f"pilier-{pillar}", f"Note {labels.PILLAR_LABELS[pillar]}", pillar, "Note sur 100."
-        )
+        label = f"Note {labels.PILLAR_LABELS[pillar]}"
+        yield _metric(f"pilier-{pillar}", label, pillar, "Note sur 100.")
     for crit in all_criteria():
-        out[crit.id] = _metric(g, crit.id, crit.label, crit.pillar, "Score de 0 à 1.")
-    return out
+        yield _metric(crit.id, crit.label, crit.pillar, "Score de 0 à 1.")
 
 
 def _decimal(value: float) -> Literal:
     return Literal(Decimal(str(round(value, 4))), datatype=XSD.decimal)
 
 
-def quality_graph(snapshot: Snapshot) -> Graph:
-    """Every measurement of a run, as an rdflib Graph."""
-    g = Graph()
-    g.bind("dqv", DQV)
-    g.bind("prov", PROV)
-    g.bind("dcat", DCAT)
-    g.bind("dct", DCTERMS)
-    g.bind("obs", OBS)
-    g.bind("skos", SKOS)
-    found = metrics(g)
+def measurement_nodes(snapshot: Snapshot) -> Iterator[Node]:
+    """Per scored dataset: its node, then one node per measurement of its scores."""
+    known = {OVERALL, *(f"pilier-{p}" for p in PILLARS), *(c.id for c in all_criteria())}
     at = Literal(snapshot.run.started_at.isoformat(), datatype=XSD.dateTime)
     for dataset in snapshot.datasets:
         score = snapshot.scores.get(dataset.key)
         if score is None:
             continue
         iri = dataset_iri(dataset)
-        g.add((iri, RDF.type, DCAT.Dataset))
-        g.add((iri, DCTERMS.identifier, Literal(dataset.key)))
         values: dict[str, float | None] = {OVERALL: score.overall}
         values |= {f"pilier-{p}": score.pillars.get(p) for p in PILLARS}
         values |= {r.criterion_id: r.score for r in score.results}
+        found: list[Node] = []
         for metric_id, value in values.items():
-            if value is None or metric_id not in found:
+            if value is None or metric_id not in known:
                 continue
             m = URIRef(f"{OBS}mesure-{_digest(dataset.key, metric_id, snapshot.run.id)}")
-            g.add((m, RDF.type, DQV.QualityMeasurement))
-            g.add((m, DQV.computedOn, iri))
-            g.add((m, DQV.isMeasurementOf, found[metric_id]))
-            g.add((m, DQV.value, _decimal(value)))
-            g.add((m, PROV.generatedAtTime, at))
-            g.add((iri, DQV.hasQualityMeasurement, m))
-    return g
+            statements: list[tuple[URIRef, URIRef | Literal]] = [
+                (RDF.type, DQV.QualityMeasurement),
+                (DQV.computedOn, iri),
+                (DQV.isMeasurementOf, OBS[f"metrique-{metric_id}"]),
+                (DQV.value, _decimal(value)),
+                (PROV.generatedAtTime, at),
+            ]
+            found.append((m, statements))
+        head: list[tuple[URIRef, URIRef | Literal]] = [
+            (RDF.type, DCAT.Dataset),
+            (DCTERMS.identifier, Literal(dataset.key)),
+        ]
+        yield iri, head + [(DQV.hasQualityMeasurement, m) for m, _ in found]
+        yield from found
 
 
 def _digest(*parts: object) -> str:
     return hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:24]
 
 
-def add_compliance(g: Graph, snapshot: Snapshot, records: list[dict[str, str]]) -> None:
+def compliance_nodes(snapshot: Snapshot, records: list[dict[str, str]]) -> Iterator[Node]:
     """The 12-month compliance grid: one measurement per SPDR dataset, obligation and month,
     valued met / not_met / insufficient / in_progress, its month as ``dct:temporal``."""
     by_spdr = {d.spdr: d for d in snapshot.datasets if d.spdr}
-    metrics_done: dict[str, URIRef] = {}
+    metrics_done: set[str] = set()
     for record in records:
         dataset = by_spdr.get(record["spdr"])
         if dataset is None:
             continue
         key = record["obligation"]
+        metric = OBS[f"metrique-obligation-{key}"]
         if key not in metrics_done:
-            iri = OBS[f"metrique-obligation-{key}"]
-            g.add((iri, RDF.type, DQV.Metric))
-            g.add((iri, SKOS.prefLabel, Literal(labels.legal_label(key), lang="fr")))
-            g.add((iri, DQV.expectedDataType, XSD.string))
-            g.add((iri, DQV.inDimension, OBS["dimension-legal"]))
-            g.add((iri, RDFS.comment, Literal(LEGAL_COMMENT, lang="fr")))
-            metrics_done[key] = iri
+            yield (
+                metric,
+                [
+                    (RDF.type, DQV.Metric),
+                    (SKOS.prefLabel, Literal(labels.legal_label(key), lang="fr")),
+                    (DQV.expectedDataType, XSD.string),
+                    (DQV.inDimension, OBS["dimension-legal"]),
+                    (RDFS.comment, Literal(LEGAL_COMMENT, lang="fr")),
+                ],
+            )
+            metrics_done.add(key)
         m = URIRef(f"{OBS}conformite-{_digest(dataset.key, key, record['month'])}")
-        g.add((m, RDF.type, DQV.QualityMeasurement))
-        g.add((m, DQV.computedOn, dataset_iri(dataset)))
-        g.add((m, DQV.isMeasurementOf, metrics_done[key]))
-        g.add((m, DQV.value, Literal(record["verdict"])))
-        g.add((m, DCTERMS.temporal, Literal(record["month"], datatype=XSD.gYearMonth)))
-        g.add((dataset_iri(dataset), DQV.hasQualityMeasurement, m))
+        iri = dataset_iri(dataset)
+        yield (
+            m,
+            [
+                (RDF.type, DQV.QualityMeasurement),
+                (DQV.computedOn, iri),
+                (DQV.isMeasurementOf, metric),
+                (DQV.value, Literal(record["verdict"])),
+                (DCTERMS.temporal, Literal(record["month"], datatype=XSD.gYearMonth)),
+            ],
+        )
+        yield iri, [(DQV.hasQualityMeasurement, m)]
     if metrics_done:
-        g.add((OBS["dimension-legal"], RDF.type, DQV.Dimension))
-        g.add((OBS["dimension-legal"], SKOS.prefLabel, Literal("Obligations légales", lang="fr")))
+        yield _dimension("legal", "Obligations légales")
 
 
 LEGAL_COMMENT = (
@@ -142,25 +182,62 @@ LEGAL_COMMENT = (
 )
 
 
+def _turtle_term(term: URIRef | Literal) -> str:
+    """A term in Turtle: prefixed names for the vocabularies, else ``<IRI>`` or a literal
+    with rdflib's escaping (an IRI Turtle cannot hold raises instead of being written)."""
+    if isinstance(term, URIRef):
+        for prefix, namespace in PREFIXES.items():
+            local = term[len(namespace) :] if term.startswith(namespace) else None
+            if local and local.replace("-", "").replace("_", "").isalnum():
+                return f"{prefix}:{local}"
+        return term.n3()
+    if term.datatype is not None:
+        return f"{Literal(str(term)).n3()}^^{_turtle_term(term.datatype)}"
+    return term.n3()
+
+
+def turtle_node(node: Node) -> str:
+    """One subject and its statements as a Turtle block."""
+    subject, statements = node
+    lines = [f"    {_turtle_term(p)} {_turtle_term(o)}" for p, o in statements]
+    return f"{_turtle_term(subject)}\n" + " ;\n".join(lines) + " .\n\n"
+
+
+def jsonld_node(node: Node) -> dict[str, Any]:
+    """One subject and its statements as an expanded JSON-LD node object."""
+    subject, statements = node
+    out: dict[str, Any] = {"@id": str(subject)}
+    for predicate, obj in statements:
+        if predicate == RDF.type:
+            out.setdefault("@type", []).append(str(obj))
+            continue
+        if isinstance(obj, URIRef):
+            value: dict[str, str] = {"@id": str(obj)}
+        elif obj.language:
+            value = {"@value": str(obj), "@language": obj.language}
+        elif obj.datatype is not None:
+            value = {"@value": str(obj), "@type": str(obj.datatype)}
+        else:
+            value = {"@value": str(obj)}
+        out.setdefault(str(predicate), []).append(value)
+    return out
+
+
 def write_dqv(
     data_dir: Path, snapshot: Snapshot, compliance: list[dict[str, str]] | None = None
 ) -> list[str]:
-    """Write ``quality.ttl`` and ``quality.jsonld``; return their names."""
-    g = quality_graph(snapshot)
-    add_compliance(g, snapshot, compliance or [])
-    g.serialize(destination=str(data_dir / "quality.ttl"), format="turtle", encoding="utf-8")
-    jsonld = json.loads(g.serialize(format="json-ld"))
-    text = json.dumps(_ordered(jsonld), ensure_ascii=False, indent=2, sort_keys=True)
-    (data_dir / "quality.jsonld").write_text(text + "\n", encoding="utf-8")
+    """Write ``quality.ttl`` and ``quality.jsonld``, node by node; return their names."""
+    nodes = itertools.chain(
+        metric_nodes(), measurement_nodes(snapshot), compliance_nodes(snapshot, compliance or [])
+    )
+    with (
+        (data_dir / "quality.ttl").open("w", encoding="utf-8") as ttl,
+        (data_dir / "quality.jsonld").open("w", encoding="utf-8") as jsonld,
+        JsonArray(jsonld) as array,
+    ):
+        ttl.writelines(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
+        ttl.write("\n")
+        for node in nodes:
+            ttl.write(turtle_node(node))
+            array.add(jsonld_node(node))
     return ["quality.ttl", "quality.jsonld"]
-
-
-def _ordered(value: Any) -> Any:
-    """JSON-LD with every array sorted (an RDF graph is a set; ``@list`` keeps its order),
-    so the same graph is written as the same bytes whatever the process's hash seed."""
-    if isinstance(value, dict):
-        return {k: v if k == "@list" else _ordered(v) for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_ordered(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return value

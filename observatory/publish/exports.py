@@ -1,15 +1,21 @@
 """Open-data exports of a run: datasets, criteria and probes as CSV and JSON.
 
+Each export is written in a stream: rows are made one at a time and each goes to the CSV
+and to the JSON file as it comes (a JSON array written element by element, laid out as
+``json.dumps(rows, indent=1)`` would), so no whole table or file text is held in memory.
+
 CSV cells holding text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
 return get a leading single quote, so a spreadsheet never runs metadata as a formula.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from observatory.model import PILLARS, Snapshot, to_jsonable
 
@@ -62,9 +68,9 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def dataset_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
+def dataset_rows(snapshot: Snapshot) -> Iterator[dict[str, Any]]:
+    """One row per dataset: its pillar and overall scores."""
     run_date = snapshot.run.started_at.isoformat()
-    rows = []
     for d in snapshot.datasets:
         score = snapshot.scores.get(d.key)
         row: dict[str, Any] = {
@@ -78,13 +84,13 @@ def dataset_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
             row[pillar] = score.pillars.get(pillar) if score else None
         row["overall"] = score.overall if score else None
         row["run_date"] = run_date
-        rows.append(row)
-    return rows
+        yield row
 
 
-def criteria_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
+def criteria_rows(snapshot: Snapshot) -> Iterator[dict[str, Any]]:
+    """One row per dataset and criterion result."""
     run_date = snapshot.run.started_at.isoformat()
-    return [
+    return (
         {
             "dataset_key": key,
             "criterion_id": r.criterion_id,
@@ -99,38 +105,35 @@ def criteria_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
         }
         for key, score in snapshot.scores.items()
         for r in score.results
-    ]
+    )
 
 
-def probe_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
+def probe_rows(snapshot: Snapshot) -> Iterator[dict[str, Any]]:
+    """One row per probe of the run, with the dataset and distribution of its URL."""
     owners: dict[str, tuple[str, str]] = {}
     for d in snapshot.datasets:
         for dist in d.distributions:
             for url in (dist.url, dist.download_url):
                 if url:
                     owners.setdefault(url, (d.key, dist.key))
-    rows = []
     for p in snapshot.probes:
         dataset_key, dist_key = owners.get(p.url, (None, None))
-        rows.append(
-            {
-                "url": p.url,
-                "dataset_key": dataset_key,
-                "distribution_key": dist_key,
-                "target": p.target,
-                "check_name": p.check_name,
-                "outcome": p.outcome,
-                "reason": p.reason,
-                "method": p.method,
-                "status": p.status,
-                "latency_ms": p.latency_ms,
-                "content_type": p.content_type,
-                "content_length": p.content_length,
-                "final_url": p.final_url,
-                "checked_at": p.checked_at.isoformat(),
-            }
-        )
-    return rows
+        yield {
+            "url": p.url,
+            "dataset_key": dataset_key,
+            "distribution_key": dist_key,
+            "target": p.target,
+            "check_name": p.check_name,
+            "outcome": p.outcome,
+            "reason": p.reason,
+            "method": p.method,
+            "status": p.status,
+            "latency_ms": p.latency_ms,
+            "content_type": p.content_type,
+            "content_length": p.content_length,
+            "final_url": p.final_url,
+            "checked_at": p.checked_at.isoformat(),
+        }
 
 
 FIX_FIELDS = [
@@ -197,16 +200,54 @@ def _csv_cell(value: Any) -> Any:
     return "" if value is None else neutralise(value)
 
 
-def write_csv(path: Path, fields: list[str], rows: list[dict[str, Any]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields)
+def write_csv(path: Path, fields: list[str], rows: Iterable[dict[str, Any]]) -> None:
+    """Rows as CSV, written one by one (formula cells defused)."""
+    write_table(path, None, fields, rows)
+
+
+class JsonArray:
+    """A JSON array written into ``fh`` element by element: the same text as
+    ``json.dumps(to_jsonable(elements), ensure_ascii=False, indent=1)``."""
+
+    def __init__(self, fh: IO[str]) -> None:
+        self.fh = fh
+        self.count = 0
+
+    def __enter__(self) -> JsonArray:
+        self.fh.write("[")
+        return self
+
+    def add(self, element: Any) -> None:
+        text = json.dumps(to_jsonable(element), ensure_ascii=False, indent=1)
+        self.fh.write(("\n " if self.count == 0 else ",\n ") + text.replace("\n", "\n "))
+        self.count += 1
+
+    def __exit__(self, *exc: object) -> None:
+        self.fh.write("\n]" if self.count else "]")
+
+
+def write_table(
+    csv_path: Path, json_path: Path | None, fields: list[str], rows: Iterable[dict[str, Any]]
+) -> int:
+    """Rows to a CSV file (and a JSON array, when ``json_path`` is given) at once, each
+    row written as it comes; returns how many rows were written."""
+    count = 0
+    with contextlib.ExitStack() as stack:
+        writer = csv.DictWriter(
+            stack.enter_context(csv_path.open("w", encoding="utf-8", newline="")),
+            fieldnames=fields,
+        )
         writer.writeheader()
+        array = None
+        if json_path is not None:
+            json_fh = stack.enter_context(json_path.open("w", encoding="utf-8"))
+            array = stack.enter_context(JsonArray(json_fh))
         for row in rows:
             writer.writerow({k: _csv_cell(row.get(k)) for k in fields})
-
-
-def write_json(path: Path, rows: list[dict[str, Any]]) -> None:
-    path.write_text(json.dumps(to_jsonable(rows), ensure_ascii=False, indent=1), encoding="utf-8")
+            if array is not None:
+                array.add(row)
+            count += 1
+    return count
 
 
 EXPORTS = {
@@ -259,11 +300,12 @@ def write_exports(
     given in ``legal``: the 12-month compliance grid, structural changes); return the names."""
     data_dir.mkdir(parents=True, exist_ok=True)
     names = []
-    tables = [(name, fields, build(snapshot)) for name, (fields, build) in EXPORTS.items()]
+    tables: list[tuple[str, list[str], Iterable[dict[str, Any]]]] = [
+        (name, fields, build(snapshot)) for name, (fields, build) in EXPORTS.items()
+    ]
     tables += [(name, LEGAL_EXPORTS[name], rows) for name, rows in (legal or {}).items()]
     for name, fields, rows in tables:
-        write_csv(data_dir / f"{name}.csv", fields, rows)
-        write_json(data_dir / f"{name}.json", rows)
+        write_table(data_dir / f"{name}.csv", data_dir / f"{name}.json", fields, rows)
         names += [f"{name}.csv", f"{name}.json"]
     write_datapackage(data_dir, names)
     return names

@@ -1,8 +1,9 @@
-"""Render the whole static site for one run, then swap it into place atomically.
+"""Render the whole static site for one run, then put the files that changed in place.
 
 Everything is written into a temporary folder beside ``out_dir`` (same filesystem); only
-when every page and export is written does the old site move aside and the new one take
-its place. A failure while rendering leaves the previous site as it was.
+when every page and export is written do the files whose bytes changed replace the
+published ones, one whole file at a time (``sync``). A failure while rendering leaves the
+previous site as it was; so does an exception while files are being replaced.
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import uuid
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -36,9 +36,12 @@ from observatory.publish import (
     recognition,
     reusers,
     search,
+    sync,
 )
+from observatory.publish.fingerprint import forget_manifest, tree_digest, write_manifest
 from observatory.publish.inputs import PublishInputs
 from observatory.publish.mdrender import render_markdown
+from observatory.publish.sync import SyncCounts
 from observatory.publish.views import SiteData
 from observatory.registry import SpdrEntry
 
@@ -364,22 +367,45 @@ def _build(
     dqv.write_dqv(root / "data", current, legal.grid.records())
 
 
-def _swap(new: Path, out_dir: Path) -> None:
-    """Put ``new`` in place of ``out_dir``: old aside, new in, old deleted."""
+@dataclass
+class Publication:
+    """Where a site was published and what publishing it did to the folder's files."""
+
+    site: Path
+    counts: SyncCounts = field(default_factory=SyncCounts)
+    up_to_date: bool = False  # nothing rendered: the folder already held this publication
+    fingerprint: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"site": str(self.site), "up_to_date": self.up_to_date, **self.counts.as_dict()}
+
+
+def publication_words(record: dict[str, Any]) -> str:
+    """What a publication (``Publication.as_dict``) did, in French, for people."""
+    if record.get("up_to_date"):
+        return f"déjà à jour, rien à réécrire ({record['unchanged']} fichiers inchangés)"
+    return (
+        f"{record['written']} fichiers écrits, {record['unchanged']} inchangés, "
+        f"{record['removed']} supprimés"
+    )
+
+
+def _put_in_place(new: Path, out_dir: Path) -> SyncCounts:
+    """Move the rendered ``new`` in as ``out_dir``: whole when there is no site yet, else
+    file by file, replacing only the files that changed (``sync.sync_tree``)."""
     if not out_dir.exists():
         os.rename(new, out_dir)
-        return
-    backup = out_dir.parent / f".{out_dir.name}.old-{uuid.uuid4().hex[:8]}"
-    os.rename(out_dir, backup)
-    try:
-        os.rename(new, out_dir)
-    except BaseException:
-        os.rename(backup, out_dir)
-        raise
-    shutil.rmtree(backup, ignore_errors=True)
+        return SyncCounts(written=len(sync.site_files(out_dir)))
+    forget_manifest(out_dir)
+    return sync.sync_tree(new, out_dir)
 
 
-def publish_site(
+def publish_site(*args: Any, **kwargs: Any) -> Path:
+    """``render_site`` returning the site folder only (its arguments, its result's ``site``)."""
+    return render_site(*args, **kwargs).site
+
+
+def render_site(
     out_dir: Path,
     current: Snapshot,
     previous: Snapshot | None,
@@ -391,11 +417,16 @@ def publish_site(
     title: str = "Observatoire de la qualité des données publiques",
     inputs: PublishInputs | None = None,
     listing_page_size: int = pager.DEFAULT_SIZE,
-) -> Path:
-    """Render the site of ``current`` (compared with ``previous``) into ``out_dir`` atomically.
+    fingerprint: str | None = None,
+) -> Publication:
+    """Render the site of ``current`` (compared with ``previous``) and put it in ``out_dir``.
 
-    A ``README.md`` and the dated editions already in ``out_dir`` are carried over (see
-    ``etalab``). Listings hold at most ``listing_page_size`` rows a page. Returns ``out_dir``.
+    The whole site is rendered in a temporary folder beside ``out_dir``; a failure there
+    leaves the published site as it was. Then only the files whose bytes changed replace
+    the published ones, each whole (``sync``). A ``README.md`` and the dated editions already
+    in ``out_dir`` are carried over (see ``etalab``). Listings hold at most
+    ``listing_page_size`` rows a page. With ``fingerprint`` (``report.publish_run``), the
+    folder's manifest records it, so that the same publication is later known up to date.
     """
     out_dir = Path(out_dir).absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -419,8 +450,11 @@ def publish_site(
         readme = out_dir / "README.md"
         if readme.is_file():
             shutil.copy2(readme, tmp / "README.md")
-        _swap(tmp, out_dir)
-    except BaseException:
+        counts = _put_in_place(tmp, out_dir)
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out_dir
+    if fingerprint is not None:
+        record = {"fingerprint": fingerprint, "run_id": current.run.id, **counts.as_dict()}
+        record["files"] = counts.written + counts.unchanged
+        write_manifest(out_dir, record | {"tree": tree_digest(out_dir)})
+    return Publication(out_dir, counts, fingerprint=fingerprint)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -110,10 +111,15 @@ def load_catalogues(conn: Connection, run_id: int) -> list[CatalogueStatus]:
 
 
 def load_datasets(
-    conn: Connection, run_id: int, catalogue_run_id: int | None = None, spdr_only: bool = False
+    conn: Connection,
+    run_id: int,
+    catalogue_run_id: int | None = None,
+    spdr_only: bool = False,
+    source_ids: Sequence[str] = (),
 ) -> list[Dataset]:
     """A run's datasets (of one catalogue row when given; only the published reference
-    datasets with ``spdr_only``); deleted ones have ``deleted``. A carried observation's
+    datasets with ``spdr_only``, and those whose source id is in ``source_ids``); deleted
+    ones have ``deleted``. A carried observation's
     distributions are those of the one it copies."""
     dists: dict[int, list[Distribution]] = defaultdict(list)
     d, o = m.DistributionObservation, m.DatasetObservation
@@ -130,7 +136,10 @@ def load_datasets(
         query = query.where(o.catalogue_run_id == catalogue_run_id)
         rows = rows.where(o.catalogue_run_id == catalogue_run_id)
     if spdr_only:
-        spdr = select(m.DatasetRow.id).where(m.DatasetRow.spdr.is_not(None))
+        flagged: Any = m.DatasetRow.spdr.is_not(None)
+        if source_ids:
+            flagged = flagged | m.DatasetRow.source_id.in_(list(source_ids))
+        spdr = select(m.DatasetRow.id).where(flagged)
         query = query.where(o.dataset_id.in_(spdr), o.deleted_at.is_(None))
         rows = rows.where(o.dataset_id.in_(spdr), o.deleted_at.is_(None))
     for obs_id, data in conn.execute(query):

@@ -8,7 +8,7 @@ never reaches ``finish_run`` stays ``running``, so readers can tell it apart.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, TypeVar
@@ -35,6 +35,7 @@ from observatory.storage import (
     cache,
     carry,
     locks,
+    published,
     reads,
     rollups,
     state,
@@ -242,6 +243,15 @@ class Store:
 
         return self._read(find)
 
+    def publication_state(
+        self, run_id: int, previous_id: int | None, urls: list[str], spdr_keys: list[str]
+    ) -> dict[str, Any]:
+        """What publishing ``run_id`` reads, summarised by cheap queries (one transaction):
+        see ``storage.published``. Equal states give the same site."""
+        return self._read(
+            lambda conn: published.publication_state(conn, run_id, previous_id, urls, spdr_keys)
+        )
+
     def load_snapshot(self, run_id: int) -> Snapshot:
         """Everything saved for a run, rebuilt as the model's dataclasses."""
         return self._read(lambda conn: reads.load_snapshot(conn, run_id))
@@ -378,9 +388,12 @@ class Store:
         """Stored probes by row id."""
         return self._read(lambda conn: state.probes_by_id(conn, ids))
 
-    def spdr_datasets(self, run_id: int) -> list[Dataset]:
-        """The published reference datasets of ``run_id`` (without loading the others)."""
-        return self._read(lambda conn: reads.load_datasets(conn, run_id, spdr_only=True))
+    def spdr_datasets(self, run_id: int, source_ids: Sequence[str] = ()) -> list[Dataset]:
+        """The published reference datasets of ``run_id`` (without loading the others), and
+        the published datasets whose source id is one of ``source_ids``."""
+        return self._read(
+            lambda conn: reads.load_datasets(conn, run_id, spdr_only=True, source_ids=source_ids)
+        )
 
     def saved_catalogue(self, run_id: int, catalogue_id: str) -> Catalogue | None:
         """A catalogue as ``run_id`` saved it (published datasets, services, organisations),

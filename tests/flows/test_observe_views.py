@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, update
 
 from observatory.observe import InProcessRunner, run_observe
 from observatory.publish import paths
+from observatory.publish.fingerprint import MANIFEST
 from observatory.registry import load_config
 from observatory.report import publish_run
 from observatory.sandbox.server import Sandbox
@@ -28,8 +29,11 @@ from tests.flows.test_incremental import write_config
 
 
 def _tree(root: Path) -> dict[str, bytes]:
+    """The site's files but its manifest (when and from what it was published, not content)."""
     return {
-        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != MANIFEST
     }
 
 

@@ -118,3 +118,61 @@ def test_compliance_grid_export_is_a_valid_data_package_resource(published: Publ
     months = sorted({r["month"] for r in rows})
     assert len(months) == 12
     assert {r["verdict"] for r in rows} <= {"met", "not_met", "insufficient", "in_progress"}
+
+
+def test_exports_are_streamed_and_read_as_the_whole_table_would(
+    published: Published, monkeypatch
+) -> None:
+    """Each row goes to the CSV and the JSON array as it comes: the JSON reads back as the
+    table, with the layout of ``json.dumps(indent=1)``; no export builds its whole text."""
+    from observatory.model import to_jsonable
+    from observatory.publish import exports
+
+    data = published.root / "data"
+    for name, (_fields, build) in exports.EXPORTS.items():
+        rows = to_jsonable(list(build(published.current)))
+        text = (data / f"{name}.json").read_text("utf-8")
+        assert text == json.dumps(rows, ensure_ascii=False, indent=1), name
+        assert len(_csv(published, f"{name}.csv")) == len(rows) > 0
+    # a generator the writer cannot turn into a list: rows are consumed one at a time
+    monkeypatch.setattr(json, "dumps", _no_whole_list(json.dumps))
+    rows = ({"key": f"k{i}", "title": "=1+1"} for i in range(1000))
+    assert exports.write_table(data / "t.csv", data / "t.json", ["key", "title"], rows) == 1000
+    assert json.loads((data / "t.json").read_text("utf-8"))[999] == {"key": "k999", "title": "=1+1"}
+    assert (data / "t.csv").read_text("utf-8").splitlines()[1] == "k0,'=1+1"
+
+
+def _no_whole_list(dumps):  # type: ignore[no-untyped-def]
+    def guarded(value, *args, **kwargs):  # type: ignore[no-untyped-def]
+        assert not isinstance(value, list) or len(value) < 100, "a whole table was dumped"
+        return dumps(value, *args, **kwargs)
+
+    return guarded
+
+
+def test_dqv_turtle_and_json_ld_hold_the_same_graph(published: Published, tmp_path) -> None:
+    """Both DQV files are written node by node and hold the same graph; a dataset URI that
+    Turtle cannot hold gets the stable URN instead of breaking the file."""
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from observatory.publish import dqv
+
+    current = published.current
+    current.datasets[0].uri = "http://example.org/jeu{1}|x"
+    current.datasets[0].landing_page = None
+    current.datasets[1].title = 'guillemet " et \\ barre'
+    grid = [
+        {"spdr": d.spdr, "obligation": "files_monthly", "month": "2024-05", "verdict": "met"}
+        for d in current.datasets
+        if d.spdr
+    ]
+    assert dqv.write_dqv(tmp_path, current, grid) == ["quality.ttl", "quality.jsonld"]
+    ttl = Graph().parse(tmp_path / "quality.ttl", format="turtle")
+    jsonld = Graph().parse(tmp_path / "quality.jsonld", format="json-ld")
+    assert len(ttl) > 100 and isomorphic(ttl, jsonld)
+    first = dqv.dataset_iri(current.datasets[0])
+    assert str(first).startswith("urn:observatoire:jeu:")
+    assert (first, dqv.DQV.hasQualityMeasurement, None) in ttl
+    published_ttl = Graph().parse(published.root / "data" / "quality.ttl", format="turtle")
+    assert len(published_ttl) > 100

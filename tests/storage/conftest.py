@@ -9,6 +9,7 @@ under CI=true that is a failure. Each PostgreSQL test gets a fresh, uniquely nam
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -64,6 +65,14 @@ def absent(why: str) -> NoReturn:
 @pytest.fixture
 def pg_url(pg_server: str) -> Iterator[str]:
     """A URL whose connections live in a fresh schema of their own."""
+    with fresh_schema(pg_server) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def fresh_schema(pg_server: str) -> Iterator[str]:
+    """A URL of ``pg_server`` whose connections live in a new schema, dropped at the end
+    (for fixtures of a wider scope than ``pg_url``)."""
     schema = f"obs_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(pg_server)
     with admin.begin() as conn:
