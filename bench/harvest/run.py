@@ -18,7 +18,9 @@ its own subprocess so that peak RSS belongs to one phase:
 Each format runs at S (default 10,000) and N (default 50,000) datasets: flat memory means
 the same peak RSS at both. rdflib runs at S only (it is the slow one); the ratio is taken
 at S. ``datasets/cpu-s`` divides by the CPU time of the measured process (the CLI and
-its children), a figure a loaded machine spares better than wall time. SHACL's own
+its page-reading worker processes, watched with psutil: ``bench/tree.py``), a figure a
+loaded machine spares better than wall time. ``peak RSS MB`` is the largest process of
+the command's tree, ``tree RSS MB`` the largest sum over the tree at one instant. SHACL's own
 throughput per dataset is measured by ``bench/shacl``. The table gives medians when
 ``--repeat`` > 1, and the load average.
 """
@@ -37,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.harvest.server import PAGE_SIZE
+from bench.tree import TreeWatch
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMAND = "observatory harvest {url} --json"
@@ -110,15 +113,24 @@ def phase_harvest(url: str, shacl: bool = True) -> dict[str, float]:
         command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     assert child.stdout is not None
-    datasets = sum(1 for _ in child.stdout)
-    stderr = child.stderr.read().decode() if child.stderr else ""
-    code = child.wait()
+    with TreeWatch(child.pid) as tree:  # the command and its page-reading processes
+        datasets = sum(1 for _ in child.stdout)
+        stderr = child.stderr.read().decode() if child.stderr else ""
+        code = child.wait()
     seconds = time.perf_counter() - start
     if code != 0:
         raise SystemExit(f"{' '.join(command)} exited {code}: {stderr[-2000:]}")
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = usage.ru_utime + usage.ru_stime
-    return {"seconds": seconds, "datasets": datasets, "peak_mb": usage.ru_maxrss / 1024, "cpu": cpu}
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # exact, for the command itself
+    own = usage.ru_utime + usage.ru_stime
+    others = tree.cpu_seconds - tree.cpu.get(child.pid, 0.0)
+    return {
+        "seconds": seconds,
+        "datasets": datasets,
+        "peak_mb": max(usage.ru_maxrss / 1024, tree.peak_process_mb),
+        "tree_mb": tree.peak_total_mb,
+        "processes": tree.processes,
+        "cpu": own + others,
+    }
 
 
 def _in_subprocess(phase: str, url: str) -> dict[str, float]:
@@ -148,6 +160,8 @@ def measure(datasets: int, suffix: str, phases: list[str], repeat: int) -> dict[
                 "cpu": statistics.median(r["cpu"] for r in runs),
                 "datasets": runs[0]["datasets"],
                 "peak_mb": max(r["peak_mb"] for r in runs),
+                "tree_mb": max(r.get("tree_mb", r["peak_mb"]) for r in runs),
+                "processes": max(r.get("processes", 1) for r in runs),
             }
         return out
     finally:
@@ -158,7 +172,8 @@ def measure(datasets: int, suffix: str, phases: list[str], repeat: int) -> dict[
 def table(results: dict[tuple[str, int], dict[str, Any]], small: int) -> str:
     rows = [
         f"{'format':<7} {'datasets':>9} {'phase':<8} {'seconds':>8} {'datasets/s':>11} "
-        f"{'peak RSS MB':>12} {'vs rdflib':>10} {'datasets/cpu-s':>15} {'vs rdflib':>10}"
+        f"{'peak RSS MB':>12} {'vs rdflib':>10} {'datasets/cpu-s':>15} {'vs rdflib':>10} "
+        f"{'processes':>9} {'tree RSS MB':>12}"
     ]
     for (fmt, size), phases in results.items():
         reference = results[(fmt, small)].get("rdflib")
@@ -174,7 +189,8 @@ def table(results: dict[tuple[str, int], dict[str, Any]], small: int) -> str:
             cpu_ratio = f"{per_cpu / ref_cpu:>9.1f}x" if ref_cpu else " " * 10
             rows.append(
                 f"{fmt:<7} {size:>9,} {name:<8} {r['seconds']:>8.1f} {rate:>11,.0f} "
-                f"{r['peak_mb']:>12.0f} {ratio} {per_cpu:>15,.0f} {cpu_ratio}"
+                f"{r['peak_mb']:>12.0f} {ratio} {per_cpu:>15,.0f} {cpu_ratio} "
+                f"{r['processes']:>9} {r['tree_mb']:>12.0f}"
             )
     for fmt in dict.fromkeys(f for f, _ in results):
         sizes = sorted(s for f, s in results if f == fmt)
