@@ -111,12 +111,12 @@ def split_equal(
     """(scores to write, keys of unchanged datasets scored exactly as before). An equal
     score is stored as a copy sharing the previous criterion results: the store grows only
     when something changed."""
-    from observatory.storage.codec import jsonable
+    from observatory.storage.codec import same_json
 
     write, equal = [], []
     for score in scores:
         old = before.get(score.dataset_key) if score.dataset_key in unchanged else None
-        if old is not None and jsonable(old) == jsonable(score):
+        if old is not None and same_json(old, score):
             equal.append(score.dataset_key)
         else:
             write.append(score)

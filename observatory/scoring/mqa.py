@@ -189,10 +189,10 @@ class MqaResult:
         return {i.id: i.points for i in self.indicators}
 
 
-def _dist_value(ind_id: str, d: DistributionFacts) -> bool | None:
-    """Does distribution ``d`` meet indicator ``ind_id``? (None: not checked)."""
+def _dist_values(d: DistributionFacts) -> dict[str, bool | None]:
+    """Does distribution ``d`` meet each distribution indicator? (None: not checked)."""
     code = eu_code(d.format) or eu_code(d.media_type)
-    values: dict[str, bool | None] = {
+    return {
         "access_url_reachable": d.access_ok if d.access_url else False,
         "download_url": bool(d.download_url),
         "download_url_reachable": d.download_ok if d.download_url else False,
@@ -207,10 +207,13 @@ def _dist_value(ind_id: str, d: DistributionFacts) -> bool | None:
         "issued": d.issued,
         "modified": d.modified,
     }
-    return values[ind_id]
 
 
-def _distribution_indicator(ind: Indicator, dists: list[DistributionFacts]) -> MqaIndicator:
+def _distribution_indicator(
+    ind: Indicator, dists: list[DistributionFacts], met: list[dict[str, bool | None]]
+) -> MqaIndicator:
+    """One distribution indicator over a dataset's distributions (``met``: their
+    ``_dist_values``, computed once for all indicators)."""
     if not dists:
         return MqaIndicator(ind.id, ind.dimension, ind.label, 0.0, ind.points, 0.0, True, 0.0)
     if ind.id == "format_vocabulary":  # both properties count, as ckan-mqa does
@@ -218,7 +221,7 @@ def _distribution_indicator(ind: Indicator, dists: list[DistributionFacts]) -> M
         share = sum(hits) / len(dists)
         pts = round(share * ind.points, 2)
         return MqaIndicator(ind.id, ind.dimension, ind.label, pts, ind.points, pts, True, share)
-    values = [_dist_value(ind.id, d) for d in dists]
+    values = [m[ind.id] for m in met]
     yes = sum(1 for v in values if v is True)
     unknown = sum(1 for v in values if v is None)
     share = yes / len(dists)
@@ -252,9 +255,10 @@ def _dataset_value(ind_id: str, facts: DatasetFacts) -> bool | None:
 def score_facts(facts: DatasetFacts) -> MqaResult:
     """Apply the MQA grid to one dataset's facts."""
     indicators: list[MqaIndicator] = []
+    met = [_dist_values(d) for d in facts.distributions]
     for ind in INDICATORS:
         if ind.level == "distribution":
-            indicators.append(_distribution_indicator(ind, facts.distributions))
+            indicators.append(_distribution_indicator(ind, facts.distributions, met))
             continue
         value = _dataset_value(ind.id, facts)
         earned = float(ind.points) if value else 0.0

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import create_engine, select
 
 from observatory.model import Dataset, DatasetScore, ProbeResult, to_jsonable
-from observatory.storage.codec import content_hash, encode, from_jsonable, jsonable
+from observatory.storage.codec import content_hash, encode, from_jsonable, jsonable, same_json
 from observatory.storage.models import DatasetObservation
 
 from .factories import catalogue_with_status, corpus_dataset, probes, score_for, sirene_dataset
@@ -58,3 +60,37 @@ def test_encode_is_the_json_of_to_jsonable() -> None:
         assert json.loads(encode(record)) == to_jsonable(record)
     for dataset in records[:2]:
         assert content_hash(dataset) == dataset.content_hash()  # type: ignore[union-attr]
+
+
+JSON_LEAVES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.floats(-3, 3, allow_nan=False).map(lambda x: round(x, 1)),
+    st.sampled_from(["", "a", "é", "1"]),
+    st.dates(date(2020, 1, 1), date(2020, 1, 3)),
+)
+VALUES = st.recursive(
+    JSON_LEAVES,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.lists(inner, max_size=3).map(tuple),
+        st.dictionaries(st.sampled_from(["a", "b", "c", 1, 2]), inner, max_size=3),
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(first=VALUES, second=VALUES)
+def test_same_json_is_the_comparison_of_jsonable_values(first, second) -> None:
+    assert same_json(first, second) == (jsonable(first) == jsonable(second))
+    assert same_json(first, first)
+
+
+def test_same_json_on_scores_as_stored_and_as_computed() -> None:
+    computed = score_for("k")
+    stored = from_jsonable(DatasetScore, json.loads(json.dumps(to_jsonable(computed))))
+    assert same_json(stored, computed)
+    stored.results[0].evidence = {**stored.results[0].evidence, "extra": 1}
+    assert not same_json(stored, computed)
