@@ -13,6 +13,7 @@ import functools
 import multiprocessing
 import os
 import pickle
+import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
@@ -34,6 +35,12 @@ def read_page_here(
     if _SESSION is None:
         _SESSION = make_session(http)
     return readers.read_page(kind, url, catalogue_id, http, shacl, _SESSION)
+
+
+def _worker_start() -> None:
+    """Ctrl-C is the command's to handle: a worker finishes its page and leaves when the
+    command shuts the pool down, instead of dying with a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def usable_cores() -> int:
@@ -66,4 +73,4 @@ def page_workers(kind: str, processes: int) -> ProcessPoolExecutor:
     """``processes`` workers forked from a server that has loaded the reader of ``kind``."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["observatory.harvest.readers", readers.MODULES[kind]])
-    return ProcessPoolExecutor(processes, mp_context=context)
+    return ProcessPoolExecutor(processes, mp_context=context, initializer=_worker_start)

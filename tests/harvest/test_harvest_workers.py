@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -47,11 +48,17 @@ class InFlight:
             self.now -= 1
 
 
-def harvest(url: str, processes: int, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def write_config(tmp_path: Path, processes: int) -> Path:
+    """datasets.yml as shipped, loopback allowed, ``processes`` page-reading workers."""
     config = yaml.safe_load((ROOT / "datasets.yml").read_text(encoding="utf-8"))
     config["settings"] |= {"harvest_processes": processes, "allowed_networks": ["127.0.0.0/8"]}
     path = tmp_path / f"datasets-{processes}.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def harvest(url: str, processes: int, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    path = write_config(tmp_path, processes)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("OBSERVATORY_DATABASE_URL", None)
     command = [sys.executable, "-m", "observatory.cli", "harvest", url, "--json"]
@@ -123,3 +130,35 @@ def test_settings_another_process_cannot_receive_keep_the_pages_here() -> None:
     assert workers.page_reader("dcat", "c", HttpSettings(), 0) is not None
     assert workers.worker_count(0) == min(workers.MAX_AUTO, workers.usable_cores())
     assert workers.worker_count(3) == 3
+
+
+def test_ctrl_c_stops_the_command_and_its_workers_quietly(site: Site, tmp_path: Path) -> None:
+    base = site.url("/bench/catalog.ttl")
+
+    def reply(full: str) -> Reply:
+        number = int(full.rsplit("=", 1)[1])
+        return Reply(page_ttl(number, 100 * 200, base).encode(), "text/turtle")
+
+    site.add("/bench/catalog.ttl*", reply)
+    config = write_config(tmp_path, 2)
+    command = [sys.executable, "-m", "observatory.cli", "harvest", base + "?page=1", "--json"]
+    proc = subprocess.Popen(
+        [*command, "--config", str(config)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,  # not read until the end: the command blocks printing, so
+        stderr=subprocess.PIPE,  # its workers wait for work when Ctrl-C comes
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    deadline = time.monotonic() + 60
+    while len(psutil.Process(proc.pid).children(recursive=True)) < 3:  # forkserver, workers
+        assert time.monotonic() < deadline and proc.poll() is None, "no workers started"
+        time.sleep(0.1)
+    time.sleep(1)  # the workers' pages read, the pipe full
+    family = psutil.Process(proc.pid).children(recursive=True)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    _, alive = psutil.wait_procs(family, timeout=30)
+    assert proc.returncode == 130 and "Traceback" not in err, err[-3000:]
+    assert alive == []
