@@ -9,11 +9,13 @@ page; the harvest's own process walks the page chain and hands each page on as i
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import multiprocessing
 import os
 import pickle
 import signal
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
@@ -73,4 +75,16 @@ def page_workers(kind: str, processes: int) -> ProcessPoolExecutor:
     """``processes`` workers forked from a server that has loaded the reader of ``kind``."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["observatory.harvest.readers", readers.MODULES[kind]])
-    return ProcessPoolExecutor(processes, mp_context=context, initializer=_worker_start)
+    pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_worker_start)
+    # Start them now, in the background, while the first page is read here: a worker is
+    # otherwise started on the first page given to it, and the server's start (a Python
+    # loading the readers) would hold the command up.
+    warm = threading.Thread(target=_start_all, args=(pool, processes), daemon=True)
+    warm.start()
+    return pool
+
+
+def _start_all(pool: ProcessPoolExecutor, processes: int) -> None:
+    with contextlib.suppress(RuntimeError):  # shut down before it got there
+        for _ in range(processes):
+            pool.submit(os.getpid)
