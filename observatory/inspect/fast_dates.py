@@ -67,28 +67,40 @@ def fixed_width_fields(
     from a string column's buffers (``offsets``: n + 1 entries; ``data``: UTF-8 bytes)."""
     width, literals = _layout(fmt)
     starts, lengths = offsets[:-1], np.diff(offsets)
+    n = len(starts)
     ok = lengths == width
-    rows = np.flatnonzero(ok)
-    at = starts[rows]
+    every = bool(ok.all())
+    rows = np.arange(n) if every else np.flatnonzero(ok)
+    if every and n:  # cells of one width lie end to end: a table of n rows, width columns
+        table = data[offsets[0] : offsets[0] + n * width].reshape(n, width)
+    else:
+        table = data[starts[rows][:, None] + np.arange(width)]
+    by_position = np.ascontiguousarray(table.T)  # each byte position's bytes side by side
     digits: dict[int, np.ndarray] = {}
     good = np.ones(len(rows), dtype=bool)
     for position in range(width):
-        byte = data[at + position]
+        byte = by_position[position]
         if position in literals:
             good &= byte == literals[position]
         else:
-            digits[position] = byte.astype(np.int64) - 48
-            good &= (byte >= 48) & (byte <= 57)
+            digits[position] = byte - np.uint8(48)  # wraps below '0': a digit is <= 9
+            good &= digits[position] <= 9
     parts: dict[str, np.ndarray] = {}
     for directive, offset in directive_offsets(fmt):
         size = 4 if directive == "%Y" else 2
-        value = np.zeros(len(rows), dtype=np.int64)
-        for position in range(offset, offset + size):
+        value = digits[offset].astype(np.int32)
+        for position in range(offset + 1, offset + size):
             value = value * 10 + digits[position]
         good &= value <= LARGEST.get(directive, 9999)
-        column = np.full(len(offsets) - 1, FILLER.get(directive, 0), dtype=np.int64)
-        column[rows[good]] = value[good]
-        parts[directive] = column
+        parts[directive] = value
+    whole = every and bool(good.all())
+    for directive, value in parts.items():  # the numbers of every cell, 1970-01-01 elsewhere
+        if whole:
+            parts[directive] = value.astype(np.int64)
+        else:
+            column = np.full(n, FILLER.get(directive, 0), dtype=np.int64)
+            column[rows[good]] = value[good]
+            parts[directive] = column
     ok[rows[~good]] = False
     return ok, parts
 
