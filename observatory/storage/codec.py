@@ -24,10 +24,21 @@ def _hints(cls: Any) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
+@cache
+def _field_names(cls: Any) -> tuple[str, ...]:
+    """The field names of a dataclass, looked up once per class."""
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def _is_record(obj: Any) -> bool:
+    """A dataclass instance (not a dataclass itself)."""
+    return hasattr(type(obj), "__dataclass_fields__") and not isinstance(obj, type)
+
+
 def jsonable(obj: Any) -> Any:
     """Exactly ``observatory.model.to_jsonable``, without ``asdict``'s deep copies (faster)."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if _is_record(obj):
+        return {name: jsonable(getattr(obj, name)) for name in _field_names(obj.__class__)}
     if isinstance(obj, dict):
         return {str(k): jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple | set):
@@ -73,8 +84,8 @@ def dumps(value: Any) -> str:
 
 def _plain(obj: Any) -> Any:
     """One level of ``jsonable`` for what the JSON encoder does not know."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+    if _is_record(obj):
+        return {name: getattr(obj, name) for name in _field_names(obj.__class__)}
     if isinstance(obj, datetime | date):
         return obj.isoformat()
     if isinstance(obj, set | frozenset):
