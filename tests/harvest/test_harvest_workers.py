@@ -48,6 +48,16 @@ class InFlight:
             self.now -= 1
 
 
+# Ctrl-C reaches the command as in a terminal even when the tests run in the background,
+# where a shell starts jobs with SIGINT ignored (and Python then installs no handler).
+AS_IN_A_TERMINAL = [
+    sys.executable,
+    "-c",
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.argv[1], sys.argv[1:])",
+]
+
+
 def write_config(tmp_path: Path, processes: int) -> Path:
     """datasets.yml as shipped, loopback allowed, ``processes`` page-reading workers."""
     config = yaml.safe_load((ROOT / "datasets.yml").read_text(encoding="utf-8"))
@@ -143,7 +153,7 @@ def test_ctrl_c_stops_the_command_and_its_workers_quietly(site: Site, tmp_path: 
     config = write_config(tmp_path, 2)
     command = [sys.executable, "-m", "observatory.cli", "harvest", base + "?page=1", "--json"]
     proc = subprocess.Popen(
-        [*command, "--config", str(config)],
+        [*AS_IN_A_TERMINAL, *command, "--config", str(config)],
         cwd=tmp_path,
         stdout=subprocess.PIPE,  # not read until the end: the command blocks printing, so
         stderr=subprocess.PIPE,  # its workers wait for work when Ctrl-C comes
