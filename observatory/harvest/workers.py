@@ -22,6 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 import requests
 
 from observatory.harvest import readers
+from observatory.machine import usable_cores
 from observatory.model import HarvestPage
 from observatory.net.fetch import HttpSettings, make_session
 
@@ -43,12 +44,6 @@ def _worker_start() -> None:
     """Ctrl-C is the command's to handle: a worker finishes its page and leaves when the
     command shuts the pool down, instead of dying with a traceback."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def usable_cores() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def worker_count(setting: int) -> int:

@@ -35,29 +35,21 @@ def format_regex(fmt: str) -> str | None:
     return out + "$"
 
 
-def directive_offsets(fmt: str) -> list[tuple[str, int]]:
-    """(directive, character offset) of each directive of a fixed-width strptime format."""
-    found, i, offset = [], 0, 0
-    while i < len(fmt):
-        if fmt[i] == "%":
-            found.append((fmt[i : i + 2], offset))
-            offset, i = offset + (4 if fmt[i : i + 2] == "%Y" else 2), i + 2
-        else:
-            offset, i = offset + 1, i + 1
-    return found
-
-
-def _layout(fmt: str) -> tuple[int, dict[int, int]]:
-    """(byte width, {position: literal byte}) of a format ``format_regex`` accepts."""
+def _layout(fmt: str) -> tuple[int, dict[int, int], list[tuple[str, int, int]]]:
+    """(byte width, {position: literal byte}, [(directive, position, digits)]) of a format
+    ``format_regex`` accepts."""
     literals: dict[int, int] = {}
+    directives: list[tuple[str, int, int]] = []
     i, position = 0, 0
     while i < len(fmt):
         if fmt[i] == "%":
-            position, i = position + (4 if fmt[i : i + 2] == "%Y" else 2), i + 2
+            size = 4 if fmt[i : i + 2] == "%Y" else 2
+            directives.append((fmt[i : i + 2], position, size))
+            position, i = position + size, i + 2
         else:
             literals[position] = ord(fmt[i])
             position, i = position + 1, i + 1
-    return position, literals
+    return position, literals, directives
 
 
 def fixed_width_fields(
@@ -65,7 +57,7 @@ def fixed_width_fields(
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """(mask of the cells matching ``format_regex(fmt)``, each directive's number per cell)
     from a string column's buffers (``offsets``: n + 1 entries; ``data``: UTF-8 bytes)."""
-    width, literals = _layout(fmt)
+    width, literals, directives = _layout(fmt)
     starts, lengths = offsets[:-1], np.diff(offsets)
     n = len(starts)
     ok = lengths == width
@@ -86,8 +78,7 @@ def fixed_width_fields(
             digits[position] = byte - np.uint8(48)  # wraps below '0': a digit is <= 9
             good &= digits[position] <= 9
     parts: dict[str, np.ndarray] = {}
-    for directive, offset in directive_offsets(fmt):
-        size = 4 if directive == "%Y" else 2
+    for directive, offset, size in directives:
         value = digits[offset].astype(np.int32)
         for position in range(offset + 1, offset + size):
             value = value * 10 + digits[position]

@@ -16,7 +16,6 @@ from __future__ import annotations
 import copy
 import csv
 import io
-import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -43,6 +42,7 @@ from observatory.inspect.fast_types import (
     mix64,
     python_key,
 )
+from observatory.machine import usable_cores
 from observatory.model import ValidationError
 
 BLOCK_SIZE = 8 << 20
@@ -328,8 +328,7 @@ class _Kept:
 
 def _workers() -> int:
     """Threads for one validation: one per usable core, plus the reader's."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return min(8, (cores or 1) + 1)
+    return min(8, usable_cores() + 1)
 
 
 def _ahead(pool: Executor, items: Iterable[_Item]) -> Iterator[_Item]:

@@ -53,10 +53,13 @@ def same_json(first: Any, second: Any) -> bool:
     to the same text (keys sorted), the slow comparison only when they do not (an int
     against a float, say). One difference: NaN in the same place counts as the same."""
     try:
-        texts = [json.dumps(v, sort_keys=True, default=_plain) for v in (first, second)]
+        if json.dumps(first, sort_keys=True, default=_plain) == json.dumps(
+            second, sort_keys=True, default=_plain
+        ):
+            return True
     except (TypeError, ValueError):  # keys of mixed types cannot be sorted
-        texts = ["", " "]
-    return texts[0] == texts[1] or jsonable(first) == jsonable(second)
+        pass
+    return jsonable(first) == jsonable(second)
 
 
 def content_hash(record: Any) -> str:
