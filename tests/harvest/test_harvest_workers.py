@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -58,17 +59,19 @@ AS_IN_A_TERMINAL = [
 ]
 
 
-def write_config(tmp_path: Path, processes: int) -> Path:
-    """datasets.yml as shipped, loopback allowed, ``processes`` page-reading workers."""
+def write_config(tmp_path: Path, processes: int, allowed: str = "127.0.0.0/8") -> Path:
+    """datasets.yml as shipped, ``allowed`` reachable, ``processes`` page-reading workers."""
     config = yaml.safe_load((ROOT / "datasets.yml").read_text(encoding="utf-8"))
-    config["settings"] |= {"harvest_processes": processes, "allowed_networks": ["127.0.0.0/8"]}
+    config["settings"] |= {"harvest_processes": processes, "allowed_networks": [allowed]}
     path = tmp_path / f"datasets-{processes}.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path
 
 
-def harvest(url: str, processes: int, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    path = write_config(tmp_path, processes)
+def harvest(
+    url: str, processes: int, tmp_path: Path, allowed: str = "127.0.0.0/8"
+) -> subprocess.CompletedProcess[str]:
+    path = write_config(tmp_path, processes, allowed)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("OBSERVATORY_DATABASE_URL", None)
     command = [sys.executable, "-m", "observatory.cli", "harvest", url, "--json"]
@@ -172,3 +175,33 @@ def test_ctrl_c_stops_the_command_and_its_workers_quietly(site: Site, tmp_path: 
     _, alive = psutil.wait_procs(family, timeout=30)
     assert proc.returncode == 130 and "Traceback" not in err, err[-3000:]
     assert alive == []
+
+
+def test_a_worker_refuses_a_page_redirected_to_a_network_not_allowed(
+    site: Site, tmp_path: Path
+) -> None:
+    """The guard holds in the workers: page 2, read by a worker, redirects to a loopback
+    address outside the one allowed; it is refused and the victim sees no connection."""
+    victim = socket.socket()
+    victim.bind(("127.0.0.2", 0))
+    victim.listen()
+    victim.settimeout(0.2)
+    target = f"http://127.0.0.2:{victim.getsockname()[1]}/catalog.ttl?page=2"
+    base = site.url("/bench/catalog.ttl")
+
+    def reply(full: str) -> Reply:
+        number = int(full.rsplit("=", 1)[1])
+        if number == 2:
+            return Reply(b"", None, 302, {"Location": target})
+        return Reply(page_ttl(number, TOTAL, base).encode(), "text/turtle")
+
+    site.add("/bench/catalog.ttl*", reply)
+    try:
+        done = harvest(base + "?page=1", 2, tmp_path, allowed="127.0.0.1/32")
+        with pytest.raises(TimeoutError):
+            victim.accept()
+    finally:
+        victim.close()
+    assert "Traceback" not in done.stderr
+    assert len(done.stdout.splitlines()) == 100  # page 1 only: the chain stops at page 2
+    assert "page=2" in done.stderr and "127.0.0.2" in done.stderr, done.stderr[-2000:]
