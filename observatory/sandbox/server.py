@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from observatory.sandbox import apis, dcat_catalog, faults, files, udata_api
@@ -127,6 +129,16 @@ class _Handler(BaseHTTPRequestHandler):
         """Quiet: the sandbox serves tests and demos, not an access log."""
 
 
+class QuietHTTPServer(ThreadingHTTPServer):
+    """A client hanging up (a probe that stops after the headers, a command interrupted) is
+    no fault of the server's: it is not reported with a traceback on stderr."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 class Sandbox:
     """Loopback portal plus producer hosts; start() binds them, stop() closes them."""
 
@@ -184,11 +196,11 @@ class Sandbox:
         return self
 
     def _bind(self, port: int) -> None:
-        first = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
+        first = QuietHTTPServer(("127.0.0.1", port), _Handler)
         self._servers.append(first)
         port = first.server_address[1]
         for i in range(self.host_count):
-            self._servers.append(ThreadingHTTPServer((f"127.0.0.{i + 2}", port), _Handler))
+            self._servers.append(QuietHTTPServer((f"127.0.0.{i + 2}", port), _Handler))
         for server in self._servers:
             server.daemon_threads = True
 

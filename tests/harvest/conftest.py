@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,6 +15,7 @@ import pytest
 
 from observatory.net.fetch import HttpSettings
 from observatory.net.guard import parse_networks
+from observatory.sandbox.server import QuietHTTPServer
 from tests.corpus import CORPUS as SHARED
 
 CORPUS = SHARED
@@ -89,7 +90,7 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
 @pytest.fixture(scope="module")
 def site() -> Iterator[Site]:
     state = Site()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+    server = QuietHTTPServer(("127.0.0.1", 0), _handler(state))
     server.daemon_threads = True
     state.base = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
