@@ -1,14 +1,13 @@
 """Bulk copies from the previous run: what an incremental run keeps without recomputing it.
 
 An unchanged dataset's observation and its score are copied from the previous run into the
-new one by ``INSERT ... SELECT`` statements, never through Python objects; the copies share
-the rows below them instead of copying them too (``distributions_of``: the observation
-whose distribution rows they are; ``results_of``: the score whose criterion results they
-are), so a carried dataset costs two small rows per run. A deleted dataset's last
-observation is copied with ``deleted_at`` set, so every run holds the whole state of its
-sources. The keys to copy travel through a temporary table. Everything here runs inside
-the caller's transaction (one ``Store.save_*`` call).
-"""
+new one by ``INSERT ... SELECT`` statements, never through Python objects; the copies are
+thin and share the rows below them instead of copying them too (``distributions_of``: the
+observation whose record and distribution rows they are; ``results_of``: the score whose
+criterion results they are), so a carried dataset costs two small rows per run. A deleted
+dataset's last observation is copied with ``deleted_at`` set, so every run holds the whole
+state of its sources. The keys to copy travel through a temporary table. Everything here
+runs inside the caller's transaction (one ``Store.save_*`` call)."""
 
 from __future__ import annotations
 
@@ -18,6 +17,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import (
+    JSON,
     Column,
     MetaData,
     Table,
@@ -107,7 +107,7 @@ def carry_datasets(session: Session, run: m.Run, catalogue_run_id: int, plan: Ca
             obs.c.metadata_modified,
             gone,
             func.coalesce(obs.c.distributions_of, obs.c.id),
-            obs.c.metadata,
+            literal(JSON.NULL, JSON()),  # the record is the shared observation's
         )
         .select_from(obs.join(ds, ds.c.id == obs.c.dataset_id).join(KEYS, KEYS.c.key == ds.c.key))
         .where(obs.c.run_id == plan.previous_run_id)
@@ -161,10 +161,23 @@ def carry_scores(session: Session, run: m.Run, plan: CarryScores) -> int:
     return _count(session.execute(insert(score).from_select(columns, rows)))
 
 
+def id_ranges(ids: Iterable[int]) -> list[tuple[int, int]]:
+    """Distinct ``ids`` as ranges of consecutive integers, (first, last) inclusive, in order."""
+    ranges: list[tuple[int, int]] = []
+    for n in sorted(set(ids)):
+        if ranges and ranges[-1][1] == n - 1:
+            ranges[-1] = (ranges[-1][0], n)
+        else:
+            ranges.append((n, n))
+    return ranges
+
+
 def link_probes(session: Session, run: m.Run, probe_ids: Iterable[int]) -> None:
-    """Record that ``run`` used these earlier probes as its own (no copy of the history)."""
+    """Record that ``run`` used these earlier probes as its own (no copy of the history):
+    a few ranges of ids when it reused most of a run's probes."""
     rows: list[dict[str, Any]] = [
-        {"run_id": run.id, "probe_id": pid} for pid in dict.fromkeys(probe_ids)
+        {"run_id": run.id, "first_id": first, "last_id": last}
+        for first, last in id_ranges(probe_ids)
     ]
-    session.execute(delete(m.RunProbe).where(m.RunProbe.run_id == run.id))
-    insert_rows(session, m.RunProbe, rows)
+    session.execute(delete(m.RunProbeRange).where(m.RunProbeRange.run_id == run.id))
+    insert_rows(session, m.RunProbeRange, rows)

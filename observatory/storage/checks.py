@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Text, and_, cast, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
@@ -76,8 +76,13 @@ _REFERENCES: list[tuple[Any, Any, Any, Any]] = [
         m.OrganisationRow.id,
     ),
     (m.ProbeRow, m.ProbeRow.run_id, m.Run, m.Run.id),
-    (m.RunProbe, m.RunProbe.run_id, m.Run, m.Run.id),
-    (m.RunProbe, m.RunProbe.probe_id, m.ProbeRow, m.ProbeRow.id),
+    (m.RunProbeRange, m.RunProbeRange.run_id, m.Run, m.Run.id),
+    (
+        m.ReferenceViewRow,
+        m.ReferenceViewRow.document_id,
+        m.ReferenceViewDocument,
+        m.ReferenceViewDocument.id,
+    ),
     (m.ValidationRow, m.ValidationRow.run_id, m.Run, m.Run.id),
     (m.DatasetScoreRow, m.DatasetScoreRow.run_id, m.Run, m.Run.id),
     (
@@ -160,4 +165,23 @@ def _consistency(conn: Connection) -> list[str]:
     ).scalar_one()
     if stray:
         problems.append(f"{stray} dataset score(s) for a dataset the store never saw")
+    return problems + _shared_rows(conn)
+
+
+def _shared_rows(conn: Connection) -> list[str]:
+    """A carried observation points to one that holds the record and the distributions
+    (not to another copy), and such an observation holds a record."""
+    o, shared, r = m.DatasetObservation, _SharedObservation, m.RunProbeRange
+    chained = select(func.count()).select_from(o).join(shared, shared.id == o.distributions_of)
+    chained = chained.where(shared.distributions_of.is_not(None))
+    empty = select(func.count()).where(o.distributions_of.is_(None))
+    empty = empty.where(cast(o.data, Text) == "null")
+    problems = []
+    if count := conn.execute(chained).scalar_one():
+        problems.append(f"{count} carried dataset observation(s) pointing to another copy")
+    if count := conn.execute(empty).scalar_one():
+        problems.append(f"{count} dataset observation(s) with no record")
+    reversed_ranges = select(func.count()).select_from(r).where(r.first_id > r.last_id)
+    if count := conn.execute(reversed_ranges).scalar_one():
+        problems.append(f"{count} reused probe range(s) that end before they start")
     return problems

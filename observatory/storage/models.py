@@ -195,11 +195,11 @@ class DatasetRow(_Identity, Base):
 class DatasetObservation(Base):
     """One dataset as one run saw it: the full record (without distributions) as JSON.
 
-    An unchanged dataset's row is a copy of the previous run's (``storage.carry``) that
-    shares the distribution rows of the observation it copies (``distributions_of``); a
-    deleted one is its last record, carried from run to run with ``deleted_at`` set (the
-    date a complete harvest first missed it), so every run holds the whole state of its
-    sources.
+    An unchanged dataset's row is a thin copy of the previous run's (``storage.carry``):
+    it shares the record and the distribution rows of the observation it copies
+    (``distributions_of``; its own ``metadata`` is JSON null). A deleted one is its last record,
+    carried from run to run with ``deleted_at`` set (the date a complete harvest first
+    missed it), so every run holds the whole state of its sources.
     """
 
     __tablename__ = "dataset_observations"
@@ -214,10 +214,11 @@ class DatasetObservation(Base):
     content_hash: Mapped[str]
     metadata_modified: Mapped[datetime | None]  # the record's own date (incremental harvest)
     deleted_at: Mapped[datetime | None]  # set when the dataset is gone from its source
-    # a carried copy: the observation whose distribution rows are this one's too
+    # a carried copy: the observation whose record and distribution rows are this one's
     # (an id of this table; no foreign key, so that SQLite adds it in place; see checks.py)
     distributions_of: Mapped[int | None]
-    data: Mapped[dict[str, Any]] = mapped_column("metadata")
+    # JSON null in a carried copy (the record is the shared observation's)
+    data: Mapped[dict[str, Any] | None] = mapped_column("metadata", nullable=False)
 
 
 class DistributionRow(_Identity, Base):
@@ -297,16 +298,16 @@ class ProbeRow(Base):
     extra: Mapped[dict[str, Any]]
 
 
-class RunProbe(Base):
-    """A probe of an earlier run that a run used as its own (younger than ``reprobe_after``):
-    every run lists the probes its scores rest on without copying availability history."""
+class RunProbeRange(Base):
+    """Probes of earlier runs that a run used as its own (younger than ``reprobe_after``),
+    as ranges of consecutive probe ids: every run lists the probes its scores rest on
+    without copying availability history, in a few rows when it reused a whole run's."""
 
-    __tablename__ = "run_probes"
+    __tablename__ = "run_probe_ranges"
 
     run_id: Mapped[int] = mapped_column(_run_fk(), primary_key=True)
-    probe_id: Mapped[int] = mapped_column(
-        ForeignKey("probe_results.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    first_id: Mapped[int] = mapped_column(primary_key=True)  # ids of probe_results, inclusive
+    last_id: Mapped[int]
 
 
 class ValidationRow(Base):
@@ -384,7 +385,9 @@ class CriterionResultRow(Base):
 class ReferenceViewRow(Base):
     """One dataset's reference views in one run (``model.ReferenceView``): data.gouv.fr's
     quality score recomputed, the data.europa.eu MQA and the L321-4 candidate assessment,
-    computed by the observe run so that its pages render later exactly as they did."""
+    computed by the observe run so that its pages render later exactly as they did. The
+    views themselves are a shared document (``reference_view_documents``): a dataset whose
+    views did not change costs its run one small row."""
 
     __tablename__ = "reference_views"
     __table_args__ = (UniqueConstraint("run_id", "dataset_key"),)
@@ -392,6 +395,16 @@ class ReferenceViewRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int] = mapped_column(_run_fk())
     dataset_key: Mapped[str]
+    document_id: Mapped[int] = mapped_column(ForeignKey("reference_view_documents.id"))
+
+
+class ReferenceViewDocument(Base):
+    """The views of one or more datasets, stored once by the digest of their JSON text."""
+
+    __tablename__ = "reference_view_documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    digest: Mapped[str] = mapped_column(SafeText, unique=True)  # storage.views.digest
     udata: Mapped[dict[str, Any]]
     mqa: Mapped[dict[str, Any]]
     candidate: Mapped[dict[str, Any] | None]  # None for a SPDR dataset

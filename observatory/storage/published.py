@@ -53,13 +53,15 @@ def _run_row(run: RunInfo) -> list[Any]:
 
 
 def run_tables(conn: Connection, run_id: int) -> dict[str, list[Any]]:
-    """Per table of ``RUN_TABLES`` (and ``run_probes``): [row count, largest id] of a run."""
+    """Per table of ``RUN_TABLES``: [row count, largest id] of a run; for the probes it
+    reused, [ranges, their spans, largest id]."""
     found: dict[str, list[Any]] = {}
     for model in RUN_TABLES:
         query = select(func.count(), func.max(model.id)).where(model.run_id == run_id)
         found[model.__tablename__] = list(conn.execute(query).one())
-    reused = select(func.count(), func.max(m.RunProbe.probe_id)).where(m.RunProbe.run_id == run_id)
-    found[m.RunProbe.__tablename__] = list(conn.execute(reused).one())
+    r = m.RunProbeRange
+    reused = select(func.count(), func.sum(r.last_id - r.first_id), func.max(r.last_id))
+    found[r.__tablename__] = list(conn.execute(reused.where(r.run_id == run_id)).one())
     return found
 
 

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import aliased
 
 from observatory.model import (
     CatalogueStatus,
@@ -64,15 +65,19 @@ def load_snapshot(conn: Connection, run_id: int) -> Snapshot:
     )
 
 
+def reused_by(query: Any, run_id: int) -> Any:
+    """``query`` (over ``probe_results``) narrowed to the earlier probes ``run_id`` reused:
+    those in its ranges (``run_probe_ranges``) made by an earlier run (an id SQLite gave
+    again after pruning belongs to a later run)."""
+    p, r = m.ProbeRow, m.RunProbeRange
+    inside = and_(r.run_id == run_id, p.id >= r.first_id, p.id <= r.last_id)
+    return query.join(r, inside).where(p.run_id < run_id)
+
+
 def run_probe_rows(conn: Connection, run_id: int, target: str | None = None) -> list[Any]:
-    """Probe rows of a run: its own, then the earlier ones it reused (``run_probes``)."""
+    """Probe rows of a run: its own, then the earlier ones it reused."""
     own = _by_run(m.ProbeRow, run_id)
-    reused = (
-        select(m.ProbeRow)
-        .join(m.RunProbe, m.RunProbe.probe_id == m.ProbeRow.id)
-        .where(m.RunProbe.run_id == run_id)
-        .order_by(m.ProbeRow.id)
-    )
+    reused = reused_by(select(m.ProbeRow), run_id).order_by(m.ProbeRow.id)
     if target is not None:
         own, reused = (
             own.where(m.ProbeRow.target == target),
@@ -122,7 +127,7 @@ def load_datasets(
     ones have ``deleted``. A carried observation's
     distributions are those of the one it copies."""
     dists: dict[int, list[Distribution]] = defaultdict(list)
-    d, o = m.DistributionObservation, m.DatasetObservation
+    d, o, first = m.DistributionObservation, m.DatasetObservation, aliased(m.DatasetObservation)
     owner = func.coalesce(o.distributions_of, o.id)
     query = (
         select(o.id, d.data)
@@ -131,7 +136,12 @@ def load_datasets(
         .order_by(o.id, d.position)
     )
     datasets = []
-    rows = select(o.id, o.data, o.deleted_at).where(o.run_id == run_id).order_by(o.id)
+    rows = (
+        select(o.id, first.data, o.deleted_at)
+        .join(first, first.id == owner)  # a carried copy's record is the one it copies
+        .where(o.run_id == run_id)
+        .order_by(o.id)
+    )
     if catalogue_run_id is not None:
         query = query.where(o.catalogue_run_id == catalogue_run_id)
         rows = rows.where(o.catalogue_run_id == catalogue_run_id)

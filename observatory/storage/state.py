@@ -20,7 +20,7 @@ from observatory.model import Catalogue, DatasetScore, Organisation, ProbeResult
 from observatory.storage import models as m
 from observatory.storage.cache import FINISHED
 from observatory.storage.codec import from_jsonable
-from observatory.storage.reads import load_datasets, probe
+from observatory.storage.reads import load_datasets, probe, reused_by
 from observatory.storage.writes import chunks
 
 
@@ -63,10 +63,9 @@ def score_dates(conn: Connection, run_id: int) -> dict[str, datetime | None]:
 
 def run_file_probes(conn: Connection, run_id: int) -> dict[str, ProbeRef]:
     """URL -> the file probe a run used for it (its own or a reused one, the latest)."""
-    p, rp = m.ProbeRow, m.RunProbe
+    p = m.ProbeRow
     own = select(*_REF).where(p.run_id == run_id, p.target == "file")
-    reused = select(*_REF).join(rp, rp.probe_id == p.id)
-    reused = reused.where(rp.run_id == run_id, p.target == "file")
+    reused = reused_by(select(*_REF), run_id).where(p.target == "file")
     found: dict[str, ProbeRef] = {}
     for query in (own, reused):
         for ref in map(ProbeRef._make, conn.execute(query)):
@@ -144,14 +143,9 @@ def run_summary(conn: Connection, run_id: int) -> dict[str, Any]:
 
 def _outcomes(conn: Connection, run_id: int) -> Counter[str]:
     """Probes of a run (its own and the reused ones) by outcome."""
-    p, rp = m.ProbeRow, m.RunProbe
+    p = m.ProbeRow
     own = select(p.outcome, func.count()).where(p.run_id == run_id).group_by(p.outcome)
-    reused = (
-        select(p.outcome, func.count())
-        .join(rp, rp.probe_id == p.id)
-        .where(rp.run_id == run_id)
-        .group_by(p.outcome)
-    )
+    reused = reused_by(select(p.outcome, func.count()), run_id).group_by(p.outcome)
     found: Counter[str] = Counter()
     for query in (own, reused):
         for outcome, count in conn.execute(query):

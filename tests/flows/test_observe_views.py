@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sqlalchemy import create_engine, update
+from sqlalchemy import create_engine, select, update
 
 from observatory.observe import InProcessRunner, run_observe
 from observatory.publish import paths
@@ -23,7 +23,7 @@ from observatory.publish.fingerprint import MANIFEST
 from observatory.registry import load_config
 from observatory.report import publish_run
 from observatory.sandbox.server import Sandbox
-from observatory.storage.models import ReferenceViewRow
+from observatory.storage.models import ReferenceViewDocument, ReferenceViewRow
 from observatory.storage.store import Store
 from tests.flows.test_incremental import write_config
 
@@ -67,9 +67,11 @@ def _set_mqa_total(url: str, run_id: int, key: str, mqa: dict, total: float) -> 
     engine = create_engine(url)
     try:
         with engine.begin() as conn:
+            row = ReferenceViewRow
+            document = select(row.document_id).where(row.run_id == run_id, row.dataset_key == key)
             conn.execute(
-                update(ReferenceViewRow)
-                .where(ReferenceViewRow.run_id == run_id, ReferenceViewRow.dataset_key == key)
+                update(ReferenceViewDocument)
+                .where(ReferenceViewDocument.id == document.scalar_subquery())
                 .values(mqa={**mqa, "total": total})
             )
     finally:

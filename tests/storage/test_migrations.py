@@ -33,7 +33,8 @@ TABLES = {
     "run_locks",
     "http_cache",
     "probe_rollup_marks",
-    "run_probes",
+    "run_probe_ranges",
+    "reference_view_documents",
     "file_structures",
     "reference_views",
 }

@@ -1,0 +1,141 @@
+"""Thin rows for what did not change: a carried observation shares its record, reference
+views are stored once per distinct document, reused probes are kept as ranges of ids.
+
+Revision ID: 0008_thin_rows
+Revises: 0007_reference_views
+Create Date: 2026-12-07 00:10:00
+
+"""
+import json
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+
+from observatory.storage.carry import id_ranges
+from observatory.storage.views import digest
+
+
+revision: str = '0008_thin_rows'
+down_revision: Union[str, Sequence[str], None] = '0007_reference_views'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+CHUNK = 5000
+
+
+def upgrade() -> None:
+    op.create_table('reference_view_documents',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('digest', sa.Text(), nullable=False),
+    sa.Column('udata', sa.JSON(), nullable=False),
+    sa.Column('mqa', sa.JSON(), nullable=False),
+    sa.Column('candidate', sa.JSON(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reference_view_documents')),
+    sa.UniqueConstraint('digest', name=op.f('uq_reference_view_documents_digest'))
+    )
+    op.create_table('run_probe_ranges',
+    sa.Column('run_id', sa.Integer(), nullable=False),
+    sa.Column('first_id', sa.Integer(), nullable=False),
+    sa.Column('last_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['run_id'], ['runs.id'], name=op.f('fk_run_probe_ranges_run_id'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('run_id', 'first_id', name=op.f('pk_run_probe_ranges'))
+    )
+    op.add_column('reference_views', sa.Column('document_id', sa.Integer(), nullable=True))
+    bind = op.get_bind()
+    _move_views(bind)
+    _move_probe_links(bind)
+    _thin_observations(bind)
+    with op.batch_alter_table('reference_views', recreate='always') as batch:  # no children
+        batch.drop_column('udata')
+        batch.drop_column('mqa')
+        batch.drop_column('candidate')
+        batch.alter_column('document_id', existing_type=sa.Integer(), nullable=False)
+        batch.create_foreign_key(
+            batch.f('fk_reference_views_document_id'),
+            'reference_view_documents', ['document_id'], ['id'],
+        )
+    op.drop_index(op.f('ix_run_probes_probe_id'), table_name='run_probes')
+    op.drop_table('run_probes')
+
+
+def _move_views(bind: sa.Connection) -> None:
+    """Each stored view's JSON into a document (one per distinct text), pointed to by id."""
+    views = sa.table('reference_views', sa.column('id', sa.Integer), sa.column('document_id', sa.Integer),
+                     *(sa.column(n, sa.JSON) for n in ('udata', 'mqa', 'candidate')))
+    docs = sa.table('reference_view_documents', sa.column('id', sa.Integer), sa.column('digest', sa.Text),
+                    *(sa.column(n, sa.JSON) for n in ('udata', 'mqa', 'candidate')))
+    known: dict[str, int] = {}
+    last = 0
+    while True:
+        rows = bind.execute(
+            sa.select(views.c.id, views.c.udata, views.c.mqa, views.c.candidate)
+            .where(views.c.id > last).order_by(views.c.id).limit(CHUNK)
+        ).all()
+        if not rows:
+            return
+        last = rows[-1].id
+        links = []
+        for row in rows:
+            parts = [row.udata, row.mqa, row.candidate]
+            key = digest([json.dumps(p) for p in parts])
+            if key not in known:
+                bind.execute(docs.insert().values(digest=key, udata=parts[0], mqa=parts[1],
+                                                  candidate=sa.JSON.NULL if parts[2] is None else parts[2]))
+                known[key] = bind.execute(sa.select(docs.c.id).where(docs.c.digest == key)).scalar_one()
+            links.append({'view_id': row.id, 'doc': known[key]})
+        bind.execute(
+            views.update().where(views.c.id == sa.bindparam('view_id')).values(document_id=sa.bindparam('doc')),
+            links,
+        )
+
+
+def _move_probe_links(bind: sa.Connection) -> None:
+    """Each run's reused probes as ranges of consecutive ids."""
+    links = sa.table('run_probes', sa.column('run_id', sa.Integer), sa.column('probe_id', sa.Integer))
+    ranges = sa.table('run_probe_ranges', *(sa.column(n, sa.Integer) for n in ('run_id', 'first_id', 'last_id')))
+    runs = bind.execute(sa.select(links.c.run_id).distinct().order_by(links.c.run_id)).scalars().all()
+    for run_id in runs:
+        ids = bind.execute(sa.select(links.c.probe_id).where(links.c.run_id == run_id)).scalars()
+        rows = [{'run_id': run_id, 'first_id': a, 'last_id': b} for a, b in id_ranges(ids)]
+        if rows:
+            bind.execute(ranges.insert(), rows)
+
+
+def _thin_observations(bind: sa.Connection) -> None:
+    """A carried observation's record is the one it shares (its own copy becomes JSON null)."""
+    obs = sa.table('dataset_observations', sa.column('metadata', sa.JSON),
+                   sa.column('distributions_of', sa.Integer))
+    bind.execute(obs.update().where(obs.c.distributions_of.is_not(None)).values(metadata=sa.JSON.NULL))
+
+
+def downgrade() -> None:
+    op.create_table('run_probes',
+    sa.Column('run_id', sa.Integer(), nullable=False),
+    sa.Column('probe_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['probe_id'], ['probe_results.id'], name=op.f('fk_run_probes_probe_id'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['run_id'], ['runs.id'], name=op.f('fk_run_probes_run_id'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('run_id', 'probe_id', name=op.f('pk_run_probes'))
+    )
+    op.create_index(op.f('ix_run_probes_probe_id'), 'run_probes', ['probe_id'], unique=False)
+    op.execute(
+        "INSERT INTO run_probes (run_id, probe_id) SELECT r.run_id, p.id FROM run_probe_ranges r"
+        " JOIN probe_results p ON p.id >= r.first_id AND p.id <= r.last_id AND p.run_id < r.run_id"
+    )
+    op.execute(
+        "UPDATE dataset_observations SET metadata = (SELECT o.metadata FROM dataset_observations o"
+        " WHERE o.id = dataset_observations.distributions_of) WHERE distributions_of IS NOT NULL"
+    )
+    for name in ('udata', 'mqa', 'candidate'):
+        op.add_column('reference_views', sa.Column(name, sa.JSON(), nullable=True))
+        op.execute(
+            f"UPDATE reference_views SET {name} = (SELECT d.{name} FROM reference_view_documents d"
+            " WHERE d.id = reference_views.document_id)"
+        )
+    with op.batch_alter_table('reference_views', recreate='always') as batch:  # no children
+        batch.drop_constraint(batch.f('fk_reference_views_document_id'), type_='foreignkey')
+        batch.drop_column('document_id')
+        batch.alter_column('udata', existing_type=sa.JSON(), nullable=False)
+        batch.alter_column('mqa', existing_type=sa.JSON(), nullable=False)
+    op.drop_table('run_probe_ranges')
+    op.drop_table('reference_view_documents')

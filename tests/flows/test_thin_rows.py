@@ -1,0 +1,71 @@
+"""What an unchanged re-run adds to the store: thin rows, no second copy of anything.
+
+A carried dataset's observation shares the record of the one it copies; reference views
+that did not change point to the document already stored; the probes a run reused are
+kept as ranges of ids. Every run still reads back whole, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import Text, cast, create_engine, func, select
+
+from observatory.observe import InProcessRunner, run_observe
+from observatory.registry import load_config
+from observatory.sandbox.server import Sandbox
+from observatory.storage import models as m
+from observatory.storage.carry import id_ranges
+from observatory.storage.store import Store
+from tests.flows.test_incremental import pg_server, pg_url, store_url, write_config
+
+__all__ = ["pg_server", "pg_url", "store_url"]  # fixtures
+
+
+def _counts(url: str, run_id: int) -> dict[str, int]:
+    o, v, r = m.DatasetObservation, m.ReferenceViewRow, m.RunProbeRange
+    own_records = select(func.count()).where(o.run_id == run_id, cast(o.data, Text) != "null")
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            one = lambda q: int(conn.execute(q).scalar_one())  # noqa: E731
+            return {
+                "observations": one(select(func.count()).where(o.run_id == run_id)),
+                "own_records": one(own_records),
+                "views": one(select(func.count()).where(v.run_id == run_id)),
+                "documents": one(select(func.count()).select_from(m.ReferenceViewDocument)),
+                "ranges": one(select(func.count()).where(r.run_id == run_id)),
+            }
+    finally:
+        engine.dispose()
+
+
+def test_an_unchanged_rerun_stores_no_second_copy(
+    sandbox: Sandbox, tmp_path: Path, store_url: str
+) -> None:
+    config = load_config(write_config(sandbox, tmp_path, store_url))
+    with Store(store_url) as store:
+        first = run_observe(config, store, runner=InProcessRunner())
+        second = run_observe(config, store, runner=InProcessRunner())
+        a, b = (store.load_snapshot(r.run_id) for r in (first, second))
+        assert store.integrity_check() == []
+    before, after = _counts(store_url, first.run_id), _counts(store_url, second.run_id)
+    reused = second.summary["incremental"]["probes_reused"]
+
+    assert b.datasets == a.datasets and b.views == a.views  # read back whole
+    assert before["own_records"] == before["observations"] > 20
+    assert after["observations"] == before["observations"] and after["own_records"] == 0
+    assert after["views"] == before["views"] and after["documents"] == before["documents"]
+    assert reused > 50 and 0 < after["ranges"] <= reused // 10
+    assert {p.url for p in b.probes} >= {p.url for p in a.probes if p.target == "file"}
+
+
+@given(st.sets(st.integers(min_value=1, max_value=400), max_size=120))
+def test_ranges_hold_exactly_the_ids(ids: set[int]) -> None:
+    ranges = id_ranges(sorted(ids, reverse=True))
+    expanded = [n for first, last in ranges for n in range(first, last + 1)]
+    assert expanded == sorted(ids)
+    gaps = [b[0] - a[1] for a, b in zip(ranges, ranges[1:], strict=False)]
+    assert all(gap > 1 for gap in gaps)  # as few ranges as the ids allow
