@@ -20,6 +20,7 @@ from observatory.registry import Config
 from observatory.scoring.context import ScoringInputs, build_contexts
 from observatory.scoring.history import load_availability
 from observatory.storage.carry import CarryScores
+from observatory.storage.deltas import PreviousScores
 from observatory.storage.store import Store
 
 SCORE_BATCH = 5000  # datasets scored, then saved, at a time
@@ -98,7 +99,8 @@ def score_run(
             scores, equal = split_equal(scores, batch.previous_scores, unchanged)
             same += equal
         with timed(timings, "store_scores"):
-            store.save_scores(run_id, scores, now)
+            before = PreviousScores(previous_id, batch.previous_scores) if previous_id else None
+            store.save_scores(run_id, scores, now, previous=before)
     with timed(timings, "store_scores"):
         carry = CarryScores(previous_id, carried + same) if previous_id else None
         store.save_scores(run_id, [], now, carry)

@@ -158,7 +158,27 @@ def carry_scores(session: Session, run: m.Run, plan: CarryScores) -> int:
         .where(score.c.run_id == plan.previous_run_id)
     )
     columns = ["run_id", *names, "results_of"]
-    return _count(session.execute(insert(score).from_select(columns, rows)))
+    copied = _count(session.execute(insert(score).from_select(columns, rows)))
+    _copy_delta_rows(session, run, plan.previous_run_id)
+    return copied
+
+
+def _copy_delta_rows(session: Session, run: m.Run, previous_run_id: int) -> None:
+    """A copied delta keeps its own positions (``storage.deltas``): copy those rows too."""
+    score, result = _t(m.DatasetScoreRow), _t(m.CriterionResultRow)
+    old, new = score.alias("old"), score.alias("new")
+    names = ["position", "criterion_id", "pillar", "status", "score", "weight", "evidence"]
+    names += ["fix_hint", "label"]
+    rows = (
+        select(literal(run.id), new.c.id, *(result.c[n] for n in names))
+        .select_from(result)
+        .join(old, old.c.id == result.c.dataset_score_id)
+        .join(KEYS, KEYS.c.key == old.c.dataset_key)
+        .join(new, (new.c.dataset_key == old.c.dataset_key) & (new.c.run_id == run.id))
+        .where(old.c.run_id == previous_run_id, old.c.results_of.is_not(None))
+    )
+    columns = ["run_id", "dataset_score_id", *names]
+    session.execute(insert(result).from_select(columns, rows))
 
 
 def id_ranges(ids: Iterable[int]) -> list[tuple[int, int]]:

@@ -170,15 +170,21 @@ def _consistency(conn: Connection) -> list[str]:
 
 def _shared_rows(conn: Connection) -> list[str]:
     """A carried observation points to one that holds the record and the distributions
-    (not to another copy), and such an observation holds a record."""
+    (not to another copy), and such an observation holds a record; a score shares the
+    results of a full set (not of another delta or copy)."""
     o, shared, r = m.DatasetObservation, _SharedObservation, m.RunProbeRange
     chained = select(func.count()).select_from(o).join(shared, shared.id == o.distributions_of)
     chained = chained.where(shared.distributions_of.is_not(None))
     empty = select(func.count()).where(o.distributions_of.is_(None))
     empty = empty.where(cast(o.data, Text) == "null")
+    score, base = m.DatasetScoreRow, _SharedScore
+    chained_scores = select(func.count()).select_from(score).join(base, base.id == score.results_of)
+    chained_scores = chained_scores.where(base.results_of.is_not(None))
     problems = []
     if count := conn.execute(chained).scalar_one():
         problems.append(f"{count} carried dataset observation(s) pointing to another copy")
+    if count := conn.execute(chained_scores).scalar_one():
+        problems.append(f"{count} dataset score(s) sharing the results of a shared score")
     if count := conn.execute(empty).scalar_one():
         problems.append(f"{count} dataset observation(s) with no record")
     reversed_ranges = select(func.count()).select_from(r).where(r.first_id > r.last_id)

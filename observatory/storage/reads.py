@@ -213,41 +213,43 @@ def load_scores(
 
 
 def _load_scores(conn: Connection, run_id: int, keys: list[str] | None) -> dict[str, DatasetScore]:
-    results: dict[int, list[CriterionResult]] = defaultdict(list)
     s, c = m.DatasetScoreRow, m.CriterionResultRow
-    query = (
-        select(s.id.label("owner_id"), c)
-        .join(c, c.dataset_score_id == func.coalesce(s.results_of, s.id))
-        .where(s.run_id == run_id)
-        .order_by(s.id, c.position)
-    )
+    shared = select(s.id.label("owner_id"), c)  # a full set: its own, or its base's
+    shared = shared.join(c, c.dataset_score_id == func.coalesce(s.results_of, s.id))
+    own = select(s.id.label("owner_id"), c).join(c, c.dataset_score_id == s.id)
+    own = own.where(s.results_of.is_not(None))  # a delta's own positions (storage.deltas)
     scores = _by_run(m.DatasetScoreRow, run_id)
+    queries = [shared.where(s.run_id == run_id), own.where(s.run_id == run_id)]
     if keys is not None:
-        query = query.where(s.dataset_key.in_(keys))
+        queries = [q.where(s.dataset_key.in_(keys)) for q in queries]
         scores = scores.where(s.dataset_key.in_(keys))
-    for r in conn.execute(query):
-        results[r.owner_id].append(
-            CriterionResult(
-                criterion_id=r.criterion_id,
-                pillar=r.pillar,
-                status=r.status,
-                score=r.score,
-                weight=r.weight,
-                evidence=dict(r.evidence or {}),
-                fix_hint=r.fix_hint,
-                label=r.label,
-            )
-        )
+    results: dict[int, dict[int, CriterionResult]] = defaultdict(dict)
+    for query in queries:  # the delta's rows replace its base's
+        for r in conn.execute(query):
+            results[r.owner_id][r.position] = _criterion(r)
     return {
         s.dataset_key: DatasetScore(
             dataset_key=s.dataset_key,
-            results=results.get(s.id, []),
+            results=[found[p] for p in sorted(found)] if (found := results.get(s.id)) else [],
             pillars=dict(s.pillars),
             overall=s.overall,
             legal=dict(s.legal),
         )
         for s in conn.execute(scores)
     }
+
+
+def _criterion(r: Any) -> CriterionResult:
+    return CriterionResult(
+        criterion_id=r.criterion_id,
+        pillar=r.pillar,
+        status=r.status,
+        score=r.score,
+        weight=r.weight,
+        evidence=dict(r.evidence or {}),
+        fix_hint=r.fix_hint,
+        label=r.label,
+    )
 
 
 ScorePoint = tuple[int, datetime, float | None, dict[str, float | None]]

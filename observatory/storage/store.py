@@ -34,6 +34,7 @@ from observatory.model import (
 from observatory.storage import (
     cache,
     carry,
+    deltas,
     locks,
     published,
     reads,
@@ -158,13 +159,16 @@ class Store:
         scores: list[DatasetScore],
         scored_at: datetime | None = None,
         carry_over: CarryScores | None = None,
+        previous: deltas.PreviousScores | None = None,
     ) -> None:
         """Scores with their criterion results (computed at ``scored_at``, default the run's
         start), plus the scores ``carry_over`` copies from an earlier run, in one transaction.
-        A dataset scored again in a run is replaced."""
+        A dataset scored again in a run is replaced. With the ``previous`` run's scores, a
+        score that changed in a few criteria stores only those (``storage.deltas``)."""
 
         def save(session: Session, run: m.Run) -> None:
-            writes.save_scores(session, run, scores, scored_at)
+            plans = deltas.plan_deltas(session, scores, previous) if previous else None
+            writes.save_scores(session, run, scores, scored_at, plans)
             if carry_over is not None:
                 carry.carry_scores(session, run, carry_over)
 

@@ -7,7 +7,7 @@ Every function here runs inside the caller's transaction (one ``Session.begin()`
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -342,10 +342,17 @@ def save_validations(session: Session, run: m.Run, reports: list[ValidationRepor
 
 
 def save_scores(
-    session: Session, run: m.Run, scores: list[DatasetScore], scored_at: datetime | None = None
+    session: Session,
+    run: m.Run,
+    scores: list[DatasetScore],
+    scored_at: datetime | None = None,
+    deltas: Mapping[str, Any] | None = None,
 ) -> None:
     """Dataset scores (a later score of the same dataset in a run replaces it) and criteria;
-    ``scored_at`` (default: the run's start) is when the criteria were applied."""
+    ``scored_at`` (default: the run's start) is when the criteria were applied. A score
+    with a ``deltas`` entry (``storage.deltas.Delta``) shares its base's results and writes
+    only the positions the entry lists."""
+    deltas = deltas or {}
     unique = {s.dataset_key: s for s in scores}
     keys = list(unique)
     dataset_ids: dict[str, int] = {}
@@ -359,12 +366,15 @@ def save_scores(
         )
     at = scored_at or _aware(run.started_at)
     rows = [_score_row(run.id, s, dataset_ids.get(k), at) for k, s in unique.items()]
+    for row in rows:
+        delta = deltas.get(row["dataset_key"])
+        row["results_of"] = delta.base if delta is not None else None
     by_key = insert_ids(session, m.DatasetScoreRow, rows, "dataset_key", run_id=run.id)
-    score_ids = [by_key[key] for key in unique]
     criteria = [
-        _criterion_row(run.id, score_id, pos, result)
-        for score_id, score in zip(score_ids, unique.values(), strict=True)
+        _criterion_row(run.id, by_key[key], pos, result)
+        for key, score in unique.items()
         for pos, result in enumerate(score.results)
+        if key not in deltas or pos in deltas[key].positions
     ]
     insert_rows(session, m.CriterionResultRow, criteria)
 

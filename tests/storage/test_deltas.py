@@ -1,0 +1,140 @@
+"""Scores stored as changes against an earlier full set of criterion results read back
+exactly as they were saved, whatever the sequence of runs (hypothesis), and a score that
+changed in one criterion adds one criterion row, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import create_engine, func, select
+
+from observatory.model import CriterionResult, DatasetScore
+from observatory.storage.carry import CarryScores
+from observatory.storage.deltas import PreviousScores
+from observatory.storage.models import CriterionResultRow
+from observatory.storage.store import Store
+
+from .factories import T0, catalogue_with_status, sirene_dataset
+
+DAY = timedelta(days=1)
+
+
+def _result(i: int, value: int) -> CriterionResult:
+    return CriterionResult(
+        criterion_id=f"c{i}",
+        pillar="completeness",
+        status="pass" if value else "fail",
+        score=float(value),
+        weight=1.0,
+        evidence={"value": value},
+        label=f"Critère {i}",
+    )
+
+
+def _score(key: str, values: list[int]) -> DatasetScore:
+    results = [_result(i, v) for i, v in enumerate(values)]
+    return DatasetScore(key, results, {"completeness": float(sum(values))}, float(sum(values)))
+
+
+@st.composite
+def histories(draw: Any) -> list[dict[str, tuple[str, list[int]]]]:
+    """Runs; per dataset, ("score", criterion values) or ("carry", []). A score changes a
+    few criteria of the dataset's last one (back and forth: values 0 to 2); the number of
+    criteria sometimes changes (a criterion added or withdrawn)."""
+    keys = [f"d{i}" for i in range(draw(st.integers(1, 3)))]
+    last = {k: draw(st.lists(st.integers(0, 2), min_size=1, max_size=8)) for k in keys}
+    runs = []
+    for n in range(draw(st.integers(2, 7))):
+        step = {}
+        for key in keys:
+            if n and draw(st.integers(0, 3)) == 0:
+                step[key] = ("carry", [])
+                continue
+            values = list(last[key])
+            if n and draw(st.integers(0, 5)) == 0:
+                values = values[:-1] or [0] if draw(st.booleans()) else [*values, 1]
+            for _ in range(draw(st.integers(0, 3)) if n else 0):
+                values[draw(st.integers(0, len(values) - 1))] = draw(st.integers(0, 2))
+            last[key] = values
+            step[key] = ("score", values)
+        runs.append(step)
+    return runs
+
+
+def _datasets(store: Store, run: int, keys: list[str]) -> None:
+    """The datasets the scores are of, saved with the run."""
+    catalogue_id = f"cat-{run}"
+    datasets = [replace(sirene_dataset(), key=k, source_id=k, spdr=None) for k in keys]
+    for d in datasets:
+        d.catalogue_id = catalogue_id
+        d.distributions = [replace(x, key=f"{d.key}:{x.key}") for x in d.distributions]
+    store.save_catalogue(run, *catalogue_with_status(datasets, catalogue_id))
+
+
+def _save_runs(store: Store, runs: list[dict[str, tuple[str, list[int]]]]) -> None:
+    expected: dict[str, DatasetScore] = {}
+    previous_run: int | None = None
+    prefix = f"x{len(store.list_runs())}-"  # examples share one store
+    runs = [{prefix + k: v for k, v in step.items()} for step in runs]
+    for n, step in enumerate(runs):
+        run = store.start_run("observe", T0 + n * DAY)
+        if n == 0:
+            _datasets(store, run, list(step))
+        scores = [_score(k, values) for k, (action, values) in step.items() if action == "score"]
+        carried = [k for k, (action, _) in step.items() if action == "carry"]
+        before = None
+        if previous_run is not None:
+            found = store.scores_of(previous_run, [s.dataset_key for s in scores])
+            before = PreviousScores(previous_run, found)
+        carry = CarryScores(previous_run, carried) if previous_run and carried else None
+        store.save_scores(run, scores, T0 + n * DAY, carry, previous=before)
+        store.finish_run(run, "ok", {})
+        expected = {s.dataset_key: s for s in scores} | {k: expected[k] for k in carried}
+        assert store.scores_of(run, list(step)) == expected, f"run {n + 1}"
+        previous_run = run
+    assert store.integrity_check() == []
+
+
+@pytest.fixture(scope="module")
+def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    with Store(f"sqlite:///{tmp_path_factory.mktemp('deltas') / 's.db'}") as store:
+        yield store
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(runs=histories())
+def test_every_run_reads_back_as_saved(
+    shared_store: Store, runs: list[dict[str, tuple[str, list[int]]]]
+) -> None:
+    _save_runs(shared_store, runs)
+
+
+def _rows(url: str, run_id: int) -> int:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            query = select(func.count()).where(CriterionResultRow.run_id == run_id)
+            return int(conn.execute(query).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def test_one_changed_criterion_adds_one_row(store: Store, db_url: str) -> None:
+    values = [1] * 20
+    runs = []
+    for n in range(4):
+        changed = list(values)
+        changed[3] = n  # a freshness figure that moves every day
+        runs.append({"a": ("score", changed), "b": ("score", values)})
+    _save_runs(store, runs)
+    ids = [r.id for r in sorted(store.list_runs(), key=lambda r: r.id)]
+    assert [_rows(db_url, run) for run in ids] == [40, 1, 1, 1]
+    runs = [{"a": ("score", [n] * 20)} for n in range(2)]  # everything changed: in full
+    _save_runs(store, runs)
+    assert _rows(db_url, max(r.id for r in store.list_runs())) == 20
