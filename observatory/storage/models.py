@@ -240,7 +240,7 @@ class DistributionObservation(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    run_id: Mapped[int] = mapped_column(_run_fk(), index=True)
+    run_id: Mapped[int] = mapped_column(_run_fk())  # indexed first in the index above
     dataset_observation_id: Mapped[int] = mapped_column(
         ForeignKey("dataset_observations.id", ondelete="CASCADE")
     )
@@ -367,12 +367,12 @@ class CriterionResultRow(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    run_id: Mapped[int] = mapped_column(_run_fk(), index=True)
+    run_id: Mapped[int] = mapped_column(_run_fk())  # indexed first in the index above
     dataset_score_id: Mapped[int] = mapped_column(
         ForeignKey("dataset_scores.id", ondelete="CASCADE")
     )
     position: Mapped[int]
-    criterion_id: Mapped[str] = mapped_column(index=True)
+    criterion_id: Mapped[str]
     pillar: Mapped[str]
     status: Mapped[str]
     score: Mapped[float | None] = mapped_column(Float)

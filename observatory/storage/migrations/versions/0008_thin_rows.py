@@ -1,5 +1,6 @@
 """Thin rows for what did not change: a carried observation shares its record, reference
-views are stored once per distinct document, reused probes are kept as ranges of ids.
+views are stored once per distinct document, reused probes are kept as ranges of ids;
+indexes that served no query dropped.
 
 Revision ID: 0008_thin_rows
 Revises: 0007_reference_views
@@ -57,6 +58,10 @@ def upgrade() -> None:
         )
     op.drop_index(op.f('ix_run_probes_probe_id'), table_name='run_probes')
     op.drop_table('run_probes')
+    # unused (criterion id) or the prefix of a composite index (run id): space for nothing
+    op.drop_index(op.f('ix_criterion_results_criterion_id'), table_name='criterion_results')
+    op.drop_index(op.f('ix_criterion_results_run_id'), table_name='criterion_results')
+    op.drop_index(op.f('ix_distribution_observations_run_id'), table_name='distribution_observations')
 
 
 def _move_views(bind: sa.Connection) -> None:
@@ -110,6 +115,9 @@ def _thin_observations(bind: sa.Connection) -> None:
 
 
 def downgrade() -> None:
+    op.create_index(op.f('ix_distribution_observations_run_id'), 'distribution_observations', ['run_id'], unique=False)
+    op.create_index(op.f('ix_criterion_results_run_id'), 'criterion_results', ['run_id'], unique=False)
+    op.create_index(op.f('ix_criterion_results_criterion_id'), 'criterion_results', ['criterion_id'], unique=False)
     op.create_table('run_probes',
     sa.Column('run_id', sa.Integer(), nullable=False),
     sa.Column('probe_id', sa.Integer(), nullable=False),
