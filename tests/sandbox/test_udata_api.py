@@ -163,12 +163,15 @@ def test_latest_link_redirects_to_the_producer(sandbox) -> None:
 
 
 def test_dates_are_relative_to_today(sandbox) -> None:
-    from datetime import UTC, datetime
+    from datetime import UTC, datetime, timedelta
 
+    # "today" is the sandbox's day, frozen when it started (a session may cross midnight)
+    today = sandbox.state.clock.today
+    assert abs(datetime.now(UTC).date() - today) <= timedelta(days=1)
     sirene = _get(sandbox.portal_url + "/api/1/datasets/5b7ffc618b4c4169d30727e0/")
-    assert sirene["last_update"].startswith(datetime.now(UTC).date().isoformat())
+    assert sirene["last_update"].startswith(today.isoformat())
     assert sirene["quality"]["update_fulfilled_in_time"] is True
     stale = _get(sandbox.fault_url("stale-dataset"))
-    age = datetime.now(UTC) - datetime.fromisoformat(stale["last_update"])
+    age = today - datetime.fromisoformat(stale["last_update"]).date()
     assert stale["frequency"] == "weekly" and 399 <= age.days <= 401
     assert stale["quality"]["update_fulfilled_in_time"] is False
