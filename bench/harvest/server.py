@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import json
 import sys
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
+
+from observatory.sandbox.server import QuietHTTPServer
 
 PAGE_SIZE = 100
 PREFIXES = """@prefix dcat: <http://www.w3.org/ns/dcat#> .
@@ -197,7 +199,7 @@ def make_handler(total: int) -> type[BaseHTTPRequestHandler]:
 
 def main() -> None:
     total = int(sys.argv[1])
-    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(total))
+    server = QuietHTTPServer(("127.0.0.1", 0), make_handler(total))
     port = server.server_address[1]
     if sys.argv[2:] == ["rdf"]:
         url = f"http://127.0.0.1:{port}/catalog.rdf"

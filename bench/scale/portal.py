@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import multiprocessing as mp
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from observatory.sandbox.server import QuietHTTPServer
 
 SCHEMA = {
     "fields": [
@@ -125,7 +127,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def _serve(cfg: dict, conn: Any) -> None:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = QuietHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     server.cfg = cfg  # type: ignore[attr-defined]
     conn.send(server.server_port)
