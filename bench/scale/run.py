@@ -53,7 +53,7 @@ t = time.monotonic()
 out = subprocess.run(sys.argv[1:], capture_output=True, text=True)
 print("RESULT " + json.dumps({"wall_s": time.monotonic() - t, "code": out.returncode,
     "peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-    "stdout": out.stdout[-200000:], "stderr": out.stderr[-4000:]}))
+    "stdout": out.stdout, "stderr": out.stderr[-4000:]}))
 """
 OBSERVATORY = str(Path(sys.executable).with_name("observatory"))
 
@@ -175,7 +175,11 @@ def run_observe(config: Path, now: str | None = None) -> dict[str, Any]:
     publishing is measured by ``observatory report`` right after."""
     command = [OBSERVATORY, "run", "--config", str(config), "--json", "--no-publish"]
     found = measure(command + (["--now", now] if now else []))
-    result = json.loads(found.pop("stdout"))
+    stdout = found.pop("stdout")
+    try:
+        result = json.loads(stdout)
+    except ValueError as exc:
+        raise RuntimeError(f"no JSON summary ({exc}): {stdout[:300]!r} {found['stderr']}") from exc
     return found | {"run_id": result["run_id"], "summary": result["summary"]}
 
 

@@ -3,7 +3,8 @@ that may have changed; one batch of whole hosts / of files per unit of work."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -94,6 +95,17 @@ class Checks:
     latest: dict[str, ValidationReport]  # last report before this run, by distribution key
     kept: int  # validation reports reused
     due: int = 0  # files the schedule asked for
+    loaded: dict[int, ProbeResult] = field(default_factory=dict)  # reused, read by id
+
+    def reused_results(self, store: Store, ids: Iterable[int]) -> dict[int, ProbeResult]:
+        """Stored probes by id, each read from the store once per run: scoring and the
+        reference views read the same ones (``forget_loaded`` frees them)."""
+        wanted = list(dict.fromkeys(ids))
+        self.loaded.update(store.probes_by_id([i for i in wanted if i not in self.loaded]))
+        return {i: self.loaded[i] for i in wanted if i in self.loaded}
+
+    def forget_loaded(self) -> None:
+        self.loaded.clear()
 
     def counts(self) -> dict[str, int]:
         return {

@@ -113,6 +113,7 @@ def _cycle(
     checks = check(store, run_id, obs, config, http, now, prev, timings, runner, offset)
     scoring = score_run(store, run_id, obs, config, now, prev, plans, checks, timings, runner)
     scoring |= store_views(store, run_id, obs, now, prev, plans, checks, timings, runner)
+    checks.forget_loaded()
     with timed(timings, "summary"):
         summary = store.run_summary(run_id)
         weakest, titles = store.weakest_scores(run_id, WEAKEST)

@@ -84,7 +84,9 @@ def score_run(
     unchanged = {k for p in plans for k in p.changes.unchanged} if previous_id else set()
     with timed(timings, "score"):
         keys, carried = reuse.split_scoring(obs.datasets, unchanged, config, inputs)
-        loaded = store.probes_by_id(reuse.probes_to_load(obs.datasets, keys, checks.reused))
+        loaded = checks.reused_results(
+            store, reuse.probes_to_load(obs.datasets, keys, checks.reused)
+        )
     probes = {p.url: p for p in [*obs.probes, *loaded.values()]}
     carried += [k for p in plans for k in p.unseen]  # not read this time: as last known
     previous = checks.latest if previous_id is not None else {}

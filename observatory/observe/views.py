@@ -40,7 +40,7 @@ def batch_probes(
 ) -> dict[str, ProbeResult]:
     """The latest probe of each URL of ``datasets``: made by the run, or reused by it."""
     keys = {d.key for d in datasets}
-    loaded = store.probes_by_id(reuse.probes_to_load(datasets, keys, checks.reused))
+    loaded = checks.reused_results(store, reuse.probes_to_load(datasets, keys, checks.reused))
     found = latest_by_url(list(loaded.values()))
     urls = {u for d in datasets for dist in d.distributions for u in (dist.url, dist.download_url)}
     for url in filter(None, urls):
