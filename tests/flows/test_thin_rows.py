@@ -69,3 +69,40 @@ def test_ranges_hold_exactly_the_ids(ids: set[int]) -> None:
     assert expanded == sorted(ids)
     gaps = [b[0] - a[1] for a, b in zip(ranges, ranges[1:], strict=False)]
     assert all(gap > 1 for gap in gaps)  # as few ranges as the ids allow
+
+
+def test_a_store_written_before_thin_rows_upgrades_without_losing_anything(
+    sandbox: Sandbox, tmp_path: Path, store_url: str
+) -> None:
+    """Two runs, taken down to the layout before 0008 (records copied, views inline, one
+    row per reused probe) and back up: every run reads back as it was."""
+    from alembic import command
+
+    from observatory.storage.engine import make_engine
+    from observatory.storage.migrate import alembic_config
+
+    config = load_config(write_config(sandbox, tmp_path, store_url))
+    with Store(store_url) as store:
+        runs = [run_observe(config, store, runner=InProcessRunner()).run_id for _ in range(2)]
+        before = [store.load_snapshot(r) for r in runs]
+    engine = make_engine(store_url)
+    try:
+        with engine.begin() as conn:
+            command.downgrade(alembic_config(conn), "0007_reference_views")
+        with engine.connect() as conn:
+            old = conn.exec_driver_sql(
+                "SELECT count(*), count(DISTINCT probe_id) FROM run_probes WHERE run_id = "
+                f"{runs[1]}"
+            ).one()
+            inline = conn.exec_driver_sql("SELECT count(*) FROM reference_views").scalar_one()
+            empty = conn.exec_driver_sql(
+                "SELECT count(*) FROM dataset_observations WHERE CAST(metadata AS TEXT) = 'null'"
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    assert old[0] == old[1] == before[1].run.summary["incremental"]["probes_reused"] > 50
+    assert inline == len(before[0].views) + len(before[1].views) and empty == 0
+    with Store(store_url) as store:  # back to head on opening
+        assert [store.load_snapshot(r) for r in runs] == before
+        assert store.integrity_check() == []
+    assert _counts(store_url, runs[1])["own_records"] == 0
