@@ -95,13 +95,15 @@ def score_run(
     for part in pipeline.batches(todo, SCORE_BATCH):
         with gc_paused(), timed(timings, "score"):
             batch = batch_inputs(store, part, obs, probes, now, previous)
-            if previous_id is not None:  # criteria see the previous run's score
-                batch.previous_scores = store.scores_of(previous_id, [d.key for d in part])
             scores = runner.call(score_batch, part, config, batch)
-            scores, equal = split_equal(scores, batch.previous_scores, unchanged)
+            digests = store.score_digests(previous_id, [d.key for d in part]) if previous_id else {}
+            scores, equal = split_equal(scores, digests, unchanged)
             same += equal
+            before = None
+            if previous_id is not None:  # what changed is stored against the last full set
+                changed = [s.dataset_key for s in scores if s.dataset_key in digests]
+                before = PreviousScores(previous_id, store.scores_of(previous_id, changed))
         with timed(timings, "store_scores"):
-            before = PreviousScores(previous_id, batch.previous_scores) if previous_id else None
             store.save_scores(run_id, scores, now, previous=before)
     with timed(timings, "store_scores"):
         carry = CarryScores(previous_id, carried + same) if previous_id else None
@@ -110,17 +112,18 @@ def score_run(
 
 
 def split_equal(
-    scores: list[DatasetScore], before: Mapping[str, DatasetScore], unchanged: set[str]
+    scores: list[DatasetScore], before: Mapping[str, str | None], unchanged: set[str]
 ) -> tuple[list[DatasetScore], list[str]]:
-    """(scores to write, keys of unchanged datasets scored exactly as before). An equal
-    score is stored as a copy sharing the previous criterion results: the store grows only
-    when something changed."""
-    from observatory.storage.codec import same_json
+    """(scores to write, keys of unchanged datasets scored exactly as before, found by the
+    digest of the previous score: ``before``, key -> digest). An equal score is stored as a
+    copy sharing the previous criterion results: the store grows only when something
+    changed."""
+    from observatory.storage.codec import content_hash
 
     write, equal = [], []
     for score in scores:
         old = before.get(score.dataset_key) if score.dataset_key in unchanged else None
-        if old is not None and same_json(old, score):
+        if old is not None and content_hash(score) == old:
             equal.append(score.dataset_key)
         else:
             write.append(score)

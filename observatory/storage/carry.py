@@ -147,7 +147,7 @@ def carry_scores(session: Session, run: m.Run, plan: CarryScores) -> int:
         delete(score).where(score.c.run_id == run.id, score.c.dataset_key.in_(select(KEYS.c.key)))
     )
     names = ["dataset_key", "dataset_id", "overall", "completeness", "freshness"]
-    names += ["conformity", "availability", "pillars", "legal", "scored_at"]
+    names += ["conformity", "availability", "pillars", "legal", "scored_at", "digest"]
     rows = (
         select(
             literal(run.id),

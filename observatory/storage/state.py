@@ -54,6 +54,16 @@ def known_datasets(conn: Connection, run_id: int) -> dict[str, dict[str, Known]]
     return dict(found)
 
 
+def score_digests(conn: Connection, run_id: int, keys: list[str]) -> dict[str, str | None]:
+    """Dataset key -> the digest of its score in ``run_id`` (None: saved before 0008)."""
+    s = m.DatasetScoreRow
+    found: dict[str, str | None] = {}
+    for part in chunks(keys):
+        query = select(s.dataset_key, s.digest).where(s.run_id == run_id, s.dataset_key.in_(part))
+        found.update(conn.execute(query).tuples().all())
+    return found
+
+
 def score_dates(conn: Connection, run_id: int) -> dict[str, datetime | None]:
     """Dataset key -> when its score in ``run_id`` was computed (None: before 0004)."""
     s = m.DatasetScoreRow

@@ -376,6 +376,10 @@ class Store:
         ``run_id`` (what the incremental harvest compares a new harvest with)."""
         return self._read(lambda conn: state.known_datasets(conn, run_id))
 
+    def score_digests(self, run_id: int, keys: list[str]) -> dict[str, str | None]:
+        """Dataset key -> the digest of its score in ``run_id`` (``codec.content_hash``)."""
+        return self._read(lambda conn: state.score_digests(conn, run_id, keys))
+
     def score_dates(self, run_id: int) -> dict[str, datetime | None]:
         """Dataset key -> when its score in ``run_id`` was computed."""
         return self._read(lambda conn: state.score_dates(conn, run_id))

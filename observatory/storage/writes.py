@@ -395,6 +395,7 @@ def _score_row(
         "pillars": encode(pillars),
         "legal": encode(score.legal),
         "scored_at": scored_at,
+        "digest": content_hash(score),
     }
 
 

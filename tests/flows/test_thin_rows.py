@@ -25,7 +25,7 @@ __all__ = ["pg_server", "pg_url", "store_url"]  # fixtures
 
 
 def _counts(url: str, run_id: int) -> dict[str, int]:
-    o, v, r = m.DatasetObservation, m.ReferenceViewRow, m.RunProbeRange
+    o, v, r, c = m.DatasetObservation, m.ReferenceViewRow, m.RunProbeRange, m.CriterionResultRow
     own_records = select(func.count()).where(o.run_id == run_id, cast(o.data, Text) != "null")
     engine = create_engine(url)
     try:
@@ -37,6 +37,7 @@ def _counts(url: str, run_id: int) -> dict[str, int]:
                 "views": one(select(func.count()).where(v.run_id == run_id)),
                 "documents": one(select(func.count()).select_from(m.ReferenceViewDocument)),
                 "ranges": one(select(func.count()).where(r.run_id == run_id)),
+                "criteria": one(select(func.count()).where(c.run_id == run_id)),
             }
     finally:
         engine.dispose()
@@ -52,13 +53,18 @@ def test_an_unchanged_rerun_stores_no_second_copy(
         a, b = (store.load_snapshot(r.run_id) for r in (first, second))
         assert store.integrity_check() == []
     before, after = _counts(store_url, first.run_id), _counts(store_url, second.run_id)
-    reused = second.summary["incremental"]["probes_reused"]
+    inc = second.summary["incremental"]
+    reused = inc["probes_reused"]
 
     assert b.datasets == a.datasets and b.views == a.views  # read back whole
     assert before["own_records"] == before["observations"] > 20
     assert after["observations"] == before["observations"] and after["own_records"] == 0
     assert after["views"] == before["views"] and after["documents"] == before["documents"]
     assert reused > 50 and 0 < after["ranges"] <= reused // 10
+    # scores found equal by their digest are shared; those that moved (the reference
+    # datasets' API checks are made again) store only the criteria that changed
+    assert inc["scores_same"] + inc["scores_carried"] >= len(a.scores) * 3 // 4
+    assert before["criteria"] > 100 and after["criteria"] <= before["criteria"] // 10
     assert {p.url for p in b.probes} >= {p.url for p in a.probes if p.target == "file"}
 
 

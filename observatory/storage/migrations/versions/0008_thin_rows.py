@@ -1,6 +1,6 @@
 """Thin rows for what did not change: a carried observation shares its record, reference
-views are stored once per distinct document, reused probes are kept as ranges of ids;
-indexes that served no query dropped.
+views are stored once per distinct document, reused probes are kept as ranges of ids, a
+score carries the digest the next run compares with; indexes that served no query dropped.
 
 Revision ID: 0008_thin_rows
 Revises: 0007_reference_views
@@ -43,6 +43,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('run_id', 'first_id', name=op.f('pk_run_probe_ranges'))
     )
     op.add_column('reference_views', sa.Column('document_id', sa.Integer(), nullable=True))
+    op.add_column('dataset_scores', sa.Column('digest', sa.Text(), nullable=True))
     bind = op.get_bind()
     _move_views(bind)
     _move_probe_links(bind)
@@ -147,3 +148,4 @@ def downgrade() -> None:
         batch.alter_column('mqa', existing_type=sa.JSON(), nullable=False)
     op.drop_table('run_probe_ranges')
     op.drop_table('reference_view_documents')
+    op.drop_column('dataset_scores', 'digest')  # in place: a batch copy would cascade
