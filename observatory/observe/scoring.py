@@ -118,12 +118,12 @@ def split_equal(
     digest of the previous score: ``before``, key -> digest). An equal score is stored as a
     copy sharing the previous criterion results: the store grows only when something
     changed."""
-    from observatory.storage.codec import content_hash
+    from observatory.storage.codec import score_digest
 
     write, equal = [], []
     for score in scores:
         old = before.get(score.dataset_key) if score.dataset_key in unchanged else None
-        if old is not None and content_hash(score) == old:
+        if old is not None and score_digest(score) == old:
             equal.append(score.dataset_key)
         else:
             write.append(score)

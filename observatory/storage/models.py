@@ -357,7 +357,7 @@ class DatasetScoreRow(Base):
     # when the criteria were applied (a score carried over to a later run keeps its date)
     scored_at: Mapped[datetime | None]
     results_of: Mapped[int | None]  # an id of this table (checked by checks.py)
-    # codec.content_hash of the score as saved: the next run finds an equal score by it
+    # codec.score_digest of the score as saved: the next run finds an equal score by it
     # without reading its criterion results (None: saved before 0008)
     digest: Mapped[str | None]
 

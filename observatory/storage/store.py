@@ -377,7 +377,7 @@ class Store:
         return self._read(lambda conn: state.known_datasets(conn, run_id))
 
     def score_digests(self, run_id: int, keys: list[str]) -> dict[str, str | None]:
-        """Dataset key -> the digest of its score in ``run_id`` (``codec.content_hash``)."""
+        """Dataset key -> the digest of its score in ``run_id`` (``codec.score_digest``)."""
         return self._read(lambda conn: state.score_digests(conn, run_id, keys))
 
     def score_dates(self, run_id: int) -> dict[str, datetime | None]:

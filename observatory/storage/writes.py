@@ -26,7 +26,7 @@ from observatory.model import (
 )
 from observatory.storage import models as m
 from observatory.storage.bulk import bulk_insert
-from observatory.storage.codec import content_hash, encode, jsonable
+from observatory.storage.codec import content_hash, encode, jsonable, score_digest
 
 CHUNK = 5000  # keys per IN (...) list: fewer statements; within SQLite's and PostgreSQL's limits
 T = TypeVar("T")
@@ -395,7 +395,7 @@ def _score_row(
         "pillars": encode(pillars),
         "legal": encode(score.legal),
         "scored_at": scored_at,
-        "digest": content_hash(score),
+        "digest": score_digest(score),
     }
 
 
