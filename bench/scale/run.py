@@ -207,6 +207,36 @@ def store_size(db_url: str, tmp: Path) -> int:
     return int(size)
 
 
+def table_sizes(db_url: str) -> dict[str, int]:
+    """Bytes per table and per index (a PostgreSQL table with its TOAST; SQLite: pages,
+    ``dbstat``)."""
+    from sqlalchemy import create_engine, text
+
+    if db_url.startswith("sqlite"):
+        query = "SELECT name, sum(pgsize) FROM dbstat GROUP BY name"
+    else:
+        query = (
+            "SELECT c.relname, CASE WHEN c.relkind = 'r' THEN pg_table_size(c.oid) "
+            "ELSE pg_relation_size(c.oid) END FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'i')"
+        )
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return {name: int(size) for name, size in conn.execute(text(query))}
+    finally:
+        engine.dispose()
+
+
+def growth_by_table(
+    before: dict[str, int], after: dict[str, int], top: int = 8
+) -> dict[str, float]:
+    """The tables and indexes that grew most (MB), largest first."""
+    grew = sorted(((after[k] - before.get(k, 0), k) for k in after), reverse=True)
+    return {k: round(d / 2**20, 2) for d, k in grew[:top] if d > 0}
+
+
 def pg_schema_url() -> tuple[str, Any]:
     from sqlalchemy import create_engine, text
 
@@ -261,7 +291,7 @@ def bench_backend(backend: str, args: argparse.Namespace, farm: Farm) -> dict[st
     with portal_store(backend, args, farm) as (tmp, db_url, portal):
         config = write_config(tmp, portal.url, db_url, args.datasets, args.reprobe_after)
         out: dict[str, Any] = {"backend": backend}
-        size = 0.0
+        size, tables = 0.0, {}
         labels = ["first", "unchanged", "next_day"] + ([] if args.skip_report else ["report"])
         for label in labels:
             farm.reset()
@@ -279,7 +309,9 @@ def bench_backend(backend: str, args: argparse.Namespace, farm: Farm) -> dict[st
             result["hosts"] = host_load(farm)
             result["store_mb"] = round(store_size(db_url, tmp) / 2**20, 1)
             result["store_growth_mb"] = round(result["store_mb"] - size, 1)
-            size = result["store_mb"]
+            size, before = result["store_mb"], tables
+            tables = table_sizes(db_url)
+            result["growth_by_table_mb"] = growth_by_table(before, tables)
             out[label] = result
             _print_step(backend, label, result)
         if "report" in out:
@@ -295,7 +327,8 @@ def _print_step(backend: str, label: str, result: dict[str, Any]) -> None:
     print(
         f"[{backend}] {label}: {result['wall_s']:.1f} s, "
         f"peak RSS {result['peak_rss_mb']:.0f} MB, store {result['store_mb']} MB "
-        f"(+{result['store_growth_mb']}), load {result['load_1min']}, "
+        f"(+{result['store_growth_mb']}: {result['growth_by_table_mb']}), "
+        f"load {result['load_1min']}, "
         f"busiest host {result['hosts']}, "
         f"{s.get('datasets')} datasets, schedule {s.get('schedule')}, "
         f"incremental {s.get('incremental')}, timings {s.get('timings')}",
