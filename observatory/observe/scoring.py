@@ -90,7 +90,8 @@ def score_run(
     probes = {p.url: p for p in [*obs.probes, *loaded.values()]}
     carried += [k for p in plans for k in p.unseen]  # not read this time: as last known
     previous = checks.latest if previous_id is not None else {}
-    todo = [d for d in obs.datasets if d.key in keys]
+    # a key read twice (a paged harvest may repeat one) is scored once, as last read
+    todo = list({d.key: d for d in obs.datasets if d.key in keys}.values())
     same: list[str] = []  # scored again, found equal to the previous score: shared
     for part in pipeline.batches(todo, SCORE_BATCH):
         with gc_paused(), timed(timings, "score"):

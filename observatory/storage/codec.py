@@ -70,8 +70,13 @@ def content_hash(record: Any) -> str:
 
 def score_digest(record: Any) -> str:
     """``content_hash`` cut to 128 bits (32 hex digits): enough to tell two scores apart,
-    half the bytes in every stored score row."""
-    return content_hash(record)[:32]
+    half the bytes in every stored score row. Keys of mixed types cannot be sorted: such a
+    record is hashed in its own key order."""
+    try:
+        return content_hash(record)[:32]
+    except TypeError:
+        raw = json.dumps(record, ensure_ascii=False, default=_plain)
+        return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
 class Encoded(str):

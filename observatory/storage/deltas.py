@@ -68,7 +68,9 @@ def _previous_rows(
 def plan_deltas(
     session: Session, scores: Sequence[DatasetScore], previous: PreviousScores
 ) -> dict[str, Delta]:
-    """Dataset key -> how to store its score as a delta (absent: store it in full)."""
+    """Dataset key -> how to store its score as a delta (absent: store it in full). Of a
+    key given twice, the last score counts, as ``writes.save_scores`` keeps it."""
+    scores = list({s.dataset_key: s for s in scores}.values())
     keys = [s.dataset_key for s in scores if s.dataset_key in previous.scores]
     rows, written = _previous_rows(session, previous.run_id, keys)
     plans: dict[str, Delta] = {}

@@ -81,7 +81,8 @@ def test_a_store_written_before_thin_rows_upgrades_without_losing_anything(
     sandbox: Sandbox, tmp_path: Path, store_url: str
 ) -> None:
     """Two runs, taken down to the layout before 0008 (records copied, views inline, one
-    row per reused probe) and back up: every run reads back as it was."""
+    row per reused probe, full sets of criterion results) and back up: every run reads back
+    as it was, and the next run saves as usual."""
     from alembic import command
 
     from observatory.storage.engine import make_engine
@@ -104,11 +105,19 @@ def test_a_store_written_before_thin_rows_upgrades_without_losing_anything(
             empty = conn.exec_driver_sql(
                 "SELECT count(*) FROM dataset_observations WHERE CAST(metadata AS TEXT) = 'null'"
             ).scalar_one()
+            deltas = conn.exec_driver_sql(  # a score's rows are all or none of them at 0007
+                "SELECT count(*) FROM dataset_scores s WHERE s.results_of IS NOT NULL AND EXISTS"
+                " (SELECT 1 FROM criterion_results c WHERE c.dataset_score_id = s.id)"
+            ).scalar_one()
     finally:
         engine.dispose()
     assert old[0] == old[1] == before[1].run.summary["incremental"]["probes_reused"] > 50
-    assert inline == len(before[0].views) + len(before[1].views) and empty == 0
+    assert inline == len(before[0].views) + len(before[1].views) and empty == deltas == 0
     with Store(store_url) as store:  # back to head on opening
         assert [store.load_snapshot(r) for r in runs] == before
         assert store.integrity_check() == []
+        # the tables the migrations rebuilt take new rows (a PostgreSQL sequence restarted
+        # at 1 by a rebuild refused them)
+        third = run_observe(config, store, runner=InProcessRunner())
+        assert store.load_snapshot(third.run_id).views == before[1].views
     assert _counts(store_url, runs[1])["own_records"] == 0

@@ -94,3 +94,15 @@ def test_same_json_on_scores_as_stored_and_as_computed() -> None:
     assert same_json(stored, computed)
     stored.results[0].evidence = {**stored.results[0].evidence, "extra": 1}
     assert not same_json(stored, computed)
+
+
+def test_a_score_with_keys_of_mixed_types_has_a_digest_and_is_saved(store) -> None:
+    from observatory.model import CriterionResult, DatasetScore
+    from observatory.storage.codec import score_digest
+
+    odd = CriterionResult("c", "completeness", "pass", 1.0, 1.0, {1: "a", "b": 2}, None, "C")
+    score = DatasetScore("k", [odd], {"completeness": 100.0}, 100.0)
+    assert len(score_digest(score)) == 32 and score_digest(score) == score_digest(score)
+    run = store.start_run("observe")
+    store.save_scores(run, [score])
+    assert store.scores_of(run, ["k"])["k"].results[0].evidence == {"1": "a", "b": 2}

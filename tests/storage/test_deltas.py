@@ -138,3 +138,15 @@ def test_one_changed_criterion_adds_one_row(store: Store, db_url: str) -> None:
     runs = [{"a": ("score", [n] * 20)} for n in range(2)]  # everything changed: in full
     _save_runs(store, runs)
     assert _rows(db_url, max(r.id for r in store.list_runs())) == 20
+
+
+def test_a_key_given_twice_is_stored_as_its_last_score(store: Store) -> None:
+    first = store.start_run("observe", T0)
+    _datasets(store, first, ["a"])
+    store.save_scores(first, [_score("a", [1] * 10)], T0)
+    second = store.start_run("observe", T0 + DAY)
+    near, far = _score("a", [1] * 9 + [0]), _score("a", [0] * 10)  # a delta, then in full
+    before = PreviousScores(first, store.scores_of(first, ["a"]))
+    store.save_scores(second, [near, far], T0 + DAY, previous=before)
+    assert store.scores_of(second, ["a"]) == {"a": far}
+    assert store.integrity_check() == []

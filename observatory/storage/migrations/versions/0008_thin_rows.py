@@ -48,21 +48,40 @@ def upgrade() -> None:
     _move_views(bind)
     _move_probe_links(bind)
     _thin_observations(bind)
-    with op.batch_alter_table('reference_views', recreate='always') as batch:  # no children
-        batch.drop_column('udata')
-        batch.drop_column('mqa')
-        batch.drop_column('candidate')
-        batch.alter_column('document_id', existing_type=sa.Integer(), nullable=False)
-        batch.create_foreign_key(
-            batch.f('fk_reference_views_document_id'),
-            'reference_view_documents', ['document_id'], ['id'],
-        )
+    if bind.dialect.name == 'sqlite':  # a copy of the table (it has no children)
+        with op.batch_alter_table('reference_views', recreate='always') as batch:
+            _views_point_to_documents(batch)
+    else:  # in place: a copy would restart the id sequence at 1
+        _views_point_to_documents(op)
     op.drop_index(op.f('ix_run_probes_probe_id'), table_name='run_probes')
     op.drop_table('run_probes')
     # unused (criterion id) or the prefix of a composite index (run id): space for nothing
     op.drop_index(op.f('ix_criterion_results_criterion_id'), table_name='criterion_results')
     op.drop_index(op.f('ix_criterion_results_run_id'), table_name='criterion_results')
     op.drop_index(op.f('ix_distribution_observations_run_id'), table_name='distribution_observations')
+
+
+def _views_point_to_documents(target) -> None:  # type: ignore[no-untyped-def]
+    table = {} if target is not op else {'table_name': 'reference_views'}
+    for name in ('udata', 'mqa', 'candidate'):
+        target.drop_column(column_name=name, **table)
+    target.alter_column(column_name='document_id', existing_type=sa.Integer(), nullable=False, **table)
+    fk = op.f('fk_reference_views_document_id')
+    if target is op:
+        op.create_foreign_key(fk, 'reference_views', 'reference_view_documents', ['document_id'], ['id'])
+    else:
+        target.create_foreign_key(fk, 'reference_view_documents', ['document_id'], ['id'])
+
+
+def _views_inline(target) -> None:  # type: ignore[no-untyped-def]
+    table = {} if target is not op else {'table_name': 'reference_views'}
+    if target is op:
+        op.drop_constraint(op.f('fk_reference_views_document_id'), 'reference_views', type_='foreignkey')
+    else:
+        target.drop_constraint(op.f('fk_reference_views_document_id'), type_='foreignkey')
+    target.drop_column(column_name='document_id', **table)
+    for name in ('udata', 'mqa'):
+        target.alter_column(column_name=name, existing_type=sa.JSON(), nullable=False, **table)
 
 
 def _move_views(bind: sa.Connection) -> None:
@@ -115,6 +134,25 @@ def _thin_observations(bind: sa.Connection) -> None:
     bind.execute(obs.update().where(obs.c.distributions_of.is_not(None)).values(metadata=sa.JSON.NULL))
 
 
+def _full_score_sets() -> None:
+    """A delta (a score sharing its base's results with rows of its own) gets the base's
+    rows it does not override: before 0008, a score's rows are all or none of them."""
+    own = "SELECT 1 FROM criterion_results o WHERE o.dataset_score_id = s.id"
+    op.execute(
+        "INSERT INTO criterion_results (run_id, dataset_score_id, position, criterion_id, pillar,"
+        " status, score, weight, evidence, fix_hint, label)"
+        " SELECT s.run_id, s.id, c.position, c.criterion_id, c.pillar, c.status, c.score,"
+        " c.weight, c.evidence, c.fix_hint, c.label"
+        " FROM dataset_scores s JOIN criterion_results c ON c.dataset_score_id = s.results_of"
+        f" WHERE s.results_of IS NOT NULL AND EXISTS ({own})"
+        f" AND NOT EXISTS ({own} AND o.position = c.position)"
+    )
+    op.execute(
+        "UPDATE dataset_scores SET results_of = NULL WHERE results_of IS NOT NULL AND EXISTS"
+        " (SELECT 1 FROM criterion_results o WHERE o.dataset_score_id = dataset_scores.id)"
+    )
+
+
 def downgrade() -> None:
     op.create_index(op.f('ix_distribution_observations_run_id'), 'distribution_observations', ['run_id'], unique=False)
     op.create_index(op.f('ix_criterion_results_run_id'), 'criterion_results', ['run_id'], unique=False)
@@ -141,11 +179,12 @@ def downgrade() -> None:
             f"UPDATE reference_views SET {name} = (SELECT d.{name} FROM reference_view_documents d"
             " WHERE d.id = reference_views.document_id)"
         )
-    with op.batch_alter_table('reference_views', recreate='always') as batch:  # no children
-        batch.drop_constraint(batch.f('fk_reference_views_document_id'), type_='foreignkey')
-        batch.drop_column('document_id')
-        batch.alter_column('udata', existing_type=sa.JSON(), nullable=False)
-        batch.alter_column('mqa', existing_type=sa.JSON(), nullable=False)
+    if op.get_bind().dialect.name == 'sqlite':
+        with op.batch_alter_table('reference_views', recreate='always') as batch:
+            _views_inline(batch)
+    else:
+        _views_inline(op)
+    _full_score_sets()
     op.drop_table('run_probe_ranges')
     op.drop_table('reference_view_documents')
     op.drop_column('dataset_scores', 'digest')  # in place: a batch copy would cascade
