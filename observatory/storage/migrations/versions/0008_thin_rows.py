@@ -100,15 +100,18 @@ def _move_views(bind: sa.Connection) -> None:
         if not rows:
             return
         last = rows[-1].id
-        links = []
-        for row in rows:
-            parts = [row.udata, row.mqa, row.candidate]
-            key = digest([json.dumps(p) for p in parts])
-            if key not in known:
-                bind.execute(docs.insert().values(digest=key, udata=parts[0], mqa=parts[1],
-                                                  candidate=sa.JSON.NULL if parts[2] is None else parts[2]))
-                known[key] = bind.execute(sa.select(docs.c.id).where(docs.c.digest == key)).scalar_one()
-            links.append({'view_id': row.id, 'doc': known[key]})
+        texts = [[json.dumps(p) for p in (r.udata, r.mqa, r.candidate)] for r in rows]
+        keys = [digest(t) for t in texts]
+        new = {}
+        for row, key in zip(rows, keys):
+            if key not in known and key not in new:
+                new[key] = {'digest': key, 'udata': row.udata, 'mqa': row.mqa,
+                            'candidate': sa.JSON.NULL if row.candidate is None else row.candidate}
+        if new:  # one statement per chunk, then their ids
+            bind.execute(docs.insert(), list(new.values()))
+            found = sa.select(docs.c.digest, docs.c.id).where(docs.c.digest.in_(list(new)))
+            known.update(bind.execute(found).tuples().all())
+        links = [{'view_id': row.id, 'doc': known[key]} for row, key in zip(rows, keys)]
         bind.execute(
             views.update().where(views.c.id == sa.bindparam('view_id')).values(document_id=sa.bindparam('doc')),
             links,
