@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
+from functools import cache
 from typing import Any, Literal
 
 Outcome = Literal["up", "down", "degraded", "unknown", "refused"]
@@ -238,10 +239,17 @@ class DatasetScore:
     legal: dict[str, bool | str | None] = field(default_factory=dict)
 
 
+@cache
+def field_names(cls: Any) -> tuple[str, ...]:
+    """The field names of a dataclass, looked up once per class."""
+    return tuple(f.name for f in fields(cls))
+
+
 def to_jsonable(obj: Any) -> Any:
     """Dataclasses, dates and containers to plain JSON values (dates as ISO strings)."""
-    if hasattr(obj, "__dataclass_fields__"):
-        return {k: to_jsonable(v) for k, v in asdict(obj).items()}
+    if hasattr(obj, "__dataclass_fields__") and not isinstance(obj, type):
+        # as ``asdict`` then this function, without asdict's deep copies
+        return {k: to_jsonable(getattr(obj, k)) for k in field_names(obj.__class__)}
     if isinstance(obj, dict):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple | set):

@@ -38,11 +38,17 @@ def run_summary(snapshot: Snapshot) -> dict[str, Any]:
     }
 
 
-def _earlier_snapshots(store: Store, run_id: int, limit: int) -> Iterator[Snapshot]:
-    """Finished observe runs before ``run_id``, newest first, loaded one at a time."""
+def _earlier_failing(
+    store: Store, run_id: int, limit: int
+) -> Iterator[tuple[RunInfo, set[tuple[str, str]]]]:
+    """Finished observe runs before ``run_id``, newest first, each with its failing
+    (dataset key, criterion id) pairs, read one run at a time."""
+    from observatory.publish.since import FAILING
+
+    runs = {run.id: run for run in store.list_runs(kind="observe")}
     previous = store.previous_run_id(run_id)
     while previous is not None and limit > 0:
-        yield store.load_snapshot(previous)
+        yield runs[previous], store.failing_criteria(previous, FAILING)
         previous = store.previous_run_id(previous)
         limit -= 1
 
@@ -74,7 +80,7 @@ def publish_inputs(store: Store, current: Snapshot, config: Config, history_runs
     """Availability figures of each SPDR file and API, and since when each failing
     criterion fails (at most ``history_runs`` runs back)."""
     from observatory.publish.inputs import PublishInputs
-    from observatory.publish.since import failing_since
+    from observatory.publish.since import failing_since_runs
 
     now = current.run.finished_at or current.run.started_at
     names, files = spdr_targets(config, current.datasets)
@@ -86,7 +92,7 @@ def publish_inputs(store: Store, current: Snapshot, config: Config, history_runs
     apply_legal_grid(current, config, grids)
     return PublishInputs(
         availability=availability,
-        since=failing_since(current, _earlier_snapshots(store, current.run.id, history_runs)),
+        since=failing_since_runs(current, _earlier_failing(store, current.run.id, history_runs)),
         names=names,
         now=now,
         legal_grid=grids,

@@ -17,6 +17,7 @@ import hashlib
 import itertools
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -186,14 +187,25 @@ def _turtle_term(term: URIRef | Literal) -> str:
     """A term in Turtle: prefixed names for the vocabularies, else ``<IRI>`` or a literal
     with rdflib's escaping (an IRI Turtle cannot hold raises instead of being written)."""
     if isinstance(term, URIRef):
-        for prefix, namespace in PREFIXES.items():
-            local = term[len(namespace) :] if term.startswith(namespace) else None
-            if local and local.replace("-", "").replace("_", "").isalnum():
-                return f"{prefix}:{local}"
-        return term.n3()
+        return _prefixed(str(term)) or term.n3()
     if term.datatype is not None:
-        return f"{Literal(str(term)).n3()}^^{_turtle_term(term.datatype)}"
+        return f"{_quoted(str(term))}^^{_turtle_term(term.datatype)}"
     return term.n3()
+
+
+def _prefixed(iri: str) -> str | None:
+    """``prefix:local`` when ``iri`` is in a known vocabulary with a plain local name."""
+    for prefix, namespace in PREFIXES.items():
+        local = iri[len(namespace) :] if iri.startswith(namespace) else None
+        if local and local.replace("-", "").replace("_", "").isalnum():
+            return f"{prefix}:{local}"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _quoted(lexical: str) -> str:
+    """A lexical form as a quoted Turtle string (values and dates repeat: kept a while)."""
+    return str(Literal(lexical).n3())
 
 
 def turtle_node(node: Node) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from observatory.model import PILLARS, Snapshot, to_jsonable
+from observatory.publish.jsontext import indented
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -218,8 +219,7 @@ class JsonArray:
         return self
 
     def add(self, element: Any) -> None:
-        text = json.dumps(to_jsonable(element), ensure_ascii=False, indent=1)
-        self.fh.write(("\n " if self.count == 0 else ",\n ") + text.replace("\n", "\n "))
+        self.fh.write(("\n " if self.count == 0 else ",\n ") + indented(element, 1))
         self.count += 1
 
     def __exit__(self, *exc: object) -> None:

@@ -6,6 +6,8 @@ http(s), mailto and relative targets.
 
 from __future__ import annotations
 
+from functools import cache
+
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markupsafe import Markup
@@ -32,7 +34,9 @@ def _accessible(state: StateCore) -> None:
             token.tag = f"h{level}"
 
 
+@cache
 def _parser() -> MarkdownIt:
+    """Built once: every notice and the methodology go through the same parser."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
     md.validateLink = _validate_link  # type: ignore[method-assign]

@@ -1,6 +1,6 @@
 """Since when a criterion fails: the first run of its current failing streak.
 
-Walks back through earlier snapshots (newest first) and stops as soon as every failing
+Walks back through earlier runs (newest first) and stops as soon as every failing
 criterion of the current run has found a run where it did not fail, or history ends.
 """
 
@@ -29,13 +29,21 @@ def failing_since(current: Snapshot, earlier: Iterable[Snapshot]) -> dict[Key, R
     ``earlier`` yields the previous runs' snapshots, newest first (a lazy iterable is best:
     it is only consumed while some streak is still open).
     """
+    return failing_since_runs(current, ((s.run, failing_keys(s)) for s in earlier))
+
+
+def failing_since_runs(
+    current: Snapshot, earlier: Iterable[tuple[RunInfo, set[Key]]]
+) -> dict[Key, RunInfo]:
+    """``failing_since`` from each earlier run's failing keys (newest first, lazily: the
+    store reads two columns of a run only while some streak is still open)."""
     open_keys = failing_keys(current)
     since = dict.fromkeys(open_keys, current.run)
-    for snapshot in earlier:
+    for run, failing in earlier:
         if not open_keys:
             break
-        still = failing_keys(snapshot) & open_keys
+        still = failing & open_keys
         for key in still:
-            since[key] = snapshot.run
+            since[key] = run
         open_keys = still
     return since

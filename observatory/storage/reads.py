@@ -252,6 +252,21 @@ def _criterion(r: Any) -> CriterionResult:
     )
 
 
+def failing_criteria(
+    conn: Connection, run_id: int, statuses: Sequence[str]
+) -> set[tuple[str, str]]:
+    """(dataset key, criterion id) of each result of ``run_id`` whose status is in
+    ``statuses`` (a carried score's are those of the score it copies): two columns, no
+    evidence decoded."""
+    s, c = m.DatasetScoreRow, m.CriterionResultRow
+    query = (
+        select(s.dataset_key, c.criterion_id)
+        .join(c, c.dataset_score_id == func.coalesce(s.results_of, s.id))
+        .where(s.run_id == run_id, c.status.in_(list(statuses)))
+    )
+    return {(key, criterion) for key, criterion in conn.execute(query)}
+
+
 ScorePoint = tuple[int, datetime, float | None, dict[str, float | None]]
 
 
