@@ -12,7 +12,7 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 
-from flows.runtime import database_url, publish_artifacts, score_rows
+from flows.runtime import MAX_TABLE_ROWS, database_url, publish_artifacts, score_rows
 from observatory import pipeline
 from observatory.registry import load_config
 from observatory.storage import locks
@@ -31,19 +31,21 @@ def publish(config_path: str | None = None, run_id: int | None = None) -> dict[s
         with locks.hold(store, "publish"):
             for note in pipeline.recover_site(Path(config.reports_dir)):
                 logger.warning("site : %s", note)
+            runs = store.list_runs(kind="observe")
             if run_id is None:
-                finished = [r for r in store.list_runs(kind="observe") if r.status in FINISHED]
+                finished = [r for r in runs if r.status in FINISHED]
                 if not finished:
                     raise RuntimeError("aucune exécution « observe » terminée à publier")
                 run_id = finished[0].id
             publication = publish_run(store, run_id, config).as_dict()
-            snapshot = store.load_snapshot(run_id)
+            # the artifact's weakest scores, read as such (not the whole run again)
+            weakest, titles = store.weakest_scores(run_id, MAX_TABLE_ROWS)
     finally:
         store.close()
     site = publication["site"]
-    summary = {"run_id": run_id, "site": site, **snapshot.run.summary}
+    run_summary = next((r.summary for r in runs if r.id == run_id), {})
+    summary = {"run_id": run_id, "site": site, **run_summary}
     summary["publication"] = publication
-    titles = {d.key: d.title for d in snapshot.datasets}
-    rows = score_rows(snapshot.scores.values(), titles)
+    rows = score_rows(weakest, titles)
     publish_artifacts("publish", run_id, summary, rows, "Publication")
     return {"run_id": run_id, "site": site, "publication": publication}

@@ -163,7 +163,7 @@ def publish_run(
         return Publication(target, SyncCounts(unchanged=manifest.get("files", 0)), True, print_)
     current = store.load_snapshot(run_id)
     previous_id = store.previous_run_id(run_id)
-    previous = store.load_snapshot(previous_id) if previous_id else None
+    previous = comparison_snapshot(store, previous_id) if previous_id else None
     history = store.score_histories([d.key for d in current.datasets], until=current.run)
     return render_site(
         target,
@@ -176,6 +176,18 @@ def publish_run(
         inputs=publish_inputs(store, current, config),
         listing_page_size=config.settings.listing_page_size,
         fingerprint=print_,
+    )
+
+
+def comparison_snapshot(store: Store, run_id: int) -> Snapshot:
+    """The previous run as a publication compares with it: its run, its scores and which
+    datasets it saw. Nothing else of it is read (records, probes, validations, views):
+    each of its datasets stands as its key alone, with an empty catalogue and title."""
+    runs = {run.id: run for run in store.list_runs(kind="observe")}
+    return Snapshot(
+        run=runs[run_id],
+        datasets=[Dataset(key, "", "", "") for key in store.dataset_keys(run_id)],
+        scores=store.run_scores(run_id),
     )
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, SKOS
 
-from observatory.model import PILLARS, Dataset, Snapshot
+from observatory.model import PILLARS, CriterionResult, Dataset, DatasetScore, Snapshot
 from observatory.publish import labels
 from observatory.publish.exports import JsonArray
 from observatory.publish.paths import web_url
@@ -233,6 +233,37 @@ def jsonld_node(node: Node) -> dict[str, Any]:
             value = {"@value": str(obj)}
         out.setdefault(str(predicate), []).append(value)
     return out
+
+
+def dqv_snapshot(snapshot: Snapshot) -> Snapshot:
+    """What ``write_dqv`` reads of ``snapshot``, and no more (the run; each dataset's key,
+    IRIs and reference key; each score's values): small enough to hand to the helper
+    process (``publish.helper``)."""
+    datasets = [
+        Dataset(
+            d.key,
+            d.catalogue_id,
+            d.source_id,
+            "",
+            uri=d.uri,
+            landing_page=d.landing_page,
+            spdr=d.spdr,
+        )
+        for d in snapshot.datasets
+    ]
+    scores = {
+        key: DatasetScore(
+            key,
+            [
+                CriterionResult(r.criterion_id, r.pillar, r.status, r.score, r.weight)
+                for r in s.results
+            ],
+            dict(s.pillars),
+            s.overall,
+        )
+        for key, s in snapshot.scores.items()
+    }
+    return Snapshot(run=snapshot.run, datasets=datasets, scores=scores)
 
 
 def write_dqv(

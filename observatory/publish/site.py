@@ -11,12 +11,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from observatory import i18n
 from observatory.model import Dataset, RunInfo, Snapshot
@@ -39,6 +41,7 @@ from observatory.publish import (
     sync,
 )
 from observatory.publish.fingerprint import forget_manifest, tree_digest, write_manifest
+from observatory.publish.helper import Helper
 from observatory.publish.inputs import PublishInputs
 from observatory.publish.mdrender import render_markdown
 from observatory.publish.sync import SyncCounts
@@ -183,8 +186,16 @@ def _catalogues(out: _Renderer, data: SiteData, deleted: list[Dataset], size: in
         )
 
 
-def _organisations(out: _Renderer, data: SiteData, inputs: PublishInputs, size: int) -> list[Any]:
+Notice = tuple[str, Any, str, Future[Markup]]  # page, organisation, Markdown file, its HTML
+
+
+def _organisations(
+    out: _Renderer, data: SiteData, inputs: PublishInputs, size: int, helper: Helper
+) -> tuple[list[Any], list[Notice]]:
+    """Every organisation's page, listings, exports and notice text; the notices' pages
+    are written by ``_notice_pages`` once the helper has rendered their Markdown."""
     orgs = pages.organisations(data)
+    notices: list[Notice] = []
     rows = {row["key"]: row for row in exports.dataset_rows(data.current)}  # once, not per org
     for org in orgs:
         ctx = pages.organisation_context(data, org, inputs.since)
@@ -210,9 +221,14 @@ def _organisations(out: _Renderer, data: SiteData, inputs: PublishInputs, size: 
         text = amdac.notice_markdown(org.name, ctx["fixes"], data.current.run, now, full)
         (out.root / md_path).parent.mkdir(parents=True, exist_ok=True)
         (out.root / md_path).write_text(text, encoding="utf-8")
-        out.page(html_path, "notice.html.j2", org=org, body=render_markdown(text), md=md_path)
+        notices.append((html_path, org, md_path, helper.markdown(text)))
         apijson.write(out.root, ctx["json"], apijson.organisation_record(ctx))
-    return orgs
+    return orgs, notices
+
+
+def _notice_pages(out: _Renderer, notices: list[Notice]) -> None:
+    for html_path, org, md_path, body in notices:
+        out.page(html_path, "notice.html.j2", org=org, body=body.result(), md=md_path)
 
 
 def _organisation_listings(out: _Renderer, ctx: dict[str, Any], csv: str, size: int) -> None:
@@ -305,6 +321,7 @@ def _build(
     inputs: PublishInputs,
     old_site: Path | None,
     listing_page_size: int,
+    helper: Helper,
 ) -> None:
     deleted = [d for d in current.datasets if d.deleted]
     if deleted:  # gone from their source, kept in the store: named on their catalogue page
@@ -320,6 +337,10 @@ def _build(
     index["summary"]["open_incident_count"] = len(reusers.open_incidents(targets))
     legal = legal_view.publication(
         index["spdr_rows"], inputs, _now(data, inputs), etalab.past_records(old_site, current)
+    )
+    (root / "data").mkdir()
+    dqv_files = helper.submit(
+        dqv.write_dqv, root / "data", dqv.dqv_snapshot(current), legal.grid.records()
     )
     rows = data.rows(sorted(current.datasets, key=lambda d: d.title.lower()))
     themes = listings.write_themes(out, rows, listing_page_size)
@@ -351,9 +372,11 @@ def _build(
             "all_organisations": paths.api_path(paths.ORGANISATIONS_LISTING),
         },
     )
+    # organisations first: their notices render in the helper process meanwhile
+    orgs, notices = _organisations(out, data, inputs, listing_page_size, helper)
     _datasets(out, data, spdr, history, legal)
     _catalogues(out, data, deleted, listing_page_size)
-    orgs = _organisations(out, data, inputs, listing_page_size)
+    _notice_pages(out, notices)
     body = render_markdown(methodology_md or DEFAULT_METHODOLOGY)
     out.page("methodology.html", "methodology.html.j2", body=body)
     out.page("runs.html", "runs.html.j2", **pages.runs_context(runs))
@@ -364,7 +387,7 @@ def _build(
     _editions(out, data, index["spdr_rows"], inputs, history, old_site, body, legal)
     legal.write_feed(root)
     exports.write_exports(root / "data", current, legal.exports())
-    dqv.write_dqv(root / "data", current, legal.grid.records())
+    dqv_files.result()
 
 
 @dataclass
@@ -434,19 +457,21 @@ def render_site(
     try:
         tmp.chmod(0o755)
         old_site = out_dir if out_dir.is_dir() else None
-        _build(
-            tmp,
-            current,
-            previous,
-            runs,
-            spdr,
-            history,
-            methodology_md,
-            title,
-            inputs or PublishInputs(),
-            old_site,
-            pager.check_size(listing_page_size),
-        )
+        with Helper() as helper:
+            _build(
+                tmp,
+                current,
+                previous,
+                runs,
+                spdr,
+                history,
+                methodology_md,
+                title,
+                inputs or PublishInputs(),
+                old_site,
+                pager.check_size(listing_page_size),
+                helper,
+            )
         readme = out_dir / "README.md"
         if readme.is_file():
             shutil.copy2(readme, tmp / "README.md")

@@ -252,6 +252,19 @@ def _criterion(r: Any) -> CriterionResult:
     )
 
 
+def dataset_keys(conn: Connection, run_id: int) -> list[str]:
+    """The keys of every dataset ``run_id`` observed (deleted ones included), in the order
+    ``load_datasets`` gives them, without reading their records."""
+    o = m.DatasetObservation
+    query = (
+        select(m.DatasetRow.key)
+        .join(o, o.dataset_id == m.DatasetRow.id)
+        .where(o.run_id == run_id)
+        .order_by(o.id)
+    )
+    return list(conn.execute(query).scalars())
+
+
 def failing_criteria(
     conn: Connection, run_id: int, statuses: Sequence[str]
 ) -> set[tuple[str, str]]:

@@ -260,9 +260,17 @@ class Store:
         """Everything saved for a run, rebuilt as the model's dataclasses."""
         return self._read(lambda conn: reads.load_snapshot(conn, run_id))
 
+    def dataset_keys(self, run_id: int) -> list[str]:
+        """The keys of the datasets ``run_id`` observed (deleted ones included)."""
+        return self._read(lambda conn: reads.dataset_keys(conn, run_id))
+
     def failing_criteria(self, run_id: int, statuses: Sequence[str]) -> set[tuple[str, str]]:
         """(dataset key, criterion id) of ``run_id``'s results with one of ``statuses``."""
         return self._read(lambda conn: reads.failing_criteria(conn, run_id, statuses))
+
+    def run_scores(self, run_id: int) -> dict[str, DatasetScore]:
+        """Every score of ``run_id`` (with criterion results), by dataset key."""
+        return self._read(lambda conn: reads.load_scores(conn, run_id))
 
     def scores_of(self, run_id: int, keys: list[str]) -> dict[str, DatasetScore]:
         """The scores ``run_id`` gave the datasets of ``keys`` (with criterion results)."""

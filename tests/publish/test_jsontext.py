@@ -42,7 +42,7 @@ def _nested(inner: st.SearchStrategy) -> st.SearchStrategy:
     )
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)  # a loaded machine is no failure
 @given(st.recursive(SCALARS, _nested, max_leaves=20), st.integers(0, 3))
 def test_indented_is_the_reference_text(value: object, level: int) -> None:
     reference = json.dumps(to_jsonable(value), ensure_ascii=False, indent=1)

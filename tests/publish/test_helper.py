@@ -1,0 +1,40 @@
+"""The helper process renders the notices' Markdown exactly as this process would."""
+
+from __future__ import annotations
+
+from observatory.publish.helper import Helper
+from observatory.publish.mdrender import render_markdown
+
+TEXTS = [
+    "# Avis\n\n1. **Jeu** — critère\n   - Pourquoi : texte\n\n10. **Autre**\n   - Comment\n",
+    "Texte <script>alert(1)</script> et [lien](javascript:alert(1)) et [bon](a.html)",
+    "",
+    "é" * 100_000,  # larger than a pipe's buffer
+]
+
+
+def test_helper_process_gives_the_same_html_in_order() -> None:
+    with Helper(processes=1) as helper:
+        futures = [helper.markdown(text) for text in TEXTS * 3]
+        answers = [f.result(timeout=60) for f in futures]
+        process = helper._process
+    assert answers == [render_markdown(text) for text in TEXTS * 3]
+    assert process is not None and process.poll() is not None  # stopped on leaving
+
+
+def test_without_helper_the_work_is_done_at_once() -> None:
+    with Helper(processes=0) as helper:
+        assert helper.markdown(TEXTS[0]).result(timeout=0) == render_markdown(TEXTS[0])
+        assert helper._process is None
+
+
+def test_a_publication_that_fails_stops_the_helper() -> None:
+    try:
+        with Helper(processes=1) as helper:
+            futures = [helper.markdown(TEXTS[3]) for _ in range(50)]
+            process = helper._process
+            raise KeyError("rendering failed")
+    except KeyError:
+        pass
+    assert process is not None and process.poll() is not None
+    assert all(f.done() for f in futures)
