@@ -232,6 +232,9 @@ def template_pattern(template: str) -> re.Pattern[str]:
     return re.compile(_FIELD.sub(r"(?P<\1>.+?)", re.escape(template)), re.DOTALL)
 
 
+REMEMBERED_REASONS = 10_000
+
+
 @cache
 def catalogue() -> Catalogue:
     """The French catalogue, loaded on first use (not at import time)."""
@@ -246,6 +249,7 @@ class Catalogue:
 
     def __post_init__(self) -> None:
         self._reasons = [(t, template_pattern(t)) for t in REASON_TEMPLATES]
+        self._said: dict[str, str] = {}  # reasons already put in French
         self._failures = [(t, template_pattern(t)) for t in FAILURE_TEMPLATES]
         self._assertions = [(t, template_pattern(t)) for t in ASSERTION_TEMPLATES]
 
@@ -283,9 +287,18 @@ class Catalogue:
         return self._in_context("evidence_value", value)
 
     def reason(self, text: str | None) -> str:
-        """A probe reason in French, matched to the template it was written from."""
+        """A probe reason in French, matched to the template it was written from (the same
+        reasons come back on many pages: each is matched once)."""
         if not text:
             return ""
+        said = self._said.get(text)
+        if said is None:
+            if len(self._said) >= REMEMBERED_REASONS:
+                self._said.clear()
+            said = self._said[text] = self._reason(text)
+        return said
+
+    def _reason(self, text: str) -> str:
         found = _CERT_SUFFIX.fullmatch(text)
         if found:
             return f"{self._one(found.group(1))} ; {self._one(found.group(2))}"

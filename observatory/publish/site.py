@@ -71,6 +71,7 @@ def make_env() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates are the package's: no stat per page to check them
     )
     env.filters.update(
         score=labels.fmt_score,
