@@ -269,15 +269,18 @@ def failing_criteria(
     conn: Connection, run_id: int, statuses: Sequence[str]
 ) -> set[tuple[str, str]]:
     """(dataset key, criterion id) of each result of ``run_id`` whose status is in
-    ``statuses`` (a carried score's are those of the score it copies): two columns, no
-    evidence decoded."""
+    ``statuses``, read as ``load_scores`` reads results (a score's full set is its own or
+    its base's; a delta's own rows replace its base's at their positions) but only four
+    columns of them: no evidence decoded."""
     s, c = m.DatasetScoreRow, m.CriterionResultRow
-    query = (
-        select(s.dataset_key, c.criterion_id)
-        .join(c, c.dataset_score_id == func.coalesce(s.results_of, s.id))
-        .where(s.run_id == run_id, c.status.in_(list(statuses)))
-    )
-    return {(key, criterion) for key, criterion in conn.execute(query)}
+    columns = select(s.dataset_key, c.position, c.criterion_id, c.status)
+    shared = columns.join(c, c.dataset_score_id == func.coalesce(s.results_of, s.id))
+    own = columns.join(c, c.dataset_score_id == s.id).where(s.results_of.is_not(None))
+    found: dict[tuple[str, int], tuple[str, str]] = {}
+    for query in (shared, own):
+        for key, position, criterion, status in conn.execute(query.where(s.run_id == run_id)):
+            found[(key, position)] = (criterion, status)
+    return {(key, crit) for (key, _), (crit, status) in found.items() if status in statuses}
 
 
 ScorePoint = tuple[int, datetime, float | None, dict[str, float | None]]
