@@ -16,18 +16,14 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any, TypeVar, Union, cast, get_args, get_origin
 
+from observatory.model import field_names
+
 T = TypeVar("T")
 
 
 @cache
 def _hints(cls: Any) -> dict[str, Any]:
     return typing.get_type_hints(cls)
-
-
-@cache
-def _field_names(cls: Any) -> tuple[str, ...]:
-    """The field names of a dataclass, looked up once per class."""
-    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def _is_record(obj: Any) -> bool:
@@ -38,7 +34,7 @@ def _is_record(obj: Any) -> bool:
 def jsonable(obj: Any) -> Any:
     """Exactly ``observatory.model.to_jsonable``, without ``asdict``'s deep copies (faster)."""
     if _is_record(obj):
-        return {name: jsonable(getattr(obj, name)) for name in _field_names(obj.__class__)}
+        return {name: jsonable(getattr(obj, name)) for name in field_names(obj.__class__)}
     if isinstance(obj, dict):
         return {str(k): jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple | set):
@@ -99,7 +95,7 @@ def dumps(value: Any) -> str:
 def _plain(obj: Any) -> Any:
     """One level of ``jsonable`` for what the JSON encoder does not know."""
     if _is_record(obj):
-        return {name: getattr(obj, name) for name in _field_names(obj.__class__)}
+        return {name: getattr(obj, name) for name in field_names(obj.__class__)}
     if isinstance(obj, datetime | date):
         return obj.isoformat()
     if isinstance(obj, set | frozenset):
