@@ -212,14 +212,20 @@ def load_scores(
     return found
 
 
+def result_queries(run_id: int, *columns: Any) -> list[Any]:
+    """``columns`` of the criterion results of ``run_id``'s scores, in two queries to read
+    in order: each score's full set (its own, or its base's), then a delta's own rows,
+    which replace its base's at their positions (``storage.deltas``)."""
+    s, c = m.DatasetScoreRow, m.CriterionResultRow
+    shared = select(*columns).join(c, c.dataset_score_id == func.coalesce(s.results_of, s.id))
+    own = select(*columns).join(c, c.dataset_score_id == s.id).where(s.results_of.is_not(None))
+    return [shared.where(s.run_id == run_id), own.where(s.run_id == run_id)]
+
+
 def _load_scores(conn: Connection, run_id: int, keys: list[str] | None) -> dict[str, DatasetScore]:
     s, c = m.DatasetScoreRow, m.CriterionResultRow
-    shared = select(s.id.label("owner_id"), c)  # a full set: its own, or its base's
-    shared = shared.join(c, c.dataset_score_id == func.coalesce(s.results_of, s.id))
-    own = select(s.id.label("owner_id"), c).join(c, c.dataset_score_id == s.id)
-    own = own.where(s.results_of.is_not(None))  # a delta's own positions (storage.deltas)
     scores = _by_run(m.DatasetScoreRow, run_id)
-    queries = [shared.where(s.run_id == run_id), own.where(s.run_id == run_id)]
+    queries = result_queries(run_id, s.id.label("owner_id"), c)
     if keys is not None:
         queries = [q.where(s.dataset_key.in_(keys)) for q in queries]
         scores = scores.where(s.dataset_key.in_(keys))
@@ -273,12 +279,9 @@ def failing_criteria(
     its base's; a delta's own rows replace its base's at their positions) but only four
     columns of them: no evidence decoded."""
     s, c = m.DatasetScoreRow, m.CriterionResultRow
-    columns = select(s.dataset_key, c.position, c.criterion_id, c.status)
-    shared = columns.join(c, c.dataset_score_id == func.coalesce(s.results_of, s.id))
-    own = columns.join(c, c.dataset_score_id == s.id).where(s.results_of.is_not(None))
     found: dict[tuple[str, int], tuple[str, str]] = {}
-    for query in (shared, own):
-        for key, position, criterion, status in conn.execute(query.where(s.run_id == run_id)):
+    for query in result_queries(run_id, s.dataset_key, c.position, c.criterion_id, c.status):
+        for key, position, criterion, status in conn.execute(query):
             found[(key, position)] = (criterion, status)
     return {(key, crit) for (key, _), (crit, status) in found.items() if status in statuses}
 
