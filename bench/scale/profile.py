@@ -64,6 +64,7 @@ def main() -> int:
     parser.add_argument("--runs", default="first,unchanged")
     parser.add_argument("--top", type=int, default=45)
     parser.add_argument("--out", default="/tmp/observatory-profile")
+    parser.add_argument("--store", help="SQLite file to keep the store in (default: temporary)")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -76,7 +77,7 @@ def main() -> int:
         tmp = Path(tmp_name)
         drop = None
         if args.backend == "sqlite":
-            db_url = f"sqlite:///{tmp / 'store.db'}"
+            db_url = f"sqlite:///{Path(args.store).resolve() if args.store else tmp / 'store.db'}"
         else:
             db_url, drop = pg_schema_url()
         try:
