@@ -3,8 +3,8 @@
 An unchanged dataset's observation and its score are copied from the previous run into the
 new one by ``INSERT ... SELECT`` statements, never through Python objects; the copies are
 thin and share the rows below them instead of copying them too (``distributions_of``: the
-observation whose record and distribution rows they are; ``results_of``: the score whose
-criterion results they are), so a carried dataset costs two small rows per run. A deleted
+observation whose record and distribution rows they are; ``score_of``: the score whose
+values and criterion results they are), so a carried dataset costs two small rows per run. A deleted
 dataset's last observation is copied with ``deleted_at`` set, so every run holds the whole
 state of its sources. The keys to copy travel through a temporary table. Everything here
 runs inside the caller's transaction (one ``Store.save_*`` call)."""
@@ -103,11 +103,11 @@ def carry_datasets(session: Session, run: m.Run, catalogue_run_id: int, plan: Ca
             literal(run.id),
             obs.c.dataset_id,
             literal(catalogue_run_id),
-            obs.c.content_hash,
-            obs.c.metadata_modified,
+            literal(""),  # the record, its digest and its date are the shared observation's
+            null(),
             gone,
             func.coalesce(obs.c.distributions_of, obs.c.id),
-            literal(JSON.NULL, JSON()),  # the record is the shared observation's
+            literal(JSON.NULL, JSON()),
         )
         .select_from(obs.join(ds, ds.c.id == obs.c.dataset_id).join(KEYS, KEYS.c.key == ds.c.key))
         .where(obs.c.run_id == plan.previous_run_id)
@@ -139,46 +139,29 @@ def _touch_identities(session: Session, run: m.Run, at: datetime) -> None:
 
 
 def carry_scores(session: Session, run: m.Run, plan: CarryScores) -> int:
-    """Copy the scores of ``plan.keys`` into ``run``, sharing their criterion results."""
+    """Carry the scores of ``plan.keys`` into ``run`` as thin rows naming the full row
+    whose values and criterion results they are (``score_of``)."""
     if not fill_keys(session, {SAME: plan.keys}):
         return 0
     score = _t(m.DatasetScoreRow)
     session.execute(
         delete(score).where(score.c.run_id == run.id, score.c.dataset_key.in_(select(KEYS.c.key)))
     )
-    names = ["dataset_key", "dataset_id", "overall", "completeness", "freshness"]
-    names += ["conformity", "availability", "pillars", "legal", "scored_at", "digest"]
+    empty = literal(JSON.NULL, JSON())  # the values are the named row's
     rows = (
         select(
             literal(run.id),
-            *(score.c[n] for n in names),
-            func.coalesce(score.c.results_of, score.c.id),
+            score.c.dataset_key,
+            score.c.dataset_id,
+            func.coalesce(score.c.score_of, score.c.id),
+            empty,
+            empty,
         )
         .join(KEYS, KEYS.c.key == score.c.dataset_key)
         .where(score.c.run_id == plan.previous_run_id)
     )
-    columns = ["run_id", *names, "results_of"]
-    copied = _count(session.execute(insert(score).from_select(columns, rows)))
-    _copy_delta_rows(session, run, plan.previous_run_id)
-    return copied
-
-
-def _copy_delta_rows(session: Session, run: m.Run, previous_run_id: int) -> None:
-    """A copied delta keeps its own positions (``storage.deltas``): copy those rows too."""
-    score, result = _t(m.DatasetScoreRow), _t(m.CriterionResultRow)
-    old, new = score.alias("old"), score.alias("new")
-    names = ["position", "criterion_id", "pillar", "status", "score", "weight", "evidence"]
-    names += ["fix_hint", "label"]
-    rows = (
-        select(literal(run.id), new.c.id, *(result.c[n] for n in names))
-        .select_from(result)
-        .join(old, old.c.id == result.c.dataset_score_id)
-        .join(KEYS, KEYS.c.key == old.c.dataset_key)
-        .join(new, (new.c.dataset_key == old.c.dataset_key) & (new.c.run_id == run.id))
-        .where(old.c.run_id == previous_run_id, old.c.results_of.is_not(None))
-    )
-    columns = ["run_id", "dataset_score_id", *names]
-    session.execute(insert(result).from_select(columns, rows))
+    columns = ["run_id", "dataset_key", "dataset_id", "score_of", "pillars", "legal"]
+    return _count(session.execute(insert(score).from_select(columns, rows)))
 
 
 def id_ranges(ids: Iterable[int]) -> list[tuple[int, int]]:

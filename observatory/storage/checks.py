@@ -69,6 +69,7 @@ _REFERENCES: list[tuple[Any, Any, Any, Any]] = [
         _SharedObservation.id,
     ),
     (m.DatasetScoreRow, m.DatasetScoreRow.results_of, _SharedScore, _SharedScore.id),
+    (m.DatasetScoreRow, m.DatasetScoreRow.score_of, _SharedScore, _SharedScore.id),
     (
         m.OrganisationObservation,
         m.OrganisationObservation.organisation_id,
@@ -171,20 +172,25 @@ def _consistency(conn: Connection) -> list[str]:
 def _shared_rows(conn: Connection) -> list[str]:
     """A carried observation points to one that holds the record and the distributions
     (not to another copy), and such an observation holds a record; a score shares the
-    results of a full set (not of another delta or copy)."""
+    results of a full set (not of another delta or copy); a carried score names a full
+    row."""
     o, shared, r = m.DatasetObservation, _SharedObservation, m.RunProbeRange
     chained = select(func.count()).select_from(o).join(shared, shared.id == o.distributions_of)
     chained = chained.where(shared.distributions_of.is_not(None))
     empty = select(func.count()).where(o.distributions_of.is_(None))
-    empty = empty.where(cast(o.data, Text) == "null")
+    empty = empty.where((cast(o.data, Text) == "null") | (o.content_hash == ""))
     score, base = m.DatasetScoreRow, _SharedScore
     chained_scores = select(func.count()).select_from(score).join(base, base.id == score.results_of)
     chained_scores = chained_scores.where(base.results_of.is_not(None))
+    thin = select(func.count()).select_from(score).join(base, base.id == score.score_of)
+    thin = thin.where(base.score_of.is_not(None) | score.results_of.is_not(None))
     problems = []
     if count := conn.execute(chained).scalar_one():
         problems.append(f"{count} carried dataset observation(s) pointing to another copy")
     if count := conn.execute(chained_scores).scalar_one():
         problems.append(f"{count} dataset score(s) sharing the results of a shared score")
+    if count := conn.execute(thin).scalar_one():
+        problems.append(f"{count} carried dataset score(s) naming another copy, or a base too")
     if count := conn.execute(empty).scalar_one():
         problems.append(f"{count} dataset observation(s) with no record")
     reversed_ranges = select(func.count()).select_from(r).where(r.first_id > r.last_id)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from observatory.model import CriterionResult, DatasetScore
 from observatory.storage import models as m
+from observatory.storage.reads import VALUES, score_rows
 from observatory.storage.writes import chunks
 
 MAX_SHARE = 0.5  # a delta writes at most this share of a score's positions
@@ -50,11 +51,12 @@ def _same_layout(old: Sequence[CriterionResult], new: Sequence[CriterionResult])
 def _previous_rows(
     session: Session, run_id: int, keys: list[str]
 ) -> tuple[dict[str, tuple[int, int | None]], dict[int, set[int]]]:
-    """Key -> (score id, its base or None) in ``run_id``; delta id -> positions it wrote."""
-    s, c = m.DatasetScoreRow, m.CriterionResultRow
+    """Key -> (id of the row holding its score, its base or None) in ``run_id`` (a thin
+    copy's is the row it names); delta id -> positions it wrote."""
+    s, v, c = m.DatasetScoreRow, VALUES, m.CriterionResultRow
     rows: dict[str, tuple[int, int | None]] = {}
     for part in chunks(keys):
-        found = select(s.dataset_key, s.id, s.results_of)
+        found = score_rows(s.dataset_key, v.id, v.results_of)
         found = found.where(s.run_id == run_id, s.dataset_key.in_(part))
         rows.update((key, (id_, base)) for key, id_, base in session.execute(found))
     written: dict[int, set[int]] = defaultdict(set)

@@ -211,13 +211,15 @@ class DatasetObservation(Base):
     catalogue_run_id: Mapped[int] = mapped_column(
         ForeignKey("catalogue_runs.id", ondelete="CASCADE"), index=True
     )
+    # the record's digest and own date (incremental harvest); empty in a carried copy
     content_hash: Mapped[str]
-    metadata_modified: Mapped[datetime | None]  # the record's own date (incremental harvest)
+    metadata_modified: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]  # set when the dataset is gone from its source
     # a carried copy: the observation whose record and distribution rows are this one's
     # (an id of this table; no foreign key, so that SQLite adds it in place; see checks.py)
     distributions_of: Mapped[int | None]
-    # JSON null in a carried copy (the record is the shared observation's)
+    # JSON null in a carried copy (the record is the shared observation's), like its
+    # content_hash ('') and metadata_modified (NULL)
     data: Mapped[dict[str, Any] | None] = mapped_column("metadata", nullable=False)
 
 
@@ -333,8 +335,10 @@ class ValidationRow(Base):
 class DatasetScoreRow(Base):
     """Pillar and overall scores of one dataset in one run (0..100, None when nothing applied).
 
-    A score carried over to a later run is a copy of this row that shares its criterion
-    results (``results_of``) instead of copying them.
+    A score that changed in a few criteria shares the criterion results of an earlier full
+    set (``results_of``) and holds rows only where it differs (``storage.deltas``). A score
+    carried over to a later run unchanged is a thin row: ``score_of`` names the row holding
+    its values and criterion results, and its own value columns are empty (JSON null).
     """
 
     __tablename__ = "dataset_scores"
@@ -357,6 +361,8 @@ class DatasetScoreRow(Base):
     # when the criteria were applied (a score carried over to a later run keeps its date)
     scored_at: Mapped[datetime | None]
     results_of: Mapped[int | None]  # an id of this table (checked by checks.py)
+    # a carried copy: the id of the full row of this table whose score it is (checks.py)
+    score_of: Mapped[int | None]
     # codec.score_digest of the score as saved: the next run finds an equal score by it
     # without reading its criterion results (None: saved before 0008)
     digest: Mapped[str | None]

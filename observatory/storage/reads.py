@@ -212,19 +212,35 @@ def load_scores(
     return found
 
 
+#: The row holding a score's values and results: the score's own row, or the full row a
+#: thin carried copy names (``score_of``).
+VALUES = aliased(m.DatasetScoreRow, name="score_values")
+
+
+def score_rows(*columns: Any) -> Any:
+    """A select of ``columns`` over the score rows (``DatasetScoreRow``: run, key) joined
+    to the rows holding their values (``VALUES``: scores, digest, date, results)."""
+    s = m.DatasetScoreRow
+    values = VALUES.id == func.coalesce(s.score_of, s.id)
+    return select(*columns).select_from(s).join(VALUES, values)
+
+
 def result_queries(run_id: int, *columns: Any) -> list[Any]:
     """``columns`` of the criterion results of ``run_id``'s scores, in two queries to read
     in order: each score's full set (its own, or its base's), then a delta's own rows,
-    which replace its base's at their positions (``storage.deltas``)."""
-    s, c = m.DatasetScoreRow, m.CriterionResultRow
-    shared = select(*columns).join(c, c.dataset_score_id == func.coalesce(s.results_of, s.id))
-    own = select(*columns).join(c, c.dataset_score_id == s.id).where(s.results_of.is_not(None))
+    which replace its base's at their positions (``storage.deltas``). A thin copy reads
+    the results of the row it names."""
+    s, v, c = m.DatasetScoreRow, VALUES, m.CriterionResultRow
+    shared = score_rows(*columns).join(c, c.dataset_score_id == func.coalesce(v.results_of, v.id))
+    own = score_rows(*columns).join(c, c.dataset_score_id == v.id)
+    own = own.where(v.results_of.is_not(None))
     return [shared.where(s.run_id == run_id), own.where(s.run_id == run_id)]
 
 
 def _load_scores(conn: Connection, run_id: int, keys: list[str] | None) -> dict[str, DatasetScore]:
-    s, c = m.DatasetScoreRow, m.CriterionResultRow
-    scores = _by_run(m.DatasetScoreRow, run_id)
+    s, v, c = m.DatasetScoreRow, VALUES, m.CriterionResultRow
+    scores = score_rows(s.id, s.dataset_key, v.pillars, v.overall, v.legal)
+    scores = scores.where(s.run_id == run_id).order_by(s.id)
     queries = result_queries(run_id, s.id.label("owner_id"), c)
     if keys is not None:
         queries = [q.where(s.dataset_key.in_(keys)) for q in queries]
@@ -290,10 +306,9 @@ ScorePoint = tuple[int, datetime, float | None, dict[str, float | None]]
 
 
 def _score_query() -> Any:
-    s = m.DatasetScoreRow
-    return select(s.dataset_key, m.Run.id, m.Run.started_at, s.overall, s.pillars).join(
-        m.Run, m.Run.id == s.run_id
-    )
+    s, v = m.DatasetScoreRow, VALUES
+    query = score_rows(s.dataset_key, m.Run.id, m.Run.started_at, v.overall, v.pillars)
+    return query.join(m.Run, m.Run.id == s.run_id)
 
 
 def score_history(conn: Connection, dataset_key: str, limit: int) -> list[ScorePoint]:

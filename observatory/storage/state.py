@@ -14,13 +14,14 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import aliased
 
 from observatory.harvest.incremental import Known
 from observatory.model import Catalogue, DatasetScore, Organisation, ProbeResult, Service
 from observatory.storage import models as m
 from observatory.storage.cache import FINISHED
 from observatory.storage.codec import from_jsonable
-from observatory.storage.reads import load_datasets, probe, reused_by
+from observatory.storage.reads import VALUES, load_datasets, probe, reused_by, score_rows
 from observatory.storage.writes import chunks
 
 
@@ -40,10 +41,14 @@ _REF += (m.ProbeRow.outcome, m.ProbeRow.content_type, m.ProbeRow.content_length)
 
 
 def known_datasets(conn: Connection, run_id: int) -> dict[str, dict[str, Known]]:
-    """Catalogue id -> dataset key -> what ``run_id`` recorded of it."""
+    """Catalogue id -> dataset key -> what ``run_id`` recorded of it (a carried copy's
+    digest and record date are those of the observation it shares)."""
     o, ds, cr = m.DatasetObservation, m.DatasetRow, m.CatalogueRun
+    record = aliased(m.DatasetObservation, name="record")
     query = (
-        select(cr.catalogue_id, ds.key, o.content_hash, o.metadata_modified, o.deleted_at)
+        select(cr.catalogue_id, ds.key, record.content_hash, record.metadata_modified)
+        .add_columns(o.deleted_at)
+        .join(record, record.id == func.coalesce(o.distributions_of, o.id))
         .join(ds, ds.id == o.dataset_id)
         .join(cr, cr.id == o.catalogue_run_id)
         .where(o.run_id == run_id)
@@ -59,7 +64,8 @@ def score_digests(conn: Connection, run_id: int, keys: list[str]) -> dict[str, s
     s = m.DatasetScoreRow
     found: dict[str, str | None] = {}
     for part in chunks(keys):
-        query = select(s.dataset_key, s.digest).where(s.run_id == run_id, s.dataset_key.in_(part))
+        query = score_rows(s.dataset_key, VALUES.digest)
+        query = query.where(s.run_id == run_id, s.dataset_key.in_(part))
         found.update(conn.execute(query).tuples().all())
     return found
 
@@ -67,7 +73,7 @@ def score_digests(conn: Connection, run_id: int, keys: list[str]) -> dict[str, s
 def score_dates(conn: Connection, run_id: int) -> dict[str, datetime | None]:
     """Dataset key -> when its score in ``run_id`` was computed (None: before 0004)."""
     s = m.DatasetScoreRow
-    query = select(s.dataset_key, s.scored_at).where(s.run_id == run_id)
+    query = score_rows(s.dataset_key, VALUES.scored_at).where(s.run_id == run_id)
     return {key: at for key, at in conn.execute(query)}
 
 
@@ -173,7 +179,7 @@ def _overall_scores(conn: Connection, run_id: int) -> tuple[list[float], list[fl
             .where(o.run_id == run_id, o.deleted_at.is_(None), ds.spdr.is_not(None))
         ).scalars()
     )
-    query = select(s.dataset_key, s.overall).where(s.run_id == run_id).order_by(s.id)
+    query = score_rows(s.dataset_key, VALUES.overall).where(s.run_id == run_id).order_by(s.id)
     rows = [(k, v) for k, v in conn.execute(query) if v is not None]
     return [v for _, v in rows], [v for k, v in rows if k in spdr_keys]
 
@@ -186,12 +192,12 @@ def weakest_scores(
     conn: Connection, run_id: int, limit: int
 ) -> tuple[list[DatasetScore], dict[str, str]]:
     """The ``limit`` lowest overall scores of a run (pillars only) and their titles."""
-    s, ds = m.DatasetScoreRow, m.DatasetRow
+    s, v, ds = m.DatasetScoreRow, VALUES, m.DatasetRow
     query = (
-        select(s.dataset_key, s.overall, s.pillars, ds.title)
+        score_rows(s.dataset_key, v.overall, v.pillars, ds.title)
         .outerjoin(ds, ds.id == s.dataset_id)
         .where(s.run_id == run_id)
-        .order_by(s.overall.is_(None), s.overall, s.dataset_key)
+        .order_by(v.overall.is_(None), v.overall, s.dataset_key)
         .limit(limit)
     )
     scores, titles = [], {}

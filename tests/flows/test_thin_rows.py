@@ -1,6 +1,7 @@
 """What an unchanged re-run adds to the store: thin rows, no second copy of anything.
 
-A carried dataset's observation shares the record of the one it copies; reference views
+A carried dataset's observation shares the record of the one it copies, and its score
+names the row holding its values and criterion results; reference views
 that did not change point to the document already stored; the probes a run reused are
 kept as ranges of ids. Every run still reads back whole, on SQLite and PostgreSQL.
 """
@@ -26,6 +27,7 @@ __all__ = ["pg_server", "pg_url", "store_url"]  # fixtures
 
 def _counts(url: str, run_id: int) -> dict[str, int]:
     o, v, r, c = m.DatasetObservation, m.ReferenceViewRow, m.RunProbeRange, m.CriterionResultRow
+    s = m.DatasetScoreRow
     own_records = select(func.count()).where(o.run_id == run_id, cast(o.data, Text) != "null")
     engine = create_engine(url)
     try:
@@ -38,6 +40,10 @@ def _counts(url: str, run_id: int) -> dict[str, int]:
                 "documents": one(select(func.count()).select_from(m.ReferenceViewDocument)),
                 "ranges": one(select(func.count()).where(r.run_id == run_id)),
                 "criteria": one(select(func.count()).where(c.run_id == run_id)),
+                "scores": one(select(func.count()).where(s.run_id == run_id)),
+                "full_scores": one(
+                    select(func.count()).where(s.run_id == run_id, s.score_of.is_(None))
+                ),
             }
     finally:
         engine.dispose()
@@ -51,6 +57,8 @@ def test_an_unchanged_rerun_stores_no_second_copy(
         first = run_observe(config, store, runner=InProcessRunner())
         second = run_observe(config, store, runner=InProcessRunner())
         a, b = (store.load_snapshot(r.run_id) for r in (first, second))
+        # what the next run compares its harvest with: the copies tell it as the originals
+        assert store.known_datasets(second.run_id) == store.known_datasets(first.run_id)
         assert store.integrity_check() == []
     before, after = _counts(store_url, first.run_id), _counts(store_url, second.run_id)
     inc = second.summary["incremental"]
@@ -63,7 +71,10 @@ def test_an_unchanged_rerun_stores_no_second_copy(
     assert reused > 50 and 0 < after["ranges"] <= reused // 10
     # scores found equal by their digest are shared; those that moved (the reference
     # datasets' API checks are made again) store only the criteria that changed
-    assert inc["scores_same"] + inc["scores_carried"] >= len(a.scores) * 3 // 4
+    kept = inc["scores_same"] + inc["scores_carried"]
+    assert kept >= len(a.scores) * 3 // 4
+    # and each score kept as it was is a thin row naming the one that holds its values
+    assert after["scores"] == len(b.scores) and after["full_scores"] == len(b.scores) - kept
     assert before["criteria"] > 100 and after["criteria"] <= before["criteria"] // 10
     assert {p.url for p in b.probes} >= {p.url for p in a.probes if p.target == "file"}
 

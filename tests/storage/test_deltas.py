@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 import pytest
@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, func, select
 
 from observatory.model import CriterionResult, DatasetScore
 from observatory.storage.carry import CarryScores
+from observatory.storage.codec import score_digest
 from observatory.storage.deltas import PreviousScores
 from observatory.storage.models import CriterionResultRow
 from observatory.storage.store import Store
@@ -78,7 +79,12 @@ def _datasets(store: Store, run: int, keys: list[str]) -> None:
 
 
 def _save_runs(store: Store, runs: list[dict[str, tuple[str, list[int]]]]) -> None:
+    """Save the runs, checking that each reads back as saved: scores with their results,
+    digests and dates (a carried score keeps its own), and at the end every dataset's
+    history of overall and pillar scores."""
     expected: dict[str, DatasetScore] = {}
+    dates: dict[str, Any] = {}
+    timeline: dict[str, list[tuple[int, float | None, dict[str, float | None]]]] = {}
     previous_run: int | None = None
     prefix = f"x{len(store.list_runs())}-"  # examples share one store
     runs = [{prefix + k: v for k, v in step.items()} for step in runs]
@@ -96,9 +102,22 @@ def _save_runs(store: Store, runs: list[dict[str, tuple[str, list[int]]]]) -> No
         store.save_scores(run, scores, T0 + n * DAY, carry, previous=before)
         store.finish_run(run, "ok", {})
         expected = {s.dataset_key: s for s in scores} | {k: expected[k] for k in carried}
+        dates |= {s.dataset_key: T0 + n * DAY for s in scores}
         assert store.scores_of(run, list(step)) == expected, f"run {n + 1}"
+        assert store.score_digests(run, list(step)) == {
+            k: score_digest(v) for k, v in expected.items()
+        }
+        assert {k: _utc(v) for k, v in store.score_dates(run).items()} == dates
+        for key, score in expected.items():
+            timeline.setdefault(key, []).append((run, score.overall, score.pillars))
         previous_run = run
+    histories = store.score_histories(list(timeline), limit=len(runs))
+    assert {k: [(p[0], p[2], p[3]) for p in points] for k, points in histories.items()} == timeline
     assert store.integrity_check() == []
+
+
+def _utc(value: Any) -> Any:
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 @pytest.fixture(scope="module")
