@@ -11,14 +11,16 @@
   latest probe (by the previous observe run or the frequent ``probe`` flow) as its own.
   Due ones are requested conditionally (ETag / Last-Modified); a 304 keeps the content
   type and size the last probe saw.
-- **Scores**: an unchanged dataset keeps its previous score (copied, sharing its criterion
-  results) only when nothing it was computed from can have moved: same record, the very
-  same probe for each of its files, no file under a Table Schema (the row-count criterion
-  compares a report with the previous run's), not a reference dataset (their API checks
-  run every time), and no criterion that reads the clock (freshness: deadlines, days late)
-  or the availability history (a file's 30-day uptime moves with every hour) applies to
-  it. Anything else is scored again, so a carried score is the score a full run would
-  give now.
+- **Scores**: an unchanged dataset keeps its previous score (a thin row sharing its values
+  and criterion results) only when nothing it was computed from can have moved: same
+  record, the very same probe for each of its files, no file under a Table Schema (the
+  row-count criterion compares a report with the previous run's), not a reference dataset
+  (their API checks run every time), the same scoring code and settings
+  (``scoring.signature``), and the clock still before the instant until which the score
+  holds: the criteria that read the clock or the availability history state it with each
+  verdict (a deadline, the next tenth of a day late, a future date reached; no instant
+  once a file's 30-day uptime is judged). Anything else is scored again, so a carried
+  score is the score a full run would give now.
 
 Plain functions over explicit inputs; the observe engine (``observatory.observe``) composes them.
 """
@@ -34,9 +36,9 @@ from observatory.harvest.incremental import Changes, Known, classify_catalogue
 from observatory.model import Catalogue, Dataset, ProbeResult
 from observatory.pipeline import probe_targets, spdr_entry, validation_targets
 from observatory.registry import Config
-from observatory.scoring.context import ScoringContext, aware
+from observatory.scoring.context import aware
 from observatory.storage.carry import CarryDatasets
-from observatory.storage.state import ProbeRef
+from observatory.storage.state import ProbeRef, ScoreDates
 
 Probed = ProbeRef  # a stored probe: row id, URL, date, outcome, content type and size
 
@@ -131,40 +133,23 @@ def complete_not_modified(
 class ScoreInputs:
     """What decides whether an unchanged dataset's previous score still holds."""
 
-    scored_at: Mapping[str, datetime | None]  # previous run: key -> when scored
+    dates: Mapping[str, ScoreDates]  # previous run: key -> when scored, until when it holds
     previous_probes: Mapping[str, Probed]  # previous run: URL -> probe its scores used
     reused_probes: Mapping[str, Probed]  # this run: URL -> probe taken over
     cutoff: datetime  # scores computed before this are scored again
     now: datetime  # this run's clock
-
-
-#: Pillars whose criteria read the clock (freshness) or the history (availability).
-MOVING_PILLARS = frozenset({"freshness", "availability"})
-
-
-def moves_with_time(dataset: Dataset, now: datetime) -> bool:
-    """True when a criterion that reads the clock or the availability history applies to
-    ``dataset``: its score can change while nothing about it changes."""
-    from observatory.scoring.engine import run_criterion
-    from observatory.scoring.registry import all_criteria
-
-    ctx = ScoringContext(dataset=dataset, now=now)
-    if any(probe_targets([dataset])) and ctx.downloads():
-        return True  # availability.files reads the file's 30-day uptime
-    return any(
-        run_criterion(c, ctx).status != "na" for c in all_criteria() if c.pillar in MOVING_PILLARS
-    )
+    same_scoring: bool  # the previous run scored with the same code and settings
 
 
 def score_still_holds(dataset: Dataset, config: Config, inputs: ScoreInputs) -> bool:
     """True when a full run would give ``dataset`` (unchanged) the same score as before."""
-    if spdr_entry(dataset, config) is not None:
+    if not inputs.same_scoring or spdr_entry(dataset, config) is not None:
         return False
-    if moves_with_time(dataset, inputs.now):
+    dates = inputs.dates.get(dataset.key)
+    if dates is None or dates.scored_at is None or aware(dates.scored_at) < inputs.cutoff:
         return False
-    at = inputs.scored_at.get(dataset.key)
-    if at is None or aware(at) < inputs.cutoff:
-        return False
+    if dates.holds_until is None or aware(inputs.now) >= aware(dates.holds_until):
+        return False  # a deadline passed, a day later, an uptime to judge: scored again
     if validation_targets([dataset]):  # the row-count criterion compares with last run
         return False
     for url in probe_targets([dataset]):

@@ -111,17 +111,20 @@ def _cycle(
         plans = save_catalogues(store, run_id, catalogues, prev, now, timings)
     obs = pipeline.Observation(catalogues)
     checks = check(store, run_id, obs, config, http, now, prev, timings, runner, offset)
-    scoring = score_run(store, run_id, obs, config, now, prev, plans, checks, timings, runner)
-    scoring |= store_views(store, run_id, obs, now, prev, plans, checks, timings, runner)
+    scored = score_run(store, run_id, obs, config, now, prev, plans, checks, timings, runner)
+    counts = scored.counts | store_views(
+        store, run_id, obs, now, prev, plans, checks, timings, runner, scored.carried
+    )
     checks.forget_loaded()
     with timed(timings, "summary"):
         summary = store.run_summary(run_id)
         weakest, titles = store.weakest_scores(run_id, WEAKEST)
-    summary["incremental"] = reuse.change_counts(plans) | checks.counts() | scoring
+    summary["incremental"] = reuse.change_counts(plans) | checks.counts() | counts
     summary["incremental"]["catalogues_reused"] = reused_catalogues
     summary["schedule"] = schedule_summary(checks.counts())
     summary["timings"] = timings
     summary["clock"] = now.isoformat()
+    summary["scoring_signature"] = scored.signature
     status = "partial" if any(c.failed for c in catalogues) else "ok"
     store.finish_run(run_id, status, summary, at=pipeline.now_utc() + offset)
     return ObserveResult(run_id, status, summary, weakest, titles)

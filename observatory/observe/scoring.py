@@ -9,7 +9,9 @@ by batch, so memory holds one batch of scores, not the portal's.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from observatory import pipeline, reuse
 from observatory.model import Dataset, DatasetScore, ProbeResult, ValidationReport
@@ -19,20 +21,32 @@ from observatory.observe.timing import gc_paused, timed
 from observatory.registry import Config
 from observatory.scoring.context import ScoringInputs, build_contexts
 from observatory.scoring.history import load_availability
+from observatory.scoring.signature import scoring_signature
 from observatory.storage.carry import CarryScores
 from observatory.storage.deltas import PreviousScores
 from observatory.storage.store import Store
 
+if TYPE_CHECKING:
+    from observatory.scoring.engine import Assessment
+
 SCORE_BATCH = 5000  # datasets scored, then saved, at a time
 
 
-def score_batch(
-    datasets: list[Dataset], config: Config, inputs: ScoringInputs
-) -> list[DatasetScore]:
-    """Every criterion on each dataset of one batch."""
-    from observatory.scoring.engine import score_all
+@dataclass(frozen=True)
+class Scored:
+    """What the scoring stage did: its counts, the scoring signature the next run compares
+    with (``scoring.signature``), and the keys whose score it carried over unscored."""
 
-    return score_all(list(build_contexts(datasets, inputs, config)), config.weights)
+    counts: dict[str, int]
+    signature: str
+    carried: set[str]
+
+
+def score_batch(datasets: list[Dataset], config: Config, inputs: ScoringInputs) -> list[Assessment]:
+    """Every criterion on each dataset of one batch, and until when each score holds."""
+    from observatory.scoring.engine import assess_all
+
+    return assess_all(list(build_contexts(datasets, inputs, config)), config.weights)
 
 
 def batch_inputs(
@@ -72,14 +86,17 @@ def score_run(
     checks: Checks,
     timings: dict[str, float],
     runner: Runner,
-) -> dict[str, int]:
-    """Score what may have changed, carry the other scores over; returns the counts."""
+) -> Scored:
+    """Score what may have changed, carry the other scores over."""
+    signature = scoring_signature(config)
+    before = store.run_info(previous_id).summary if previous_id is not None else {}
     inputs = reuse.ScoreInputs(
-        scored_at=store.score_dates(previous_id) if previous_id else {},
+        dates=store.score_dates(previous_id) if previous_id else {},
         previous_probes=checks.before,
         reused_probes=checks.reused,
         cutoff=reuse.cutoff(now, config),
         now=now,
+        same_scoring=before.get("scoring_signature") == signature,
     )
     unchanged = {k for p in plans for k in p.changes.unchanged} if previous_id else set()
     with timed(timings, "score"):
@@ -96,20 +113,22 @@ def score_run(
     for part in pipeline.batches(todo, SCORE_BATCH):
         with gc_paused(), timed(timings, "score"):
             batch = batch_inputs(store, part, obs, probes, now, previous)
-            scores = runner.call(score_batch, part, config, batch)
+            assessed = runner.call(score_batch, part, config, batch)
+            holds = {a.score.dataset_key: a.holds_until for a in assessed}
             digests = store.score_digests(previous_id, [d.key for d in part]) if previous_id else {}
-            scores, equal = split_equal(scores, digests, unchanged)
+            scores, equal = split_equal([a.score for a in assessed], digests, unchanged)
             same += equal
-            before = None
+            last = None
             if previous_id is not None:  # what changed is stored against the last full set
                 changed = [s.dataset_key for s in scores if s.dataset_key in digests]
-                before = PreviousScores(previous_id, store.scores_of(previous_id, changed))
+                last = PreviousScores(previous_id, store.scores_of(previous_id, changed))
         with timed(timings, "store_scores"):
-            store.save_scores(run_id, scores, now, previous=before)
+            store.save_scores(run_id, scores, now, previous=last, holds_until=holds)
     with timed(timings, "store_scores"):
         carry = CarryScores(previous_id, carried + same) if previous_id else None
         store.save_scores(run_id, [], now, carry)
-    return {"scored": len(todo), "scores_carried": len(carried), "scores_same": len(same)}
+    counts = {"scored": len(todo), "scores_carried": len(carried), "scores_same": len(same)}
+    return Scored(counts, signature, set(carried))
 
 
 def split_equal(

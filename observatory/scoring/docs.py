@@ -57,6 +57,20 @@ partiellement conforme, `fail` non conforme, `na` non applicable), une note de 0
   (ci-dessous), jamais sur une moyenne ni sur un contrôle isolé.
 """
 
+_CARRY = """## Notes reprises d'un passage à l'autre
+
+Un jeu de données inchangé garde sa note du passage précédent, sans être noté de nouveau,
+seulement quand rien de ce dont elle est calculée n'a pu bouger : même fiche, mêmes
+contrôles de ses fichiers, aucun fichier sous schéma (le nombre de lignes est comparé au
+passage précédent), pas une donnée de référence, même code de notation et mêmes réglages
+(poids, données de référence), note calculée depuis moins que l'intervalle de recontrôle.
+Les critères marqués « varie avec l'horloge ou l'historique » disent en plus, à chaque
+verdict, jusqu'à quand il tient : l'échéance de mise à jour, le dixième de jour de retard
+suivant, le jour où une date dans le futur est atteinte ; jamais dès qu'une disponibilité
+sur 30 jours est jugée. Passé cet instant, le jeu de données est noté de nouveau. Une note
+reprise est donc toujours celle qu'un calcul complet donnerait.
+"""
+
 _LEGAL = """## Obligations légales des données de référence (SPDR)
 
 {obligations}
@@ -169,12 +183,15 @@ def _allowance(bar: float, days: int = 31) -> str:
     return f"{hours} h {minutes} min {secs} s"
 
 
-def _criterion_section(crit_id: str, label: str, weight: float, applies: str, doc: str) -> str:
+def _criterion_section(
+    crit_id: str, label: str, weight: float, applies: str, doc: str, moves: bool
+) -> str:
     return (
         f"### {label}\n\n"
         f"- identifiant : `{crit_id}`\n"
         f"- poids : {fmt_num(weight)}\n"
-        f"- s'applique à : {applies}\n\n"
+        f"- s'applique à : {applies}\n"
+        f"- varie avec l'horloge ou l'historique : {'oui' if moves else 'non'}\n\n"
         f"{doc}\n"
     )
 
@@ -183,6 +200,7 @@ def methodology_markdown() -> str:
     """The methodology page in Markdown: formulas, availability rule, every criterion."""
     parts = [_INTRO.format(file_bar=_fmt_pct(FILE_BAR), api_bar=_fmt_pct(API_BAR))]
     parts.append(schedule_markdown())
+    parts.append(_CARRY)
     parts.append(
         _LEGAL.format(
             obligations="\n".join(f"- `{k}` : {v}" for k, v in OBLIGATIONS.items()),
@@ -200,5 +218,5 @@ def methodology_markdown() -> str:
         parts.append(f"## {PILLAR_TITLES[pillar]} (`{pillar}`)\n")
         for c in (c for c in criteria if c.pillar == pillar):
             applies, doc = words.scope(c.applies_to), words.criterion_doc(c.doc)
-            parts.append(_criterion_section(c.id, c.label, c.weight, applies, doc))
+            parts.append(_criterion_section(c.id, c.label, c.weight, applies, doc, c.moves))
     return "\n".join(parts)

@@ -8,23 +8,42 @@ ignoring None pillars. Not-applicable criteria leave the denominator.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 
 from observatory.model import PILLARS, CriterionResult, DatasetScore
 from observatory.registry import Weights
 from observatory.scoring.context import ScoringContext
 from observatory.scoring.legal import legal_obligations
-from observatory.scoring.registry import Criterion, Verdict, all_criteria
+from observatory.scoring.registry import FOREVER, Criterion, Verdict, all_criteria
 
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """A dataset's score and until when it holds if nothing about the dataset changes
+    (``FOREVER`` when no criterion reads the clock or the history of its files)."""
+
+    score: DatasetScore
+    holds_until: datetime
+
+
 def run_criterion(crit: Criterion, ctx: ScoringContext) -> CriterionResult:
     """One criterion on one dataset; a crashing criterion becomes not applicable, logged."""
+    return _verdict(crit, ctx)[0]
+
+
+def _verdict(crit: Criterion, ctx: ScoringContext) -> tuple[CriterionResult, datetime]:
+    """The criterion's result and until when it holds: ``FOREVER`` for a criterion that
+    does not move; for one that does, what its verdict states, or now when it says nothing
+    (or crashed)."""
     try:
         verdict = crit.func(ctx)
     except Exception as exc:  # a bug in one criterion must not lose the whole run
         log.exception("criterion %s failed on %s", crit.id, ctx.dataset.key)
         verdict = Verdict("na", None, {"reason": "erreur interne", "error": repr(exc)}, None)
+    holds = FOREVER if not crit.moves else (verdict.holds_until or ctx.utc_now)
     score = None if verdict.status == "na" else verdict.score
     return CriterionResult(
         criterion_id=crit.id,
@@ -35,7 +54,7 @@ def run_criterion(crit: Criterion, ctx: ScoringContext) -> CriterionResult:
         evidence=verdict.evidence,
         fix_hint=verdict.fix_hint,
         label=crit.label,
-    )
+    ), holds
 
 
 def pillar_scores(results: list[CriterionResult]) -> dict[str, float | None]:
@@ -60,20 +79,35 @@ def overall_score(pillars: dict[str, float | None], weights: Weights | None = No
     return round(sum(w * s for w, s in parts) / total, 2) if total else None
 
 
-def score_dataset(ctx: ScoringContext, weights: Weights | None = None) -> DatasetScore:
-    """Every criterion on one dataset, with pillar, overall and (SPDR) legal conclusions."""
-    results = [run_criterion(c, ctx) for c in all_criteria()]
+def assess(ctx: ScoringContext, weights: Weights | None = None) -> Assessment:
+    """Every criterion on one dataset, with pillar, overall and (SPDR) legal conclusions,
+    and until when that score holds. A reference dataset's legal verdicts read the monthly
+    availability history: its score holds for no time."""
+    verdicts = [_verdict(c, ctx) for c in all_criteria()]
+    results = [result for result, _ in verdicts]
     pillars = pillar_scores(results)
     legal = legal_obligations(ctx.dataset, ctx.spdr, results, ctx.legal_availability)
-    return DatasetScore(
+    holds = min((until for _, until in verdicts), default=FOREVER)
+    score = DatasetScore(
         dataset_key=ctx.dataset.key,
         results=results,
         pillars=pillars,
         overall=overall_score(pillars, weights),
         legal=legal,
     )
+    return Assessment(score, ctx.utc_now if ctx.spdr is not None else holds)
+
+
+def score_dataset(ctx: ScoringContext, weights: Weights | None = None) -> DatasetScore:
+    """Every criterion on one dataset, with pillar, overall and (SPDR) legal conclusions."""
+    return assess(ctx, weights).score
+
+
+def assess_all(contexts: list[ScoringContext], weights: Weights | None = None) -> list[Assessment]:
+    """``assess`` over many datasets, in order."""
+    return [assess(ctx, weights) for ctx in contexts]
 
 
 def score_all(contexts: list[ScoringContext], weights: Weights | None = None) -> list[DatasetScore]:
     """``score_dataset`` over many datasets, in order."""
-    return [score_dataset(ctx, weights) for ctx in contexts]
+    return [a.score for a in assess_all(contexts, weights)]

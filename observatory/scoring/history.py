@@ -43,6 +43,9 @@ class UrlAvailability:
     month: str  # YYYY-MM, the calendar month holding ``now`` (UTC)
     uptime_month: float | None
     coverage_month: float | None  # of the month so far
+    #: True when no later instant can judge the 30-day uptime without a new probe: the
+    #: window cannot gain more measured time than the latest probe still vouches for
+    settled: bool = False
 
     @property
     def judged_30d(self) -> float | None:
@@ -85,6 +88,8 @@ def url_availability(
     window = _period(raw, hourly, rolled_until, now - WINDOW, now, max_gap)
     start, _ = month_bounds(now.year, now.month)
     month = _period(raw, daily, rolled_until, start, now, max_gap)
+    # measured time in any later window <= what this one holds + the last probe's reach
+    reachable = (window.covered_seconds + max_gap.total_seconds()) / WINDOW.total_seconds()
     return UrlAvailability(
         url=url,
         uptime_30d=window.uptime,
@@ -92,6 +97,7 @@ def url_availability(
         month=month_label(now.year, now.month),
         uptime_month=month.uptime,
         coverage_month=month.coverage,
+        settled=reachable < MIN_COVERAGE,
     )
 
 

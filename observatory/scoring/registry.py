@@ -3,6 +3,13 @@
 A criterion reads a ``ScoringContext`` and returns a ``Verdict`` (status, score, evidence,
 fix hint). The engine turns verdicts into ``CriterionResult`` records carrying the stable
 id, pillar, weight and French label declared at registration.
+
+A criterion that reads the clock or the availability history is registered with
+``moves=True`` and states in each verdict until when it holds (``holds_until``): the instant
+before which the same inputs give the same verdict. Only then may an unchanged dataset's
+score be carried over to a later run without scoring it again (``observatory.reuse``).
+A criterion registered without ``moves`` must give the same verdict at any time and
+whatever the history (tests/scoring/test_horizons.py checks both claims).
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from observatory.i18n import NP_
@@ -21,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SCOPES",
+    "FOREVER",
     "Criterion",
     "Verdict",
     "Weights",
@@ -32,6 +41,7 @@ __all__ = [
     "partial",
     "passed",
     "graded",
+    "holding",
 ]
 
 
@@ -43,11 +53,19 @@ class Verdict:
     score: float | None
     evidence: dict[str, Any] = field(default_factory=dict)
     fix_hint: str | None = None
+    #: of a criterion that moves: the same inputs give this verdict at any instant before
+    #: this one (``FOREVER``: at any time); None: it may change at any moment
+    holds_until: datetime | None = None
+
+
+#: ``holds_until`` of a verdict that time alone never changes.
+FOREVER = datetime.max.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
 class Criterion:
-    """A registered criterion: stable dotted id, pillar, weight and French label."""
+    """A registered criterion: stable dotted id, pillar, weight and French label;
+    ``moves`` when it reads the clock or the availability history."""
 
     id: str
     pillar: Pillar
@@ -56,6 +74,7 @@ class Criterion:
     applies_to: str
     func: Callable[[ScoringContext], Verdict]
     doc: str
+    moves: bool = False
 
 
 _REGISTRY: dict[str, Criterion] = {}
@@ -77,8 +96,10 @@ def criterion(
     label: str,
     weight: float = 1.0,
     applies_to: str = "dataset",
+    moves: bool = False,
 ) -> Callable[[Callable[[ScoringContext], Verdict]], Callable[[ScoringContext], Verdict]]:
-    """Register the decorated function as criterion ``id``; ids must be unique."""
+    """Register the decorated function as criterion ``id``; ids must be unique. ``moves``:
+    it reads the clock or the availability history, and states ``Verdict.holds_until``."""
     if pillar not in PILLARS:
         raise ValueError(f"unknown pillar {pillar!r} for criterion {id!r}")
     if not id.startswith(pillar + "."):
@@ -93,7 +114,7 @@ def criterion(
         doc = inspect.cleandoc(func.__doc__ or "")
         if not doc:
             raise ValueError(f"criterion {id!r} has no docstring")
-        _REGISTRY[id] = Criterion(id, pillar, weight, label, applies_to, func, doc)
+        _REGISTRY[id] = Criterion(id, pillar, weight, label, applies_to, func, doc, moves)
         return func
 
     return register
@@ -133,6 +154,12 @@ def partial(score: float, fix_hint: str, **evidence: Any) -> Verdict:
 def na(reason: str, **evidence: Any) -> Verdict:
     """The criterion does not apply: it leaves the denominator."""
     return Verdict("na", None, {"reason": reason, **evidence}, None)
+
+
+def holding(verdict: Verdict, until: datetime = FOREVER) -> Verdict:
+    """``verdict``, stated to hold until ``until`` (a criterion that moves)."""
+    verdict.holds_until = until
+    return verdict
 
 
 def graded(score: float, fix_hint: str, **evidence: Any) -> Verdict:

@@ -360,6 +360,9 @@ class DatasetScoreRow(Base):
     legal: Mapped[dict[str, Any]]
     # when the criteria were applied (a score carried over to a later run keeps its date)
     scored_at: Mapped[datetime | None]
+    # the same record and probes give this score at any instant before this one
+    # (scoring.engine.Assessment; None: not known, saved before 0009)
+    holds_until: Mapped[datetime | None]
     results_of: Mapped[int | None]  # an id of this table (checked by checks.py)
     # a carried copy: the id of the full row of this table whose score it is (checks.py)
     score_of: Mapped[int | None]

@@ -70,11 +70,20 @@ def score_digests(conn: Connection, run_id: int, keys: list[str]) -> dict[str, s
     return found
 
 
-def score_dates(conn: Connection, run_id: int) -> dict[str, datetime | None]:
-    """Dataset key -> when its score in ``run_id`` was computed (None: before 0004)."""
-    s = m.DatasetScoreRow
-    query = score_rows(s.dataset_key, VALUES.scored_at).where(s.run_id == run_id)
-    return {key: at for key, at in conn.execute(query)}
+class ScoreDates(NamedTuple):
+    """When a score was computed (None: before 0004) and until when the same inputs give
+    it (None: not known, before 0009)."""
+
+    scored_at: datetime | None
+    holds_until: datetime | None
+
+
+def score_dates(conn: Connection, run_id: int) -> dict[str, ScoreDates]:
+    """Dataset key -> the dates of its score in ``run_id`` (a carried one's are those of
+    the score it names)."""
+    s, v = m.DatasetScoreRow, VALUES
+    query = score_rows(s.dataset_key, v.scored_at, v.holds_until).where(s.run_id == run_id)
+    return {key: ScoreDates(at, until) for key, at, until in conn.execute(query)}
 
 
 def run_file_probes(conn: Connection, run_id: int) -> dict[str, ProbeRef]:

@@ -8,7 +8,7 @@ never reaches ``finish_run`` stays ``running``, so readers can tell it apart.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, TypeVar
@@ -160,15 +160,17 @@ class Store:
         scored_at: datetime | None = None,
         carry_over: CarryScores | None = None,
         previous: deltas.PreviousScores | None = None,
+        holds_until: Mapping[str, datetime] | None = None,
     ) -> None:
         """Scores with their criterion results (computed at ``scored_at``, default the run's
         start), plus the scores ``carry_over`` copies from an earlier run, in one transaction.
         A dataset scored again in a run is replaced. With the ``previous`` run's scores, a
-        score that changed in a few criteria stores only those (``storage.deltas``)."""
+        score that changed in a few criteria stores only those (``storage.deltas``).
+        ``holds_until``: key -> until when the score holds if nothing changes."""
 
         def save(session: Session, run: m.Run) -> None:
             plans = deltas.plan_deltas(session, scores, previous) if previous else None
-            writes.save_scores(session, run, scores, scored_at, plans)
+            writes.save_scores(session, run, scores, scored_at, plans, holds_until)
             if carry_over is not None:
                 carry.carry_scores(session, run, carry_over)
 
@@ -228,6 +230,10 @@ class Store:
         if limit is not None:
             query = query.limit(limit)
         return self._read(lambda conn: [reads.run_info(r) for r in conn.execute(query)])
+
+    def run_info(self, run_id: int) -> RunInfo:
+        """One run: kind, status, dates and summary (LookupError when unknown)."""
+        return self._read(lambda conn: reads.load_run(conn, run_id))
 
     def previous_run_id(self, run_id: int) -> int | None:
         """The last observe run that finished (ok or partial) and started before ``run_id``."""
@@ -392,8 +398,9 @@ class Store:
         """Dataset key -> the digest of its score in ``run_id`` (``codec.score_digest``)."""
         return self._read(lambda conn: state.score_digests(conn, run_id, keys))
 
-    def score_dates(self, run_id: int) -> dict[str, datetime | None]:
-        """Dataset key -> when its score in ``run_id`` was computed."""
+    def score_dates(self, run_id: int) -> dict[str, state.ScoreDates]:
+        """Dataset key -> when its score in ``run_id`` was computed, and until when it
+        holds if nothing changes."""
         return self._read(lambda conn: state.score_dates(conn, run_id))
 
     def run_file_probes(self, run_id: int) -> dict[str, state.ProbeRef]:

@@ -347,12 +347,14 @@ def save_scores(
     scores: list[DatasetScore],
     scored_at: datetime | None = None,
     deltas: Mapping[str, Any] | None = None,
+    holds_until: Mapping[str, datetime] | None = None,
 ) -> None:
     """Dataset scores (a later score of the same dataset in a run replaces it) and criteria;
     ``scored_at`` (default: the run's start) is when the criteria were applied. A score
     with a ``deltas`` entry (``storage.deltas.Delta``) shares its base's results and writes
-    only the positions the entry lists."""
-    deltas = deltas or {}
+    only the positions the entry lists. ``holds_until``: key -> until when a score holds
+    (``scoring.engine.Assessment``; unknown when absent)."""
+    deltas, holds_until = deltas or {}, holds_until or {}
     unique = {s.dataset_key: s for s in scores}
     keys = list(unique)
     dataset_ids: dict[str, int] = {}
@@ -369,6 +371,7 @@ def save_scores(
     for row in rows:
         delta = deltas.get(row["dataset_key"])
         row["results_of"] = delta.base if delta is not None else None
+        row["holds_until"] = holds_until.get(row["dataset_key"])
     by_key = insert_ids(session, m.DatasetScoreRow, rows, "dataset_key", run_id=run.id)
     criteria = [
         _criterion_row(run.id, by_key[key], pos, result)

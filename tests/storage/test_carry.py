@@ -67,7 +67,10 @@ def test_unchanged_copied_changed_saved_deleted_kept_and_dated(store, db_url: st
     assert b.scores[sirene.key] == a.scores[sirene.key]  # every criterion result copied
     assert b.scores[changed.key].overall == 90.0
     assert other.key not in b.scores  # a deleted dataset is not scored
-    assert store.score_dates(second) == {sirene.key: T0, changed.key: T0 + DAY}
+    assert {k: d.scored_at for k, d in store.score_dates(second).items()} == {
+        sirene.key: T0,
+        changed.key: T0 + DAY,
+    }
     assert _deleted_at(db_url)[other.key] == gone_at
     known = store.known_datasets(second)["data-gouv-fr"]
     assert known[other.key].deleted and not known[sirene.key].deleted

@@ -107,7 +107,7 @@ def _save_runs(store: Store, runs: list[dict[str, tuple[str, list[int]]]]) -> No
         assert store.score_digests(run, list(step)) == {
             k: score_digest(v) for k, v in expected.items()
         }
-        assert {k: _utc(v) for k, v in store.score_dates(run).items()} == dates
+        assert {k: _utc(v.scored_at) for k, v in store.score_dates(run).items()} == dates
         for key, score in expected.items():
             timeline.setdefault(key, []).append((run, score.overall, score.pillars))
         previous_run = run

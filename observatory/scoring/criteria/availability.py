@@ -6,7 +6,7 @@ from typing import Any
 
 from observatory.model import ProbeResult
 from observatory.scoring.context import ScoringContext
-from observatory.scoring.registry import Verdict, criterion, fail, na, partial
+from observatory.scoring.registry import Verdict, criterion, fail, holding, na, partial
 
 FILE_BAR = 0.99  # arrêté of 14 June 2017: files available 99 % of the month
 API_BAR = 0.995  # APIs 99.5 %
@@ -62,7 +62,16 @@ def _item(url: str, measured: tuple[float, str], probe: ProbeResult | None) -> d
     return item
 
 
-@criterion("availability.files", "availability", "Fichiers téléchargeables", 2.0, "resource")
+def _settled(ctx: ScoringContext, urls: list[str | None]) -> bool:
+    """True when none of ``urls`` has a 30-day uptime to judge now or later without new
+    probes: the verdict then rests on their latest probes, which time does not change."""
+    found = [ctx.availability_for(u) for u in urls if u]
+    return all(f is None or f.settled for f in found)
+
+
+@criterion(
+    "availability.files", "availability", "Fichiers téléchargeables", 2.0, "resource", moves=True
+)
 def files(ctx: ScoringContext) -> Verdict:
     """Data files (documentation excluded) can be downloaded, against the legal bar of 99 %.
 
@@ -72,6 +81,12 @@ def files(ctx: ScoringContext) -> Verdict:
     counted. Pass when the mean availability reaches 99 %. Not applicable when no file
     was checked.
     """
+    verdict = _files(ctx)
+    urls = [u for d in ctx.downloads() for u in (d.download_url, d.url)]
+    return holding(verdict) if _settled(ctx, urls) else verdict
+
+
+def _files(ctx: ScoringContext) -> Verdict:
     items = []
     unchecked = 0
     for dist in ctx.downloads():
@@ -94,7 +109,7 @@ def files(ctx: ScoringContext) -> Verdict:
     return verdict
 
 
-@criterion("availability.apis", "availability", "API disponibles", 2.0, "API")
+@criterion("availability.apis", "availability", "API disponibles", 2.0, "API", moves=True)
 def apis(ctx: ScoringContext) -> Verdict:
     """The reference dataset's APIs answer as expected, against the legal bar of 99.5 %.
 
@@ -103,7 +118,7 @@ def apis(ctx: ScoringContext) -> Verdict:
     have no API check.
     """
     if ctx.spdr is None:
-        return na("pas un jeu de données de référence")
+        return holding(na("pas un jeu de données de référence"))
     latest: dict[str, ProbeResult] = {}
     for probe in ctx.api_probes:
         key = probe.check_name or probe.url

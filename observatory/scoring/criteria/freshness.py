@@ -13,7 +13,16 @@ from observatory.scoring.frequencies import (
     strict_delta,
 )
 from observatory.scoring.legal_calendar import lateness
-from observatory.scoring.registry import Verdict, criterion, fail, na, partial, passed
+from observatory.scoring.registry import (
+    FOREVER,
+    Verdict,
+    criterion,
+    fail,
+    holding,
+    na,
+    partial,
+    passed,
+)
 
 TOLERANCE = timedelta(days=1)  # harvesting and publication delays (as udata)
 FUTURE_TOLERANCE = timedelta(days=1)  # clocks and time zones
@@ -27,7 +36,9 @@ def _days(delta: timedelta) -> float:
 def judge_delay(
     updated: datetime, delta: timedelta, now: datetime, tolerance: timedelta, hint: str
 ) -> Verdict:
-    """Pass when updated in time, partial (0.5) when late by less than one period, else fail."""
+    """Pass when updated in time, partial (0.5) when late by less than one period, else
+    fail. In time, the verdict holds until the deadline; late, until the days late shown
+    (to a tenth of a day) or the status change."""
     expected_by = updated + delta
     late = now - (expected_by + tolerance)
     evidence: dict[str, Any] = {
@@ -36,14 +47,19 @@ def judge_delay(
         "period_days": _days(delta),
     }
     if late <= timedelta(0):
-        return passed(**evidence)
-    evidence["days_late"] = _days(now - expected_by)
+        return holding(passed(**evidence), expected_by + tolerance)
+    days_late = evidence["days_late"] = _days(now - expected_by)
+    # round(x, 1) keeps its value while x stays below the next half tenth (1 s to spare)
+    shown_until = expected_by + timedelta(days=days_late + 0.05) - timedelta(seconds=1)
     if late < delta:
-        return partial(0.5, hint, **evidence)
-    return fail(hint, **evidence)
+        until = min(shown_until, expected_by + tolerance + delta)
+        return holding(partial(0.5, hint, **evidence), until)
+    return holding(fail(hint, **evidence), shown_until)
 
 
-@criterion("freshness.frequency", "freshness", "Mise à jour selon la fréquence déclarée", 2.0)
+@criterion(
+    "freshness.frequency", "freshness", "Mise à jour selon la fréquence déclarée", 2.0, moves=True
+)
 def declared_frequency(ctx: ScoringContext) -> Verdict:
     """The last update is no older than the declared frequency allows, with 1 day tolerance.
 
@@ -57,10 +73,12 @@ def declared_frequency(ctx: ScoringContext) -> Verdict:
     name = normalise_frequency(ctx.dataset.frequency)
     delta = strict_delta(name)
     if name is None or name in NO_DELTA or delta is None:
-        return na("aucune fréquence de mise à jour régulière déclarée", frequency=name)
+        return holding(na("aucune fréquence de mise à jour régulière déclarée", frequency=name))
     updated = last_update(ctx.dataset)
     if updated is None:
-        return fail("Renseignez la date de dernière mise à jour des données.", frequency=name)
+        return holding(
+            fail("Renseignez la date de dernière mise à jour des données.", frequency=name)
+        )
     hint = (
         f"Les données auraient dû être mises à jour (fréquence déclarée : {name}). Publiez "
         "une version à jour ou corrigez la fréquence déclarée si elle a changé."
@@ -71,7 +89,12 @@ def declared_frequency(ctx: ScoringContext) -> Verdict:
 
 
 @criterion(
-    "freshness.legal_periodicity", "freshness", "Périodicité légale respectée", 2.0, "SPDR dataset"
+    "freshness.legal_periodicity",
+    "freshness",
+    "Périodicité légale respectée",
+    2.0,
+    "SPDR dataset",
+    moves=True,
 )
 def legal_periodicity(ctx: ScoringContext) -> Verdict:
     """For a reference dataset (SPDR), the last update against its LEGAL periodicity, on the
@@ -89,7 +112,7 @@ def legal_periodicity(ctx: ScoringContext) -> Verdict:
     other datasets.
     """
     if ctx.spdr is None:
-        return na("pas un jeu de données de référence")
+        return holding(na("pas un jeu de données de référence"))
     periodicity = ctx.spdr.periodicity
     label = LEGAL_LABELS[periodicity]
     updated = last_update(ctx.dataset)
@@ -122,6 +145,15 @@ def legal_periodicity(ctx: ScoringContext) -> Verdict:
     return fail(hint, **evidence)
 
 
+def _named_dates(ctx: ScoringContext) -> list[tuple[str, datetime]]:
+    """The dates a date in the future is looked for in, with what they date."""
+    d = ctx.dataset
+    named = [("publication", d.issued), ("mise à jour", d.modified)]
+    named.append(("modification des métadonnées", d.metadata_modified))
+    named += [(f"ressource {dist.title or dist.url}", dist.modified) for dist in d.distributions]
+    return [(what, aware(value)) for what, value in named if value is not None]
+
+
 def _date_problems(ctx: ScoringContext) -> tuple[list[str], list[str]]:
     """(hard problems, soft problems) found in the dataset and resource dates."""
     d, now = ctx.dataset, ctx.utc_now
@@ -129,15 +161,12 @@ def _date_problems(ctx: ScoringContext) -> tuple[list[str], list[str]]:
     soft: list[str] = []
     if d.issued and d.modified and aware(d.modified) < aware(d.issued):
         hard.append(f"mise à jour ({d.modified:%Y-%m-%d}) antérieure à la publication")
-    named = [("publication", d.issued), ("mise à jour", d.modified)]
-    named.append(("modification des métadonnées", d.metadata_modified))
     for dist in d.distributions:
-        named += [(f"ressource {dist.title or dist.url}", dist.modified)]
         if dist.issued and dist.modified and aware(dist.modified) < aware(dist.issued):
             name = dist.title or dist.url
             hard.append(f"ressource {name} : mise à jour antérieure à sa création")
-    for what, value in named:
-        if value is not None and aware(value) > now + FUTURE_TOLERANCE:
+    for what, value in _named_dates(ctx):
+        if value > now + FUTURE_TOLERANCE:
             hard.append(f"{what} : date dans le futur ({value:%Y-%m-%d})")
     newest = max((aware(x.modified) for x in d.distributions if x.modified), default=None)
     if d.modified and newest and newest - aware(d.modified) > LAG_ALERT:
@@ -147,7 +176,7 @@ def _date_problems(ctx: ScoringContext) -> tuple[list[str], list[str]]:
     return hard, soft
 
 
-@criterion("freshness.dates", "freshness", "Dates cohérentes", 0.5)
+@criterion("freshness.dates", "freshness", "Dates cohérentes", 0.5, moves=True)
 def date_consistency(ctx: ScoringContext) -> Verdict:
     """Dates make sense: last update not before publication, nothing in the future (1 day
     tolerance), and no resource more than 31 days newer than the dataset's update date
@@ -156,11 +185,16 @@ def date_consistency(ctx: ScoringContext) -> Verdict:
     d = ctx.dataset
     has_dates = d.issued or d.modified or any(x.modified or x.issued for x in d.distributions)
     if not has_dates:
-        return na("aucune date renseignée")
+        return holding(na("aucune date renseignée"))
     hard, soft = _date_problems(ctx)
+    # a date in the future stops being one once the clock reaches it (tolerance aside)
+    future = [
+        v - FUTURE_TOLERANCE for _, v in _named_dates(ctx) if v > ctx.utc_now + FUTURE_TOLERANCE
+    ]
+    until = min(future, default=FOREVER)
     hint = "Corrigez les dates de publication et de mise à jour : " + "; ".join(hard + soft) + "."
     if hard:
-        return fail(hint, problems=hard + soft)
+        return holding(fail(hint, problems=hard + soft), until)
     if soft:
-        return partial(0.5, hint, problems=soft)
-    return passed()
+        return holding(partial(0.5, hint, problems=soft), until)
+    return holding(passed(), until)

@@ -1,6 +1,7 @@
 """Thin carried scores: a score carried over unchanged is a row naming the full row whose
 values and criterion results it shares (``score_of``), not a copy of its values; a carried
 observation no longer copies the record's digest and date either (the shared one has them).
+A score states until when it holds (``holds_until``; unknown for the scores before).
 
 Revision ID: 0009_thin_scores
 Revises: 0008_thin_rows
@@ -27,6 +28,7 @@ RESULT_COLUMNS = ('position, criterion_id, pillar, status, score, weight, eviden
 
 def upgrade() -> None:
     op.add_column('dataset_scores', sa.Column('score_of', sa.Integer(), nullable=True))
+    op.add_column('dataset_scores', sa.Column('holds_until', sa.DateTime(timezone=True), nullable=True))
     op.execute(
         "UPDATE dataset_observations SET content_hash = '', metadata_modified = NULL"
         " WHERE distributions_of IS NOT NULL"
@@ -58,4 +60,5 @@ def downgrade() -> None:
             f"UPDATE dataset_observations SET {name} = (SELECT o.{name} FROM dataset_observations o"
             " WHERE o.id = dataset_observations.distributions_of) WHERE distributions_of IS NOT NULL"
         )
+    op.drop_column('dataset_scores', 'holds_until')
     op.drop_column('dataset_scores', 'score_of')  # in place: a batch copy would cascade
