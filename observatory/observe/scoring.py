@@ -109,7 +109,7 @@ def score_run(
     previous = checks.latest if previous_id is not None else {}
     # a key read twice (a paged harvest may repeat one) is scored once, as last read
     todo = list({d.key: d for d in obs.datasets if d.key in keys}.values())
-    same: list[str] = []  # scored again, found equal to the previous score: shared
+    same: dict[str, datetime] = {}  # scored again, equal to the previous score: shared
     for part in pipeline.batches(todo, SCORE_BATCH):
         with gc_paused(), timed(timings, "score"):
             batch = batch_inputs(store, part, obs, probes, now, previous)
@@ -117,7 +117,7 @@ def score_run(
             holds = {a.score.dataset_key: a.holds_until for a in assessed}
             digests = store.score_digests(previous_id, [d.key for d in part]) if previous_id else {}
             scores, equal = split_equal([a.score for a in assessed], digests, unchanged)
-            same += equal
+            same |= {key: holds[key] for key in equal}
             last = None
             if previous_id is not None:  # what changed is stored against the last full set
                 changed = [s.dataset_key for s in scores if s.dataset_key in digests]
@@ -125,7 +125,9 @@ def score_run(
         with timed(timings, "store_scores"):
             store.save_scores(run_id, scores, now, previous=last, holds_until=holds)
     with timed(timings, "store_scores"):
-        carry = CarryScores(previous_id, carried + same) if previous_id else None
+        carry = None
+        if previous_id is not None:
+            carry = CarryScores(previous_id, [*carried, *same], rescored=same, at=now)
         store.save_scores(run_id, [], now, carry)
     counts = {"scored": len(todo), "scores_carried": len(carried), "scores_same": len(same)}
     return Scored(counts, signature, set(carried))

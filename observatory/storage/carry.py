@@ -11,7 +11,7 @@ runs inside the caller's transaction (one ``Store.save_*`` call)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -22,6 +22,7 @@ from sqlalchemy import (
     MetaData,
     Table,
     Text,
+    bindparam,
     case,
     delete,
     func,
@@ -73,10 +74,14 @@ class CarryDatasets:
 
 @dataclass(frozen=True)
 class CarryScores:
-    """Scores (with their criterion results) to copy from ``previous_run_id``."""
+    """Scores (with their criterion results) to copy from ``previous_run_id``. Those of
+    ``rescored`` were scored again ``at`` this run and found equal: they keep that date and
+    until when the new score holds (key -> instant)."""
 
     previous_run_id: int
     keys: Sequence[str] = field(default_factory=tuple)
+    rescored: Mapping[str, datetime] = field(default_factory=dict)
+    at: datetime | None = None
 
 
 def fill_keys(session: Session, groups: dict[str, Iterable[str]]) -> int:
@@ -148,6 +153,7 @@ def carry_scores(session: Session, run: m.Run, plan: CarryScores) -> int:
         delete(score).where(score.c.run_id == run.id, score.c.dataset_key.in_(select(KEYS.c.key)))
     )
     empty = literal(JSON.NULL, JSON())  # the values are the named row's
+    thin = score.c.score_of.is_not(None)  # a copy keeps the dates a copy had of its own
     rows = (
         select(
             literal(run.id),
@@ -156,12 +162,28 @@ def carry_scores(session: Session, run: m.Run, plan: CarryScores) -> int:
             func.coalesce(score.c.score_of, score.c.id),
             empty,
             empty,
+            case((thin, score.c.scored_at), else_=null()),
+            case((thin, score.c.holds_until), else_=null()),
         )
         .join(KEYS, KEYS.c.key == score.c.dataset_key)
         .where(score.c.run_id == plan.previous_run_id)
     )
     columns = ["run_id", "dataset_key", "dataset_id", "score_of", "pillars", "legal"]
-    return _count(session.execute(insert(score).from_select(columns, rows)))
+    columns += ["scored_at", "holds_until"]
+    copied = _count(session.execute(insert(score).from_select(columns, rows)))
+    if plan.rescored:
+        dated = (
+            update(score)
+            .where(score.c.run_id == run.id, score.c.dataset_key == bindparam("key"))
+            .values(
+                scored_at=bindparam("at", type_=m.UTCDateTime()),
+                holds_until=bindparam("until", type_=m.UTCDateTime()),
+            )
+        )
+        at = plan.at or run.started_at
+        params = [{"key": k, "at": at, "until": u} for k, u in plan.rescored.items()]
+        session.execute(dated, params)
+    return copied
 
 
 def id_ranges(ids: Iterable[int]) -> list[tuple[int, int]]:

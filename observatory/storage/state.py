@@ -80,9 +80,10 @@ class ScoreDates(NamedTuple):
 
 def score_dates(conn: Connection, run_id: int) -> dict[str, ScoreDates]:
     """Dataset key -> the dates of its score in ``run_id`` (a carried one's are those of
-    the score it names)."""
+    the score it names, unless it was scored again and found equal)."""
     s, v = m.DatasetScoreRow, VALUES
-    query = score_rows(s.dataset_key, v.scored_at, v.holds_until).where(s.run_id == run_id)
+    at, until = func.coalesce(s.scored_at, v.scored_at), func.coalesce(s.holds_until, v.holds_until)
+    query = score_rows(s.dataset_key, at, until).where(s.run_id == run_id)
     return {key: ScoreDates(at, until) for key, at, until in conn.execute(query)}
 
 

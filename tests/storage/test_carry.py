@@ -161,3 +161,31 @@ def test_reference_datasets_are_read_without_the_others(store) -> None:
     plan = CarryDatasets(first, unchanged=[corpus.key, other.key], deleted=[sirene.key])
     store.save_catalogue(second, *catalogue_with_status([]), plan)
     assert store.spdr_datasets(second) == []  # a deleted one is not probed any more
+
+
+def test_a_score_found_equal_keeps_its_new_dates_through_later_copies(store) -> None:
+    """A score scored again and found equal is shared with the previous one, but dated
+    when it was scored again and holding as the new verdicts say; a later copy of it keeps
+    those dates, and a plain copy keeps the original's."""
+    first, (sirene, corpus, other) = _first_run(store)
+    until = {sirene.key: T0 + 40 * DAY, corpus.key: T0 + 3 * DAY}
+    store.save_scores(first, [], holds_until=until)  # no score given: dates unchanged
+    keys = [sirene.key, corpus.key, other.key]
+
+    def copy(run_from: int, at: object, rescored: dict) -> int:
+        run = store.start_run("observe", at)
+        store.save_scores(run, [], at, CarryScores(run_from, keys, rescored, at))
+        store.finish_run(run, "ok", {})
+        return run
+
+    second = copy(first, T0 + DAY, {sirene.key: T0 + 41 * DAY})
+    third = copy(second, T0 + 2 * DAY, {})
+    for run in (second, third):
+        dates = store.score_dates(run)
+        assert (dates[sirene.key].scored_at, dates[sirene.key].holds_until) == (
+            T0 + DAY,
+            T0 + 41 * DAY,
+        )
+        assert dates[other.key].scored_at == T0 and dates[other.key].holds_until is None
+        assert store.run_scores(run) == store.run_scores(first)
+    assert store.integrity_check() == []

@@ -46,9 +46,11 @@ def downgrade() -> None:
         " WHERE s.results_of IS NOT NULL"
     )
     for name in VALUES:
+        value = f"(SELECT s.{name} FROM dataset_scores s WHERE s.id = dataset_scores.score_of)"
+        if name == 'scored_at':  # a copy scored again and found equal has its own date
+            value = f"COALESCE(scored_at, {value})"
         op.execute(
-            f"UPDATE dataset_scores SET {name} = (SELECT s.{name} FROM dataset_scores s"
-            " WHERE s.id = dataset_scores.score_of) WHERE score_of IS NOT NULL"
+            f"UPDATE dataset_scores SET {name} = {value} WHERE score_of IS NOT NULL"
         )
     op.execute(
         "UPDATE dataset_scores SET results_of = (SELECT COALESCE(s.results_of, s.id)"
