@@ -72,9 +72,10 @@ def store_views(
     datasets = [d for d in obs.datasets if not d.deleted]
     kept: list[str] = []
     if previous_id is not None and carried_scores:
-        before = store.run_info(previous_id).started_at
-        kept = views_to_carry(datasets, carried_scores, before, now)
-        datasets = [d for d in datasets if d.key not in set(kept)]
+        with timed(timings, "views"):
+            before = store.run_info(previous_id).started_at
+            kept = views_to_carry(datasets, carried_scores, before, now)
+            datasets = [d for d in datasets if d.key not in set(kept)]
     for part in pipeline.batches(datasets, VIEW_BATCH):
         with gc_paused(), timed(timings, "views"):
             probes = batch_probes(store, part, made, checks)
@@ -97,10 +98,6 @@ def views_to_carry(
     to read: of its views, only data.gouv.fr's update-in-time check reads the clock, so
     its views hold when that part is the same at the previous run's clock and now (a view
     carried then equalled the one before, and so on)."""
-    from observatory.scoring.reference_views import udata_part
+    from observatory.scoring.udata_quality import same_at
 
-    return [
-        d.key
-        for d in datasets
-        if d.key in carried_scores and udata_part(d, before) == udata_part(d, now)
-    ]
+    return [d.key for d in datasets if d.key in carried_scores and same_at(d, before, now)]

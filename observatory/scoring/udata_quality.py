@@ -61,6 +61,15 @@ def _fulfilled_in_time(dataset: Dataset, frequency: str | None, now: datetime) -
     return None
 
 
+def same_at(dataset: Dataset, before: datetime, now: datetime) -> bool:
+    """True when ``udata_quality`` (and so ``quality_mismatches``) of ``dataset`` is the same
+    at both instants: only the update check reads the clock, so only it is computed."""
+    frequency = normalise_frequency(dataset.frequency)
+    return _fulfilled_in_time(dataset, frequency, before) == _fulfilled_in_time(
+        dataset, frequency, now
+    )
+
+
 def udata_quality(dataset: Dataset, now: datetime) -> dict[str, Any]:
     """The platform's quality object recomputed: same keys, same values, same score."""
     frequency = normalise_frequency(dataset.frequency)

@@ -24,9 +24,11 @@ from observatory.harvest.dcat import parse_dcat
 from observatory.model import Dataset, ProbeResult
 from observatory.scoring.context import ScoringContext
 from observatory.scoring.engine import assess, run_criterion
-from observatory.scoring.frequencies import STRICT_DELTAS
+from observatory.scoring.frequencies import STRICT_DELTAS, UDATA_ALWAYS_ON_TIME, UDATA_DELTAS
 from observatory.scoring.history import UrlAvailability, judged_uptimes, url_availability
+from observatory.scoring.reference_views import udata_part
 from observatory.scoring.registry import FOREVER, all_criteria, get_criterion
+from observatory.scoring.udata_quality import same_at
 from tests.corpus import CORPUS
 from tests.scoring.scoring_helpers import NOW, corpus_dataset, good_dataset, probe, spdr_entry
 
@@ -205,3 +207,25 @@ def test_a_reference_dataset_score_holds_for_no_time() -> None:
     plain = assess(ScoringContext(dataset=good_dataset(), now=NOW))
     assert NOW < plain.holds_until < FOREVER  # its monthly update deadline
     assert plain.holds_until.tzinfo is UTC or plain.holds_until.utcoffset() == timedelta(0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    dataset=dated_datasets(),
+    frequency=st.sampled_from([None, "unknown", *UDATA_DELTAS, *UDATA_ALWAYS_ON_TIME]),
+    platform=st.none() | st.fixed_dictionaries({"update_fulfilled_in_time": st.booleans()}),
+    before=st.timedeltas(timedelta(days=-400), timedelta(days=400)),
+    after=st.timedeltas(timedelta(0), timedelta(days=400)),
+)
+def test_the_views_read_the_clock_only_through_the_update_check(
+    dataset: Dataset,
+    frequency: str | None,
+    platform: dict[str, Any] | None,
+    before: timedelta,
+    after: timedelta,
+) -> None:
+    """``same_at`` (the shortcut carrying reference views) says exactly whether
+    data.gouv.fr's part of the views is the same at two instants."""
+    dataset = replace(dataset, frequency=frequency, quality=platform)
+    t1, t2 = NOW + before, NOW + before + after
+    assert same_at(dataset, t1, t2) == (udata_part(dataset, t1) == udata_part(dataset, t2))
