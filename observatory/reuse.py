@@ -16,10 +16,11 @@
   record, the very same probe for each of its files, no file under a Table Schema (the
   row-count criterion compares a report with the previous run's), not a reference dataset
   (their API checks run every time), the same scoring code and settings
-  (``scoring.signature``), and the clock still before the instant until which the score
-  holds: the criteria that read the clock or the availability history state it with each
-  verdict (a deadline, the next tenth of a day late, a future date reached; no instant
-  once a file's 30-day uptime is judged). Anything else is scored again, so a carried
+  (``scoring.signature``), a score less than a week old (``MAX_SCORE_AGE``), and the
+  clock still before the instant until which the score holds: the criteria that read the
+  clock or the availability history state it with each verdict (a deadline, the next
+  tenth of a day late, a future date reached; no instant once a file's 30-day uptime is
+  judged). Anything else is scored again, so a carried
   score is the score a full run would give now.
 
 Plain functions over explicit inputs; the observe engine (``observatory.observe``) composes them.
@@ -180,6 +181,11 @@ def probes_to_load(
     return [reused[u].id for u in urls if u in reused]
 
 
-def cutoff(now: datetime, config: Config) -> datetime:
-    """Probes and scores older than this are made again."""
-    return now - timedelta(seconds=config.settings.reprobe_after)
+#: A score that provably holds is still computed again once this old: a bound on how
+#: long any fault in carrying one could last.
+MAX_SCORE_AGE = timedelta(days=7)
+
+
+def cutoff(now: datetime) -> datetime:
+    """Scores computed before this are scored again (``MAX_SCORE_AGE``)."""
+    return now - MAX_SCORE_AGE

@@ -94,7 +94,7 @@ def score_run(
         dates=store.score_dates(previous_id) if previous_id else {},
         previous_probes=checks.before,
         reused_probes=checks.reused,
-        cutoff=reuse.cutoff(now, config),
+        cutoff=reuse.cutoff(now),
         now=now,
         same_scoring=before.get("scoring_signature") == signature,
     )

@@ -63,7 +63,7 @@ Un jeu de données inchangé garde sa note du passage précédent, sans être no
 seulement quand rien de ce dont elle est calculée n'a pu bouger : même fiche, mêmes
 contrôles de ses fichiers, aucun fichier sous schéma (le nombre de lignes est comparé au
 passage précédent), pas une donnée de référence, même code de notation et mêmes réglages
-(poids, données de référence), note calculée depuis moins que l'intervalle de recontrôle.
+(poids, données de référence), note calculée il y a moins d'une semaine.
 Les critères marqués « varie avec l'horloge ou l'historique » disent en plus, à chaque
 verdict, jusqu'à quand il tient : l'échéance de mise à jour, le dixième de jour de retard
 suivant, le jour où une date dans le futur est atteinte ; jamais dès qu'une disponibilité
