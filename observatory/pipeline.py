@@ -22,6 +22,7 @@ from observatory.model import (
 )
 from observatory.net.fetch import HttpSettings
 from observatory.registry import Config, SpdrEntry
+from observatory.scoring.context import target
 
 if TYPE_CHECKING:
     from observatory.probes.rules import Validators
@@ -60,7 +61,7 @@ def probe_targets(datasets: Iterable[Dataset]) -> list[str]:
     for dataset in datasets:
         for dist in dataset.distributions:
             if dist.type != "documentation":
-                urls.setdefault(dist.download_url or dist.url, None)
+                urls.setdefault(target(dist), None)
     return list(urls)
 
 

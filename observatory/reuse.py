@@ -163,14 +163,18 @@ def score_still_holds(dataset: Dataset, config: Config, inputs: ScoreInputs) -> 
 def split_scoring(
     datasets: Iterable[Dataset], unchanged: set[str], config: Config, inputs: ScoreInputs
 ) -> tuple[set[str], list[str]]:
-    """(keys to score, keys whose previous score is carried over)."""
-    score, carry = set(), []
+    """(keys to score, keys whose previous score is carried over). A key read twice (a
+    paged harvest may repeat one) is carried only when every reading of it holds."""
+    score: set[str] = set()
+    carry: dict[str, None] = {}
     for dataset in datasets:
         if dataset.key in unchanged and score_still_holds(dataset, config, inputs):
-            carry.append(dataset.key)
+            if dataset.key not in score:
+                carry[dataset.key] = None
         else:
             score.add(dataset.key)
-    return score, carry
+            carry.pop(dataset.key, None)
+    return score, list(carry)
 
 
 def probes_to_load(

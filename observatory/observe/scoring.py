@@ -35,11 +35,12 @@ SCORE_BATCH = 5000  # datasets scored, then saved, at a time
 @dataclass(frozen=True)
 class Scored:
     """What the scoring stage did: its counts, the scoring signature the next run compares
-    with (``scoring.signature``), and the keys whose score it carried over unscored."""
+    with (``scoring.signature``), and the keys whose score it carried over unscored, with
+    when that score was computed."""
 
     counts: dict[str, int]
     signature: str
-    carried: set[str]
+    carried: dict[str, datetime | None]
 
 
 def score_batch(datasets: list[Dataset], config: Config, inputs: ScoringInputs) -> list[Assessment]:
@@ -130,7 +131,7 @@ def score_run(
             carry = CarryScores(previous_id, [*carried, *same], rescored=same, at=now)
         store.save_scores(run_id, [], now, carry)
     counts = {"scored": len(todo), "scores_carried": len(carried), "scores_same": len(same)}
-    return Scored(counts, signature, set(carried))
+    return Scored(counts, signature, {k: inputs.dates[k].scored_at for k in carried})
 
 
 def split_equal(

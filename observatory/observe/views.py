@@ -9,6 +9,7 @@ run's views, as they keep its scores. Publishing then renders the views from the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from observatory import pipeline, reuse
@@ -16,6 +17,7 @@ from observatory.model import Dataset, ProbeResult, ValidationReport
 from observatory.observe.checks import Checks
 from observatory.observe.runner import Runner
 from observatory.observe.timing import gc_paused, timed
+from observatory.scoring.context import aware
 from observatory.storage.store import Store
 
 VIEW_BATCH = 5000  # datasets whose views are computed, then saved, at a time
@@ -38,12 +40,13 @@ def latest_by_distribution(reports: list[ValidationReport]) -> dict[str, Validat
 def batch_probes(
     store: Store, datasets: list[Dataset], made: dict[str, ProbeResult], checks: Checks
 ) -> dict[str, ProbeResult]:
-    """The latest probe of each URL of ``datasets``: made by the run, or reused by it."""
+    """The latest probe of each file of ``datasets`` (``pipeline.probe_targets``): made by
+    the run, or reused by it. Other URLs (documentation, an access URL beside a download
+    URL) have none, whatever another dataset's files happened to be."""
     keys = {d.key for d in datasets}
     loaded = checks.reused_results(store, reuse.probes_to_load(datasets, keys, checks.reused))
     found = latest_by_url(list(loaded.values()))
-    urls = {u for d in datasets for dist in d.distributions for u in (dist.url, dist.download_url)}
-    for url in filter(None, urls):
+    for url in pipeline.probe_targets(datasets):
         probe = made.get(url)
         if probe is not None and (url not in found or found[url].checked_at <= probe.checked_at):
             found[url] = probe
@@ -60,7 +63,7 @@ def store_views(
     checks: Checks,
     timings: dict[str, float],
     runner: Runner,
-    carried_scores: set[str] | None = None,
+    carried_scores: Mapping[str, datetime | None] | None = None,
 ) -> dict[str, int]:
     """Compute and store the views of the run's datasets, carry those of the datasets it
     did not read and those that provably did not change (``views_to_carry``); returns the
@@ -73,8 +76,7 @@ def store_views(
     kept: list[str] = []
     if previous_id is not None and carried_scores:
         with timed(timings, "views"):
-            before = store.run_info(previous_id).started_at
-            kept = views_to_carry(datasets, carried_scores, before, now)
+            kept = views_to_carry(datasets, carried_scores, now)
             datasets = [d for d in datasets if d.key not in set(kept)]
     for part in pipeline.batches(datasets, VIEW_BATCH):
         with gc_paused(), timed(timings, "views"):
@@ -91,13 +93,20 @@ def store_views(
 
 
 def views_to_carry(
-    datasets: list[Dataset], carried_scores: set[str], before: datetime, now: datetime
+    datasets: list[Dataset], carried_scores: Mapping[str, datetime | None], now: datetime
 ) -> list[str]:
     """Keys whose previous views are what computing them now gives. A dataset whose score
-    was carried over has the same record, the very same probes and no validation report
-    to read: of its views, only data.gouv.fr's update-in-time check reads the clock, so
-    its views hold when that part is the same at the previous run's clock and now (a view
-    carried then equalled the one before, and so on)."""
+    was carried over (key -> when that score was computed) has the same record, the very
+    same probes of its files and no validation report to read: of its views, only
+    data.gouv.fr's update check reads the clock. Its views were computed at some instant
+    between its score's and now (they are computed again whenever the score is); that
+    check only turns from on time to late, so the same answer at both ends means the same
+    answer then and now."""
     from observatory.scoring.udata_quality import same_at
 
-    return [d.key for d in datasets if d.key in carried_scores and same_at(d, before, now)]
+    kept: dict[str, None] = {}
+    for d in datasets:
+        at = carried_scores.get(d.key)
+        if at is not None and same_at(d, aware(at), now):
+            kept[d.key] = None
+    return list(kept)

@@ -51,17 +51,12 @@ class ScoringContext:
         return [d for d in self.dataset.distributions if (d.type or "main") not in NON_DATA_TYPES]
 
     def probe_for(self, dist: Distribution) -> ProbeResult | None:
-        """The latest probe of a distribution, by download URL then access URL."""
-        for url in (dist.download_url, dist.url):
-            if url and url in self.probes:
-                return self.probes[url]
-        return None
+        """The latest probe of a distribution's file (``target``)."""
+        return self.probes.get(target(dist))
 
     def uptime_for(self, dist: Distribution) -> float | None:
-        for url in (dist.download_url, dist.url):
-            if url and url in self.uptime:
-                return self.uptime[url]
-        return None
+        """The judged 30-day uptime of a distribution's file (``target``)."""
+        return self.uptime.get(target(dist))
 
     def validation_for(self, dist: Distribution) -> ValidationReport | None:
         return self.validations.get(dist.key)
@@ -118,6 +113,13 @@ def build_contexts(
             uptime=uptime,
             availability=inputs.availability,
         )
+
+
+def target(dist: Distribution) -> str:
+    """The URL a distribution's file is probed at (``pipeline.probe_targets``): its download
+    URL, else its access URL. Scoring reads the probes and history of that URL only, the
+    ones a run loads and compares with the previous run's."""
+    return dist.download_url or dist.url
 
 
 def aware(value: datetime) -> datetime:

@@ -88,8 +88,9 @@ def url_availability(
     window = _period(raw, hourly, rolled_until, now - WINDOW, now, max_gap)
     start, _ = month_bounds(now.year, now.month)
     month = _period(raw, daily, rolled_until, start, now, max_gap)
-    # measured time in any later window <= what this one holds + the last probe's reach
-    reachable = (window.covered_seconds + max_gap.total_seconds()) / WINDOW.total_seconds()
+    # measured time in any later window <= what this one holds + the last probe's reach,
+    # + one more max_gap that a rollup of a probe just before the window may bring in
+    reachable = (window.covered_seconds + 2 * max_gap.total_seconds()) / WINDOW.total_seconds()
     return UrlAvailability(
         url=url,
         uptime_30d=window.uptime,

@@ -58,8 +58,10 @@ class Verdict:
     holds_until: datetime | None = None
 
 
-#: ``holds_until`` of a verdict that time alone never changes.
-FOREVER = datetime.max.replace(tzinfo=UTC)
+#: ``holds_until`` of a verdict that time alone never changes: the last day of year 9999,
+#: which every time zone can still write (``datetime.max`` is year 10000 east of UTC, which
+#: a PostgreSQL server set to Paris time cannot hand back).
+FOREVER = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 @dataclass(frozen=True)

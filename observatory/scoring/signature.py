@@ -15,8 +15,8 @@ from observatory.registry import Config
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 #: The code a score depends on: criteria, engine and context, the availability figures
-#: they read, and the records they read.
-_CODE = ("scoring", "availability", "model.py")
+#: they read, the records they read, the settings' models and which files are probed.
+_CODE = ("scoring", "availability", "model.py", "registry.py", "pipeline.py")
 
 
 def scoring_signature(config: Config) -> str:

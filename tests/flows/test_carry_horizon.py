@@ -88,7 +88,33 @@ def test_views_are_carried_only_while_the_update_check_reads_the_same() -> None:
         return replace(good_dataset(), key=f"k{days}", modified=NOW - timedelta(days=days))
 
     datasets = [updated(10), updated(31), updated(90)]  # monthly: 31 days, then 1 of grace
-    keys = {d.key for d in datasets}
-    kept = views_to_carry(datasets, keys, NOW, NOW + timedelta(days=2))
+    scored = {d.key: NOW for d in datasets}
+    kept = views_to_carry(datasets, scored, NOW + timedelta(days=2))
     assert kept == ["k10", "k90"]
-    assert views_to_carry(datasets, {"k10"}, NOW, NOW + timedelta(days=2)) == ["k10"]
+    assert views_to_carry(datasets, {"k10": NOW}, NOW + timedelta(days=2)) == ["k10"]
+    # compared from when the score was computed, not from the previous run's clock: views
+    # carried as last known by an incomplete harvest were computed then, and a previous
+    # run after k31's deadline would read "late" as now does
+    assert views_to_carry(datasets, {"k31": NOW - timedelta(days=5)}, NOW + timedelta(days=2)) == []
+    assert views_to_carry([datasets[0], datasets[0]], scored, NOW) == ["k10"]  # read twice
+
+
+def test_views_read_the_probes_of_the_files_only(tmp_path: Path) -> None:
+    """A dataset's documentation page probed now as another dataset's file does not reach
+    its views: they read the probes the carry decision compares, of its own files only."""
+    from observatory.model import ProbeResult
+    from observatory.observe.checks import Checks
+    from observatory.observe.views import batch_probes
+    from observatory.pipeline import probe_targets
+    from tests.scoring.scoring_helpers import NOW, good_dataset
+
+    dataset = good_dataset()
+    doc = next(d.url for d in dataset.distributions if d.type == "documentation")
+    (main,) = probe_targets([dataset])
+    made = {
+        url: ProbeResult(url=url, outcome="down", reason="HTTP 404", checked_at=NOW, status=404)
+        for url in (main, doc)
+    }
+    checks = Checks(fresh=[], reused={}, before={}, validated=[], latest={}, kept=0)
+    with Store(f"sqlite:///{tmp_path / 'store.db'}") as store:
+        assert set(batch_probes(store, [dataset], made, checks)) == {main}

@@ -229,3 +229,52 @@ def test_the_views_read_the_clock_only_through_the_update_check(
     dataset = replace(dataset, frequency=frequency, quality=platform)
     t1, t2 = NOW + before, NOW + before + after
     assert same_at(dataset, t1, t2) == (udata_part(dataset, t1) == udata_part(dataset, t2))
+
+
+def test_scoring_reads_a_file_at_the_url_it_is_probed_at() -> None:
+    """A file with a download URL is probed there: the history and probes of its access URL
+    (another dataset's file, say) do not reach its score, whatever the batch holds."""
+    base = good_dataset().distributions[0]
+    file = replace(base, download_url="https://files.example.org/r1-download.csv")
+    dataset = replace(good_dataset(), distributions=[file])
+    access = _history(file.url, 30 * 96, timedelta(minutes=15), set(range(0, 2880, 10)))
+    figures = {file.url: url_availability(file.url, access, [], [], None, NOW, GAP)}
+    ctx = ScoringContext(
+        dataset=dataset,
+        now=NOW,
+        probes={file.url: access[-1], file.download_url: probe(file.download_url)},
+        uptime=judged_uptimes(figures),
+        availability=figures,
+    )
+    verdict = get_criterion("availability.files").func(ctx)
+    assert [i["basis"] for i in verdict.evidence["items"]] == ["latest_probe"]
+    assert verdict.status == "pass" and verdict.holds_until == FOREVER
+
+
+def test_a_key_read_twice_is_carried_only_when_every_reading_holds() -> None:
+    from observatory import reuse
+    from observatory.pipeline import probe_targets
+    from observatory.registry import load_config
+    from observatory.storage.state import ProbeRef, ScoreDates
+
+    first = good_dataset()
+    second = replace(
+        first,
+        distributions=[
+            *first.distributions,
+            replace(first.distributions[0], key="cat:r9", url="https://files.example.org/new.csv"),
+        ],
+    )
+    refs = {u: ProbeRef(1, u, NOW, "up", "text/csv", None) for u in probe_targets([first])}
+    inputs = reuse.ScoreInputs(
+        dates={first.key: ScoreDates(NOW, FOREVER)},
+        previous_probes=refs,
+        reused_probes=refs,
+        cutoff=reuse.cutoff(NOW),
+        now=NOW + timedelta(hours=1),
+        same_scoring=True,
+    )
+    config = load_config()
+    for readings in ([first, second], [second, first]):
+        assert reuse.split_scoring(readings, {first.key}, config, inputs) == ({first.key}, [])
+    assert reuse.split_scoring([first, first], {first.key}, config, inputs) == (set(), [first.key])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import create_engine, select
 
 from observatory.report import run_summary
@@ -189,3 +190,23 @@ def test_a_score_found_equal_keeps_its_new_dates_through_later_copies(store) -> 
         assert dates[other.key].scored_at == T0 and dates[other.key].holds_until is None
         assert store.run_scores(run) == store.run_scores(first)
     assert store.integrity_check() == []
+
+
+@pytest.mark.parametrize("zone", ["Europe/Paris", "Pacific/Kiritimati", "Etc/GMT+12"])
+def test_a_score_that_holds_forever_reads_back_on_a_server_in_any_time_zone(
+    pg_url: str, zone: str
+) -> None:
+    """A PostgreSQL server set to local time hands dates back in it: the instant a score
+    holds until "forever" must still be a date it can write (Paris is UTC+1)."""
+    from observatory.scoring.registry import FOREVER
+    from observatory.storage.store import Store
+
+    url = f"{pg_url}%20-cTimeZone%3D{zone.replace('/', '%2F').replace('+', '%2B')}"
+    with Store(url) as store:
+        first, (sirene, corpus, other) = _first_run(store)
+        store.save_scores(
+            first, [score_for(corpus.key, 70.0)], T0, holds_until={corpus.key: FOREVER}
+        )
+        second = store.start_run("observe", T0 + DAY)
+        store.save_scores(second, [], T0 + DAY, CarryScores(first, [corpus.key]))
+        assert store.score_dates(second)[corpus.key].holds_until == FOREVER

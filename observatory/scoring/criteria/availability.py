@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from observatory.model import ProbeResult
-from observatory.scoring.context import ScoringContext
+from observatory.scoring.context import ScoringContext, target
 from observatory.scoring.registry import Verdict, criterion, fail, holding, na, partial
 
 FILE_BAR = 0.99  # arrêté of 14 June 2017: files available 99 % of the month
@@ -62,10 +62,10 @@ def _item(url: str, measured: tuple[float, str], probe: ProbeResult | None) -> d
     return item
 
 
-def _settled(ctx: ScoringContext, urls: list[str | None]) -> bool:
+def _settled(ctx: ScoringContext, urls: list[str]) -> bool:
     """True when none of ``urls`` has a 30-day uptime to judge now or later without new
     probes: the verdict then rests on their latest probes, which time does not change."""
-    found = [ctx.availability_for(u) for u in urls if u]
+    found = [ctx.availability_for(u) for u in urls]
     return all(f is None or f.settled for f in found)
 
 
@@ -82,7 +82,7 @@ def files(ctx: ScoringContext) -> Verdict:
     was checked.
     """
     verdict = _files(ctx)
-    urls = [u for d in ctx.downloads() for u in (d.download_url, d.url)]
+    urls = [target(d) for d in ctx.downloads()]
     return holding(verdict) if _settled(ctx, urls) else verdict
 
 
@@ -95,7 +95,7 @@ def _files(ctx: ScoringContext) -> Verdict:
         if measured is None:
             unchecked += 1
             continue
-        items.append(_item(dist.download_url or dist.url, measured, probe))
+        items.append(_item(target(dist), measured, probe))
     if not items:
         return na("aucun fichier vérifié", unchecked=unchecked)
     down = [i["url"] for i in items if i["availability"] < FILE_BAR]
