@@ -20,8 +20,8 @@
   clock still before the instant until which the score holds: the criteria that read the
   clock or the availability history state it with each verdict (a deadline, the next
   tenth of a day late, a future date reached; no instant once a file's 30-day uptime is
-  judged). Anything else is scored again, so a carried
-  score is the score a full run would give now.
+  judged). Anything else is scored again, so a carried score is the score a full run
+  would give now.
 
 Plain functions over explicit inputs; the observe engine (``observatory.observe``) composes them.
 """
