@@ -32,15 +32,16 @@ from frictionless import errors as ferrors
 from frictionless.helpers import safe_format
 from frictionless.table.row import Row, create_cell_handlers
 
+from observatory.inspect.arrow_arrays import bool_mask, numeric_array
 from observatory.inspect.fast_types import (
     FAST_TYPES,
     SLOW_TYPES,
     ColumnResult,
     ErrorRow,
     FieldCheck,
-    bool_mask,
     mix64,
     python_key,
+    string_buffers,
 )
 from observatory.machine import usable_cores
 from observatory.model import ValidationError
@@ -292,7 +293,7 @@ def _shared(parts: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
     del ordered
     if not len(repeated):
         return np.zeros(0, dtype=np.int64)
-    shared = bool_mask(pc.is_in(pa.array(keys), value_set=pa.array(repeated)))  # hashed
+    shared = bool_mask(pc.is_in(numeric_array(keys), value_set=numeric_array(repeated)))  # hashed
     return np.sort(rows[shared]).astype(np.int64)
 
 
@@ -447,8 +448,8 @@ class FastValidator:
 
     def _column(self, column: pa.Array, i: int, numbers: np.ndarray) -> tuple[ColumnResult, int]:
         """One column of a batch: its check, and how many of its cells are empty once trimmed."""
-        blank = pc.or_(pc.equal(pc.binary_length(column), 0), pc.utf8_is_space(column))
-        empty = pc.sum(blank).as_py() or 0  # as many as are "" once whitespace is trimmed
+        blank = (np.diff(string_buffers(column)[0]) == 0) | bool_mask(pc.utf8_is_space(column))
+        empty = int(blank.sum())  # as many as are "" once whitespace is trimmed
         return self.plan.checks[i].run(column, numbers), empty
 
     def _pk_none(self, row: int) -> ErrorRow:
@@ -506,7 +507,7 @@ class FastValidator:
             if arrays is not None and len(numbers):
                 hit = np.flatnonzero(np.isin(numbers, wanted))
                 for c in columns:
-                    cells = arrays[c].take(pa.array(hit)).to_pylist()
+                    cells = arrays[c].take(numeric_array(hit)).to_pylist()
                     reader = self.plan.checks[c].reader
                     for row, cell in zip(numbers[hit].tolist(), cells, strict=True):
                         values[c][row] = reader(cell)[0] if cell is not None else None
