@@ -165,6 +165,7 @@ class FieldCheck:
         self.reader = fld.create_cell_reader()
         self.value_reader = fld.create_value_reader()
         self.missing_values = string_array(missing_values)
+        self.only_empty_missing = missing_values == [""]
         self.constraints: dict[str, Any] = dict(fld.constraints)
         self.order = {name: i + 1 for i, name in enumerate(fld.supported_constraints)}
         self.cache: dict[str, tuple[Any, dict[str, str] | None]] = {}
@@ -252,7 +253,7 @@ class FieldCheck:
 
     def run(self, arr: pa.Array, rows: np.ndarray) -> ColumnResult:
         """Errors of this column over one batch; ``rows`` are the frictionless row numbers."""
-        missing = bool_mask(pc.is_in(arr, value_set=self.missing_values))
+        missing = self._missing(arr)
         result = ColumnResult(missing=missing)
         if self.constraints.get("required"):
             for i in np.flatnonzero(missing):
@@ -281,6 +282,12 @@ class FieldCheck:
         if self.keyed:
             result.keys, result.null = self._keys(arr, values, ok, slow_values), null
         return result
+
+    def _missing(self, arr: pa.Array) -> np.ndarray:
+        """Cells that are a missing value; with the default [""], the empty ones."""
+        if self.only_empty_missing:
+            return np.diff(string_buffers(arr)[0]) == 0
+        return bool_mask(pc.is_in(arr, value_set=self.missing_values))
 
     def _read(self, raw: str) -> tuple[Any, dict[str, str] | None]:
         hit = self.cache.get(raw)
