@@ -18,7 +18,7 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -365,21 +365,16 @@ class FastValidator:
         labels = read_labels(path, self.encoding, self.delimiter)
         if len(labels) != self.n or self.n < 2:
             raise FastPathUnsupported("header and schema differ in length, or one column")
-        check_dialect(path, self.encoding, self.delimiter)
-        found = header_errors(labels, self.descriptor, self.delimiter)
         keys, kept = _Keys(self.plan), _Kept(self.plan.unique + self.plan.pk, RETAIN_BYTES)
-        empty = np.zeros(self.n, dtype=np.int64)
-        rows = 0
         with ThreadPoolExecutor(_workers(), thread_name_prefix="fastpath") as pool:
-            for numbers, batch, ragged in _ahead(pool, self._batches(path, list(range(self.n)))):
-                if batch is not None and batch.num_rows:
-                    errors, counts = self._batch(pool, numbers, batch, keys)
-                    found += errors
-                    empty += counts
-                    rows += batch.num_rows
-                found += self._ragged(ragged, keys)
-                rows += len(ragged)
-                kept.add(numbers, batch, ragged)
+            # frictionless's dialect and label checks (Python) run while pyarrow reads
+            header = pool.submit(self._header, path, labels)
+            try:
+                found, empty, rows = self._first_pass(pool, path, keys, kept, header)
+            except Exception:
+                header.result()  # a reason to decline found there comes first, as if run before
+                raise
+            found += header.result()
             candidates = keys.candidates(pool)
         if candidates:
             found += self._confirm(kept.parts or self._read_keys(path, candidates), candidates)
@@ -392,6 +387,32 @@ class FastValidator:
             row_count=rows,
             stats=_empty_stats(labels, empty, rows) | self._slow_stats(),
         )
+
+    def _first_pass(
+        self, pool: Executor, path: Path, keys: _Keys, kept: _Kept, header: Future[Any]
+    ) -> tuple[list[ErrorRow], np.ndarray, int]:
+        """Cell and row errors, empty cells per column and row count of the whole file; stops
+        as soon as ``header`` has declined the file."""
+        found: list[ErrorRow] = []
+        empty = np.zeros(self.n, dtype=np.int64)
+        rows = 0
+        for numbers, batch, ragged in _ahead(pool, self._batches(path, list(range(self.n)))):
+            if header.done():
+                header.result()
+            if batch is not None and batch.num_rows:
+                errors, counts = self._batch(pool, numbers, batch, keys)
+                found += errors
+                empty += counts
+                rows += batch.num_rows
+            found += self._ragged(ragged, keys)
+            rows += len(ragged)
+            kept.add(numbers, batch, ragged)
+        return found, empty, rows
+
+    def _header(self, path: Path, labels: list[str]) -> list[ErrorRow]:
+        """Decline unless frictionless sniffs the dialect pyarrow reads; the label errors."""
+        check_dialect(path, self.encoding, self.delimiter)
+        return header_errors(labels, self.descriptor, self.delimiter)
 
     def _slow_stats(self) -> dict[str, Any]:
         """Columns handed cell by cell to frictionless's reader, and why."""
