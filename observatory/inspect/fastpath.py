@@ -178,9 +178,7 @@ class _Batches:
         self.next_row = 2
         names = [f"c{i}" for i in range(n_cols)]
         self.reader = pacsv.open_csv(
-            # mapped, not read: the reader's readahead would copy the whole file into fresh
-            # memory (0.1-0.3 s of page faults on 100 MB); the bytes parsed are the same
-            pa.memory_map(str(path)),
+            str(path),  # read, not memory-mapped: mapped pages of the whole file count in RSS
             read_options=pacsv.ReadOptions(
                 use_threads=False,
                 block_size=block_size,
