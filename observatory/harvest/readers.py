@@ -38,12 +38,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Protocol
-
-import requests
+from typing import TYPE_CHECKING, Any, Protocol
 
 from observatory.model import HarvestPage, SourceError
 from observatory.net.fetch import HttpSettings, make_session
+
+if TYPE_CHECKING:
+    import requests
 
 #: kind -> module defining ``READER`` (the order is the order of detection).
 MODULES = {

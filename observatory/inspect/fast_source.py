@@ -34,7 +34,7 @@ from observatory.model import ValidationReport
 from observatory.net.fetch import CHUNK, FetchError, HttpSettings, open_stream
 
 FAST_THRESHOLD = 5_000_000  # bytes: above this, validate with the fast path
-BLOCK = 4 << 20
+BLOCK = 1 << 20  # 1 MB: blocks stay in cache; 4 MB made the encoding scan 2-3x slower
 C1 = re.compile(rb"[\x80-\x9f]")
 
 

@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 from frictionless import errors as ferrors
 from frictionless.helpers import safe_format
 
+from observatory.inspect.arrow_arrays import bool_array, bool_mask, numeric_values, string_array
 from observatory.inspect.fast_dates import (
     calendar_days,
     fixed_width_fields,
@@ -142,11 +143,6 @@ def unsafe_for_re2(arr: pa.Array, unicode_safe: bool = False) -> np.ndarray:
     return controls if unicode_safe else ~bool_mask(pc.string_is_ascii(arr)) | controls
 
 
-def bool_mask(array: pa.Array) -> np.ndarray:
-    """A numpy mask of a boolean pyarrow array, nulls as False."""
-    return np.asarray(array.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
-
-
 def _match(arr: pa.Array, regex: str) -> np.ndarray:
     return bool_mask(pc.match_substring_regex(arr, regex))
 
@@ -168,7 +164,8 @@ class FieldCheck:
         self.type: str = fld.type
         self.reader = fld.create_cell_reader()
         self.value_reader = fld.create_value_reader()
-        self.missing_values = pa.array(missing_values, pa.string())
+        self.missing_values = string_array(missing_values)
+        self.only_empty_missing = missing_values == [""]
         self.constraints: dict[str, Any] = dict(fld.constraints)
         self.order = {name: i + 1 for i, name in enumerate(fld.supported_constraints)}
         self.cache: dict[str, tuple[Any, dict[str, str] | None]] = {}
@@ -244,7 +241,7 @@ class FieldCheck:
             self.slow_reason = f"pattern: {differs.group(0)!r} means something else to RE2"
             return False
         try:
-            pc.match_substring_regex(pa.array(["x"]), regex)
+            pc.match_substring_regex(string_array(["x"]), regex)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             self.slow_reason = "pattern: RE2 cannot compile it"
             return False
@@ -256,7 +253,7 @@ class FieldCheck:
 
     def run(self, arr: pa.Array, rows: np.ndarray) -> ColumnResult:
         """Errors of this column over one batch; ``rows`` are the frictionless row numbers."""
-        missing = bool_mask(pc.is_in(arr, value_set=self.missing_values))
+        missing = self._missing(arr)
         result = ColumnResult(missing=missing)
         if self.constraints.get("required"):
             for i in np.flatnonzero(missing):
@@ -285,6 +282,12 @@ class FieldCheck:
         if self.keyed:
             result.keys, result.null = self._keys(arr, values, ok, slow_values), null
         return result
+
+    def _missing(self, arr: pa.Array) -> np.ndarray:
+        """Cells that are a missing value; with the default [""], the empty ones."""
+        if self.only_empty_missing:
+            return np.diff(string_buffers(arr)[0]) == 0
+        return bool_mask(pc.is_in(arr, value_set=self.missing_values))
 
     def _read(self, raw: str) -> tuple[Any, dict[str, str] | None]:
         hit = self.cache.get(raw)
@@ -319,20 +322,20 @@ class FieldCheck:
             return ok, arr
         if t == "boolean":
             f = self.field
-            true = bool_mask(pc.is_in(arr, value_set=pa.array(f.true_values, pa.string())))
-            false = bool_mask(pc.is_in(arr, value_set=pa.array(f.false_values, pa.string())))
+            true = bool_mask(pc.is_in(arr, value_set=string_array(f.true_values)))
+            false = bool_mask(pc.is_in(arr, value_set=string_array(f.false_values)))
             return true | false, true
-        filled = pc.if_else(pa.array(ok), arr, pa.scalar(self._filler(), pa.string()))
+        filled = pc.if_else(bool_array(ok), arr, string_array([self._filler()])[0])
         if t in ("integer", "year"):
-            return ok, pc.cast(filled, pa.int64()).to_numpy()
+            return ok, numeric_values(pc.cast(filled, pa.int64()))
         if t == "number":
             if self.group:
                 filled = pc.replace_substring(filled, self.group, "")
             if self.dec != ".":
                 filled = pc.replace_substring(filled, self.dec, ".")
-            return ok, pc.cast(filled, pa.float64()).to_numpy()
-        year = pc.cast(pc.utf8_slice_codeunits(filled, 0, 4), pa.int64()).to_numpy()
-        month = pc.cast(pc.utf8_slice_codeunits(filled, 5, 7), pa.int64()).to_numpy()
+            return ok, numeric_values(pc.cast(filled, pa.float64()))
+        year = numeric_values(pc.cast(pc.utf8_slice_codeunits(filled, 0, 4), pa.int64()))
+        month = numeric_values(pc.cast(pc.utf8_slice_codeunits(filled, 5, 7), pa.int64()))
         return ok, year * 12 + month  # yearmonth
 
     def _filler(self) -> str:
@@ -365,7 +368,7 @@ class FieldCheck:
         fails: dict[str, np.ndarray] = {}
         c = self.constraints
         if "minLength" in c or "maxLength" in c:
-            length = pc.utf8_length(arr).to_numpy(zero_copy_only=False)
+            length = numeric_values(pc.utf8_length(arr))
             if "minLength" in c:
                 fails["minLength"] = length < c["minLength"]
             if "maxLength" in c:
@@ -389,7 +392,7 @@ class FieldCheck:
     def _enum_fail(self, arr: pa.Array, values: Any) -> np.ndarray:
         members = [self.value_reader(v) for v in self.constraints["enum"]]
         if self.type == "string":
-            allowed = pa.array([m for m in members if isinstance(m, str)], pa.string())
+            allowed = string_array([m for m in members if isinstance(m, str)])
             return ~bool_mask(pc.is_in(arr, value_set=allowed))
         allowed_ints = [m for m in members if isinstance(m, int) and not isinstance(m, bool)]
         return ~np.isin(values, np.array(allowed_ints, dtype=np.int64))

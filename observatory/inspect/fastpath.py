@@ -18,7 +18,7 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,15 +32,16 @@ from frictionless import errors as ferrors
 from frictionless.helpers import safe_format
 from frictionless.table.row import Row, create_cell_handlers
 
+from observatory.inspect.arrow_arrays import bool_mask, numeric_array
 from observatory.inspect.fast_types import (
     FAST_TYPES,
     SLOW_TYPES,
     ColumnResult,
     ErrorRow,
     FieldCheck,
-    bool_mask,
     mix64,
     python_key,
+    string_buffers,
 )
 from observatory.machine import usable_cores
 from observatory.model import ValidationError
@@ -177,7 +178,7 @@ class _Batches:
         self.next_row = 2
         names = [f"c{i}" for i in range(n_cols)]
         self.reader = pacsv.open_csv(
-            str(path),
+            str(path),  # read, not memory-mapped: mapped pages of the whole file count in RSS
             read_options=pacsv.ReadOptions(
                 use_threads=False,
                 block_size=block_size,
@@ -292,7 +293,7 @@ def _shared(parts: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
     del ordered
     if not len(repeated):
         return np.zeros(0, dtype=np.int64)
-    shared = bool_mask(pc.is_in(pa.array(keys), value_set=pa.array(repeated)))  # hashed
+    shared = bool_mask(pc.is_in(numeric_array(keys), value_set=numeric_array(repeated)))  # hashed
     return np.sort(rows[shared]).astype(np.int64)
 
 
@@ -362,21 +363,16 @@ class FastValidator:
         labels = read_labels(path, self.encoding, self.delimiter)
         if len(labels) != self.n or self.n < 2:
             raise FastPathUnsupported("header and schema differ in length, or one column")
-        check_dialect(path, self.encoding, self.delimiter)
-        found = header_errors(labels, self.descriptor, self.delimiter)
         keys, kept = _Keys(self.plan), _Kept(self.plan.unique + self.plan.pk, RETAIN_BYTES)
-        empty = np.zeros(self.n, dtype=np.int64)
-        rows = 0
         with ThreadPoolExecutor(_workers(), thread_name_prefix="fastpath") as pool:
-            for numbers, batch, ragged in _ahead(pool, self._batches(path, list(range(self.n)))):
-                if batch is not None and batch.num_rows:
-                    errors, counts = self._batch(pool, numbers, batch, keys)
-                    found += errors
-                    empty += counts
-                    rows += batch.num_rows
-                found += self._ragged(ragged, keys)
-                rows += len(ragged)
-                kept.add(numbers, batch, ragged)
+            # frictionless's dialect and label checks (Python) run while pyarrow reads
+            header = pool.submit(self._header, path, labels)
+            try:
+                found, empty, rows = self._first_pass(pool, path, keys, kept, header)
+            except Exception:
+                header.result()  # a reason to decline found there comes first, as if run before
+                raise
+            found += header.result()
             candidates = keys.candidates(pool)
         if candidates:
             found += self._confirm(kept.parts or self._read_keys(path, candidates), candidates)
@@ -389,6 +385,32 @@ class FastValidator:
             row_count=rows,
             stats=_empty_stats(labels, empty, rows) | self._slow_stats(),
         )
+
+    def _first_pass(
+        self, pool: Executor, path: Path, keys: _Keys, kept: _Kept, header: Future[Any]
+    ) -> tuple[list[ErrorRow], np.ndarray, int]:
+        """Cell and row errors, empty cells per column and row count of the whole file; stops
+        as soon as ``header`` has declined the file."""
+        found: list[ErrorRow] = []
+        empty = np.zeros(self.n, dtype=np.int64)
+        rows = 0
+        for numbers, batch, ragged in _ahead(pool, self._batches(path, list(range(self.n)))):
+            if header.done():
+                header.result()
+            if batch is not None and batch.num_rows:
+                errors, counts = self._batch(pool, numbers, batch, keys)
+                found += errors
+                empty += counts
+                rows += batch.num_rows
+            found += self._ragged(ragged, keys)
+            rows += len(ragged)
+            kept.add(numbers, batch, ragged)
+        return found, empty, rows
+
+    def _header(self, path: Path, labels: list[str]) -> list[ErrorRow]:
+        """Decline unless frictionless sniffs the dialect pyarrow reads; the label errors."""
+        check_dialect(path, self.encoding, self.delimiter)
+        return header_errors(labels, self.descriptor, self.delimiter)
 
     def _slow_stats(self) -> dict[str, Any]:
         """Columns handed cell by cell to frictionless's reader, and why."""
@@ -447,8 +469,8 @@ class FastValidator:
 
     def _column(self, column: pa.Array, i: int, numbers: np.ndarray) -> tuple[ColumnResult, int]:
         """One column of a batch: its check, and how many of its cells are empty once trimmed."""
-        blank = pc.or_(pc.equal(pc.binary_length(column), 0), pc.utf8_is_space(column))
-        empty = pc.sum(blank).as_py() or 0  # as many as are "" once whitespace is trimmed
+        blank = (np.diff(string_buffers(column)[0]) == 0) | bool_mask(pc.utf8_is_space(column))
+        empty = int(blank.sum())  # as many as are "" once whitespace is trimmed
         return self.plan.checks[i].run(column, numbers), empty
 
     def _pk_none(self, row: int) -> ErrorRow:
@@ -506,7 +528,7 @@ class FastValidator:
             if arrays is not None and len(numbers):
                 hit = np.flatnonzero(np.isin(numbers, wanted))
                 for c in columns:
-                    cells = arrays[c].take(pa.array(hit)).to_pylist()
+                    cells = arrays[c].take(numeric_array(hit)).to_pylist()
                     reader = self.plan.checks[c].reader
                     for row, cell in zip(numbers[hit].tolist(), cells, strict=True):
                         values[c][row] = reader(cell)[0] if cell is not None else None

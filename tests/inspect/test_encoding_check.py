@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from observatory.inspect import fast_source
+from observatory.inspect.decode import detect_encoding
 
 ENCODINGS = ["utf-8", "utf-8-sig", "cp1252", "cp1253", "cp1250", "latin-1", "iso8859-7", "ascii"]
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40)
@@ -63,3 +64,20 @@ def test_every_single_byte_is_judged_as_python_judges_it(tmp_path: Path, encodin
     for byte in range(256):
         path.write_bytes(b"id\n" + bytes([byte]) + b"\n")
         assert fast_source._decodes(path, encoding) == reference(bytes([byte]), encoding), byte
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=contents(), block=st.integers(1, 9))
+@example(data="Évreux;café\n".encode("cp1252") * 3, block=4)
+@example(data=b"\xef\xbb\xbfid\n" + "é".encode(), block=2)
+def test_file_encoding_is_the_in_memory_detection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes, block: int
+) -> None:
+    """The encoding of a file on disk is the one ``detect_encoding``
+    picks for the same bytes in memory: frictionless's, else utf-8, cp1252 or latin-1."""
+    path = tmp_path / "file.csv"
+    path.write_bytes(data)
+    monkeypatch.setattr(fast_source, "BLOCK", block)
+    assert fast_source.detect_file_encoding(path) == detect_encoding(data)
