@@ -77,7 +77,8 @@ def store_views(
     if previous_id is not None and carried_scores:
         with timed(timings, "views"):
             kept = views_to_carry(datasets, carried_scores, now)
-            datasets = [d for d in datasets if d.key not in set(kept)]
+            left = set(kept)
+            datasets = [d for d in datasets if d.key not in left]
     for part in pipeline.batches(datasets, VIEW_BATCH):
         with gc_paused(), timed(timings, "views"):
             probes = batch_probes(store, part, made, checks)
