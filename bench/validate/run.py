@@ -1,6 +1,6 @@
 """Benchmark: `observatory validate` end to end against frictionless, full error lists.
 
-    .venv/bin/python -m bench.validate.run [--rows N] [--rss]
+    .venv/bin/python -m bench.validate.run [--rows N] [--repeat K] [--rss]
 
 Generates two N-row CSV files (ten columns of mixed types, constraints, a primary key and
 a unique column, about one error per 1,000 rows of every kind): an ASCII one, and one whose
@@ -9,8 +9,10 @@ detection has work to do. For each file it times, in the same run, the shipped c
 `observatory validate FILE --schema SCHEMA --json` (a subprocess: the CLI, datasets.yml
 as shipped, encoding and dialect detection included) and frictionless reading the same
 file from disk with the same schema (a subprocess: its own encoding detection, no error
-limit), and compares the FULL error lists. ``--rss`` also measures the fast path's peak
-RSS on N and 5×N rows, each in its own subprocess.
+limit), and compares the FULL error lists. Each tool runs ``--repeat`` times (default 3),
+in turn, and the ratio is of the medians: on a shared machine one run of each swings by
+half. ``--rss`` also measures the fast path's peak RSS on N and 5×N rows, each in its own
+subprocess.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -179,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--rss", action="store_true", help="also measure peak RSS (N and 5×N)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each tool (medians)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--frictionless", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--generate", nargs=3, help=argparse.SUPPRESS)
@@ -195,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"load average before: {Path('/proc/loadavg').read_text().strip()}")
     with tempfile.TemporaryDirectory(prefix="bench-validate-") as tmp:
-        ok = run(Path(tmp), args.rows)
+        ok = run(Path(tmp), args.rows, max(1, args.repeat))
         if args.rss:
             ok = rss(Path(tmp), args.rows) and ok
     print(f"load average after: {Path('/proc/loadavg').read_text().strip()}")
@@ -209,8 +213,10 @@ def _generate(path: Path, rows: int, accented: bool = False) -> None:
     subprocess.run(command, check=True)  # in a child: the parent stays small
 
 
-def observatory_validate(path: Path, schema: Path) -> tuple[list[tuple[Any, ...]], float]:
-    """Errors and wall seconds of the shipped CLI on ``path``."""
+def observatory_validate(
+    path: Path, schema: Path, show: bool = True
+) -> tuple[list[tuple[Any, ...]], float]:
+    """Errors and wall seconds of the shipped CLI on ``path`` (``show``: print the command)."""
     command = [OBSERVATORY, "validate", str(path), "--schema", str(schema), "--json"]
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
@@ -219,7 +225,8 @@ def observatory_validate(path: Path, schema: Path) -> tuple[list[tuple[Any, ...]
         raise SystemExit(f"{' '.join(command)} failed: {done.stderr[-2000:]}")
     report = json.loads(done.stdout)
     errors = [(e["type"], e["row"], e["field"], e["message"]) for e in report["errors"]]
-    print(f"  $ {' '.join(command)}  (engine {report['engine']})")
+    if show:
+        print(f"  $ {' '.join(command)}  (engine {report['engine']})")
     return errors, seconds
 
 
@@ -243,25 +250,36 @@ def frictionless_validate(path: Path, schema: Path) -> tuple[list[tuple[Any, ...
     return [tuple(e) for e in json.loads(done.stdout)], seconds
 
 
-def run(folder: Path, rows: int) -> bool:
-    """Both files: CLI against frictionless, full error lists. True when targets are met."""
+def run(folder: Path, rows: int, repeat: int = 3) -> bool:
+    """Both files: CLI against frictionless, full error lists, ``repeat`` runs of each tool
+    taken in turn (a busy machine slows both alike); the ratio is of the medians. True when
+    the targets are met and every run's error lists are identical."""
     ok = True
     print(
         f"{'file':10}{'observatory s':>15}{'frictionless s':>16}{'ratio':>9}{'target':>8}"
-        f"{'errors':>9}  identical"
+        f"{'errors':>9}  identical (median of {repeat} interleaved runs each)"
     )
     for accented, target in ((False, 40), (True, 20)):
         name = "accented" if accented else "ascii"
         path, schema = folder / f"{name}.csv", folder / f"{name}-schema.json"
         _generate(path, rows, accented)
         schema.write_text(json.dumps(ACCENTED_SCHEMA if accented else SCHEMA), encoding="utf-8")
-        ours, ours_s = observatory_validate(path, schema)
-        theirs, theirs_s = frictionless_validate(path, schema)
-        same, ratio = ours == theirs, theirs_s / ours_s
+        times: tuple[list[float], list[float]] = ([], [])
+        same = True
+        for n in range(repeat):
+            ours, ours_s = observatory_validate(path, schema, show=n == 0)
+            theirs, theirs_s = frictionless_validate(path, schema)
+            same = same and ours == theirs
+            times[0].append(ours_s)
+            times[1].append(theirs_s)
+        ours_s, theirs_s = statistics.median(times[0]), statistics.median(times[1])
+        ratio = theirs_s / ours_s
         print(
             f"{name:10}{ours_s:>15.2f}{theirs_s:>16.2f}{ratio:>8.1f}×{target:>7}×"
             f"{len(ours):>9}  {same} (frictionless {len(theirs)} errors)"
         )
+        runs = ", ".join(f"{a:.2f}/{b:.2f}" for a, b in zip(*times, strict=True))
+        print(f"{'':10}runs (observatory/frictionless s): {runs}")
         ok = ok and same and ratio >= target
     return ok
 
