@@ -117,37 +117,41 @@ def score_run(
             assessed = runner.call(score_batch, part, config, batch)
             holds = {a.score.dataset_key: a.holds_until for a in assessed}
             digests = store.score_digests(previous_id, [d.key for d in part]) if previous_id else {}
-            scores, equal = split_equal([a.score for a in assessed], digests, unchanged)
+            scores, equal, made = split_equal([a.score for a in assessed], digests, unchanged)
             same |= {key: holds[key] for key in equal}
             last = None
             if previous_id is not None:  # what changed is stored against the last full set
                 changed = [s.dataset_key for s in scores if s.dataset_key in digests]
                 last = PreviousScores(previous_id, store.scores_of(previous_id, changed))
         with timed(timings, "store_scores"):
-            store.save_scores(run_id, scores, now, previous=last, holds_until=holds)
+            store.save_scores(run_id, scores, now, previous=last, holds_until=holds, digests=made)
     with timed(timings, "store_scores"):
         carry = None
         if previous_id is not None:
             carry = CarryScores(previous_id, [*carried, *same], rescored=same, at=now)
         store.save_scores(run_id, [], now, carry)
     counts = {"scored": len(todo), "scores_carried": len(carried), "scores_same": len(same)}
-    return Scored(counts, signature, {k: inputs.dates[k].scored_at for k in carried})
+    dates = {k: d.scored_at for k in carried if (d := inputs.dates.get(k)) is not None}
+    return Scored(counts, signature, dates)
 
 
 def split_equal(
     scores: list[DatasetScore], before: Mapping[str, str | None], unchanged: set[str]
-) -> tuple[list[DatasetScore], list[str]]:
+) -> tuple[list[DatasetScore], list[str], dict[str, str]]:
     """(scores to write, keys of unchanged datasets scored exactly as before, found by the
-    digest of the previous score: ``before``, key -> digest). An equal score is stored as a
-    copy sharing the previous criterion results: the store grows only when something
-    changed."""
+    digest of the previous score: ``before``, key -> digest; and the digests computed, which
+    the store keeps instead of computing them again). An equal score is stored as a copy
+    sharing the previous criterion results: the store grows only when something changed."""
     from observatory.storage.codec import score_digest
 
-    write, equal = [], []
+    write, equal, made = [], [], {}
     for score in scores:
         old = before.get(score.dataset_key) if score.dataset_key in unchanged else None
-        if old is not None and score_digest(score) == old:
+        if old is None:
+            write.append(score)
+        elif (digest := score_digest(score)) == old:
             equal.append(score.dataset_key)
         else:
             write.append(score)
-    return write, equal
+            made[score.dataset_key] = digest
+    return write, equal, made

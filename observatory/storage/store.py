@@ -161,16 +161,18 @@ class Store:
         carry_over: CarryScores | None = None,
         previous: deltas.PreviousScores | None = None,
         holds_until: Mapping[str, datetime] | None = None,
+        digests: Mapping[str, str] | None = None,
     ) -> None:
         """Scores with their criterion results (computed at ``scored_at``, default the run's
         start), plus the scores ``carry_over`` copies from an earlier run, in one transaction.
         A dataset scored again in a run is replaced. With the ``previous`` run's scores, a
         score that changed in a few criteria stores only those (``storage.deltas``).
-        ``holds_until``: key -> until when the score holds if nothing changes."""
+        ``holds_until``: key -> until when the score holds if nothing changes;
+        ``digests``: key -> ``codec.score_digest`` of its score, when already computed."""
 
         def save(session: Session, run: m.Run) -> None:
             plans = deltas.plan_deltas(session, scores, previous) if previous else None
-            writes.save_scores(session, run, scores, scored_at, plans, holds_until)
+            writes.save_scores(session, run, scores, scored_at, plans, holds_until, digests)
             if carry_over is not None:
                 carry.carry_scores(session, run, carry_over)
 

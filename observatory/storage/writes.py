@@ -348,13 +348,15 @@ def save_scores(
     scored_at: datetime | None = None,
     deltas: Mapping[str, Any] | None = None,
     holds_until: Mapping[str, datetime] | None = None,
+    digests: Mapping[str, str] | None = None,
 ) -> None:
     """Dataset scores (a later score of the same dataset in a run replaces it) and criteria;
     ``scored_at`` (default: the run's start) is when the criteria were applied. A score
     with a ``deltas`` entry (``storage.deltas.Delta``) shares its base's results and writes
     only the positions the entry lists. ``holds_until``: key -> until when a score holds
-    (``scoring.engine.Assessment``; unknown when absent)."""
-    deltas, holds_until = deltas or {}, holds_until or {}
+    (``scoring.engine.Assessment``; unknown when absent). ``digests``: key -> the score's
+    ``codec.score_digest`` when the caller already computed it."""
+    deltas, holds_until, digests = deltas or {}, holds_until or {}, digests or {}
     unique = {s.dataset_key: s for s in scores}
     keys = list(unique)
     dataset_ids: dict[str, int] = {}
@@ -367,7 +369,9 @@ def save_scores(
             )
         )
     at = scored_at or _aware(run.started_at)
-    rows = [_score_row(run.id, s, dataset_ids.get(k), at) for k, s in unique.items()]
+    rows = [
+        _score_row(run.id, s, dataset_ids.get(k), at, digests.get(k)) for k, s in unique.items()
+    ]
     for row in rows:
         delta = deltas.get(row["dataset_key"])
         row["results_of"] = delta.base if delta is not None else None
@@ -383,7 +387,11 @@ def save_scores(
 
 
 def _score_row(
-    run_id: int, score: DatasetScore, dataset_id: int | None, scored_at: datetime
+    run_id: int,
+    score: DatasetScore,
+    dataset_id: int | None,
+    scored_at: datetime,
+    digest: str | None = None,
 ) -> dict[str, Any]:
     pillars = score.pillars
     return {
@@ -398,7 +406,7 @@ def _score_row(
         "pillars": encode(pillars),
         "legal": encode(score.legal),
         "scored_at": scored_at,
-        "digest": score_digest(score),
+        "digest": digest or score_digest(score),
     }
 
 
