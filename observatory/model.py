@@ -23,7 +23,7 @@ Pillar = Literal["completeness", "freshness", "conformity", "availability"]
 PILLARS: tuple[Pillar, ...] = ("completeness", "freshness", "conformity", "availability")
 
 
-@dataclass
+@dataclass(slots=True)
 class SchemaRef:
     """A Table Schema declared by a resource (udata ``schema`` or DCAT ``dct:conformsTo``)."""
 
@@ -32,7 +32,7 @@ class SchemaRef:
     url: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Distribution:
     """A downloadable file or an access point of a dataset (udata resource, dcat:Distribution)."""
 
@@ -54,7 +54,7 @@ class Distribution:
     extras: dict[str, Any] = field(default_factory=dict)  # platform observations (check:*)
 
 
-@dataclass
+@dataclass(slots=True)
 class Dataset:
     """A dataset as described by its catalogue, normalised."""
 
@@ -167,7 +167,7 @@ class Catalogue:
         return not self.datasets and not self.services and bool(self.errors)
 
 
-@dataclass
+@dataclass(slots=True)
 class ProbeResult:
     """One availability check of one URL (a file download or an API request)."""
 
@@ -188,7 +188,7 @@ class ProbeResult:
     extra: dict[str, Any] = field(default_factory=dict)  # phases, cert expiry, assertions…
 
 
-@dataclass
+@dataclass(slots=True)
 class ValidationError:
     type: str  # frictionless error type: type-error, constraint-error, missing-cell, …
     row: int | None
@@ -214,7 +214,7 @@ class ValidationReport:
     stats: dict[str, Any] = field(default_factory=dict)  # empty cells per column, …
 
 
-@dataclass
+@dataclass(slots=True)
 class CriterionResult:
     """One criterion applied to one dataset: outcome, evidence and how to fix it."""
 
@@ -228,7 +228,7 @@ class CriterionResult:
     label: str = ""  # short French label
 
 
-@dataclass
+@dataclass(slots=True)
 class DatasetScore:
     dataset_key: str
     results: list[CriterionResult]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from observatory.availability.legal import dataset_grid
-from observatory.model import Dataset, RunInfo, Snapshot
+from observatory.model import Dataset, ReferenceView, RunInfo, Snapshot
 from observatory.registry import Config
 from observatory.storage.store import Store
 
@@ -161,7 +162,7 @@ def publish_run(
     manifest = None if force else up_to_date(target, print_)
     if manifest is not None:
         return Publication(target, SyncCounts(unchanged=manifest.get("files", 0)), True, print_)
-    current = store.load_snapshot(run_id)
+    current = store.load_snapshot(run_id, details=False)  # read a batch at a time below
     previous_id = store.previous_run_id(run_id)
     previous = comparison_snapshot(store, previous_id) if previous_id else None
     history = store.score_histories([d.key for d in current.datasets], until=current.run)
@@ -176,18 +177,38 @@ def publish_run(
         inputs=publish_inputs(store, current, config),
         listing_page_size=config.settings.listing_page_size,
         fingerprint=print_,
+        details=StoreDetails(store, run_id),
     )
+
+
+@dataclass(frozen=True)
+class StoreDetails:
+    """The criteria evidence and reference views of ``run_id``, read from the store a
+    batch of datasets at a time (``publish.details.Details``)."""
+
+    store: Store
+    run_id: int
+
+    def evidence(self, keys: list[str]) -> dict[str, list[dict[str, Any]]]:
+        return self.store.result_evidence(self.run_id, keys)
+
+    def views(self, keys: list[str]) -> dict[str, ReferenceView]:
+        return self.store.reference_views(self.run_id, keys)
+
+    def mqa_totals(self) -> dict[str, float]:
+        return self.store.mqa_totals(self.run_id)
 
 
 def comparison_snapshot(store: Store, run_id: int) -> Snapshot:
     """The previous run as a publication compares with it: its run, its scores and which
     datasets it saw. Nothing else of it is read (records, probes, validations, views):
-    each of its datasets stands as its key alone, with an empty catalogue and title."""
+    each of its datasets stands as its key alone, with an empty catalogue and title, and
+    its criterion results are outlines (id, pillar and status: ``Store.score_outlines``)."""
     runs = {run.id: run for run in store.list_runs(kind="observe")}
     return Snapshot(
         run=runs[run_id],
         datasets=[Dataset(key, "", "", "") for key in store.dataset_keys(run_id)],
-        scores=store.run_scores(run_id),
+        scores=store.score_outlines(run_id),
     )
 
 

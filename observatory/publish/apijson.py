@@ -54,7 +54,7 @@ def dataset_record(ctx: dict[str, Any]) -> dict[str, Any]:
     return {
         **row_record(row),
         "metadata": row.dataset,
-        "criteria": row.score.results if row.score else [],
+        "criteria": ctx["score"].results if ctx["score"] else [],
         "resources": [
             {
                 "url": r.distribution.url,

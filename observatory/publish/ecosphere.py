@@ -96,7 +96,7 @@ def indicators(rows: list[DatasetRow], data: SiteData) -> list[Indicator]:
     open_fmt = sum(1 for r in rows if _status(r, "conformity.open_format") == "pass")
     schema = sum(1 for r in rows if _has_schema(r.dataset))
     shacl = [v for v in (_shacl(r.dataset) for r in rows) if v is not None]
-    mqa = [float(reference.views_for(data, r.dataset).mqa["total"]) for r in rows]
+    mqa = [reference.mqa_total(data, r.dataset) for r in rows]
     mqa_mean = sum(mqa) / len(mqa) if mqa else None
     keywords = sum(1 for r in rows if r.dataset.keywords)
     themed = sum(1 for r in rows if r.dataset.themes)

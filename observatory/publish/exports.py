@@ -14,10 +14,12 @@ import contextlib
 import csv
 import json
 from collections.abc import Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
 from observatory.model import PILLARS, Snapshot, to_jsonable
+from observatory.publish.details import EvidenceSource, SnapshotDetails, with_evidence
 from observatory.publish.jsontext import indented
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -88,9 +90,14 @@ def dataset_rows(snapshot: Snapshot) -> Iterator[dict[str, Any]]:
         yield row
 
 
-def criteria_rows(snapshot: Snapshot) -> Iterator[dict[str, Any]]:
-    """One row per dataset and criterion result."""
+def criteria_rows(
+    snapshot: Snapshot, evidence: EvidenceSource | None = None
+) -> Iterator[dict[str, Any]]:
+    """One row per dataset and criterion result, with the evidence ``evidence`` gives a
+    batch of datasets at a time (``publish.details``; by default, the snapshot's own)."""
     run_date = snapshot.run.started_at.isoformat()
+    source = evidence or SnapshotDetails(snapshot).evidence
+    scores = with_evidence(snapshot.scores, list(snapshot.scores), source)
     return (
         {
             "dataset_key": key,
@@ -104,7 +111,8 @@ def criteria_rows(snapshot: Snapshot) -> Iterator[dict[str, Any]]:
             "fix_hint": r.fix_hint,
             "run_date": run_date,
         }
-        for key, score in snapshot.scores.items()
+        for key, score in scores
+        if score is not None
         for r in score.results
     )
 
@@ -294,14 +302,20 @@ def write_datapackage(data_dir: Path, names: list[str]) -> None:
 
 
 def write_exports(
-    data_dir: Path, snapshot: Snapshot, legal: dict[str, list[dict[str, Any]]] | None = None
+    data_dir: Path,
+    snapshot: Snapshot,
+    legal: dict[str, list[dict[str, Any]]] | None = None,
+    evidence: EvidenceSource | None = None,
 ) -> list[str]:
     """Write ``<name>.csv`` and ``<name>.json`` for each export (and each ``LEGAL_EXPORTS``
-    given in ``legal``: the 12-month compliance grid, structural changes); return the names."""
+    given in ``legal``: the 12-month compliance grid, structural changes); return the names.
+    ``evidence`` gives the criteria's evidence when ``snapshot`` was loaded without it."""
     data_dir.mkdir(parents=True, exist_ok=True)
     names = []
+    builders = {name: build for name, (_fields, build) in EXPORTS.items()}
+    builders["criteria"] = partial(criteria_rows, evidence=evidence)
     tables: list[tuple[str, list[str], Iterable[dict[str, Any]]]] = [
-        (name, fields, build(snapshot)) for name, (fields, build) in EXPORTS.items()
+        (name, fields, builders[name](snapshot)) for name, (fields, _build) in EXPORTS.items()
     ]
     tables += [(name, LEGAL_EXPORTS[name], rows) for name, rows in (legal or {}).items()]
     for name, fields, rows in tables:

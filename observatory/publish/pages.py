@@ -12,7 +12,9 @@ from observatory.model import (
     PILLARS,
     CatalogueStatus,
     Dataset,
+    DatasetScore,
     ProbeResult,
+    ReferenceView,
     RunInfo,
     Service,
     SourceError,
@@ -178,10 +180,16 @@ def api_rows(data: SiteData, dataset: Dataset, entry: SpdrEntry | None) -> list[
 
 
 def dataset_context(
-    data: SiteData, dataset: Dataset, entry: SpdrEntry | None, history: History | None
+    data: SiteData,
+    dataset: Dataset,
+    entry: SpdrEntry | None,
+    history: History | None,
+    score: DatasetScore | None,
+    views: ReferenceView,
 ) -> dict[str, Any]:
+    """What a dataset's page and JSON show; ``score`` is its score with its criteria's
+    evidence, ``views`` its reference views (``publish.details``)."""
     row = data.row(dataset)
-    views = reference.views_for(data, dataset)
     return {
         "mqa": reference.mqa_view(views),
         "udata": reference.udata_view(views),
@@ -189,7 +197,8 @@ def dataset_context(
         "json": paths.api_path(row.page),
         "row": row,
         "entry": entry,
-        "criteria": data.criteria(row.score),
+        "score": score,
+        "criteria": data.criteria(score),
         "resources": data.resources(dataset),
         "apis": api_rows(data, dataset, entry),
         "landing_href": paths.web_url(dataset.landing_page),

@@ -9,6 +9,7 @@ kept them) has them computed here, by the same function, from the snapshot itsel
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from observatory.model import Dataset, ReferenceView
@@ -42,14 +43,23 @@ UDATA_LABELS = {
 }
 
 
-def views_for(data: SiteData, dataset: Dataset) -> ReferenceView:
-    """The stored views of ``dataset`` in the current run (computed when none is stored)."""
-    stored = data.current.views.get(dataset.key)
-    if stored is not None:
-        return stored
+def views_for(
+    data: SiteData, dataset: Dataset, stored: Mapping[str, ReferenceView]
+) -> ReferenceView:
+    """The views of ``dataset`` in ``stored`` (a batch's, ``data.details.views``), computed
+    from the snapshot when none is stored."""
+    found = stored.get(dataset.key)
+    if found is not None:
+        return found
     return reference_view(
         dataset, data.probes, data.validations_by_dist, data.current.run.started_at
     )
+
+
+def mqa_total(data: SiteData, dataset: Dataset) -> float:
+    """The MQA total of ``dataset`` in the current run (computed when none is stored)."""
+    found = data.mqa_totals().get(dataset.key)
+    return found if found is not None else float(views_for(data, dataset, {}).mqa["total"])
 
 
 def mqa_view(view: ReferenceView) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -21,7 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from observatory import i18n
-from observatory.model import Dataset, RunInfo, Snapshot
+from observatory.model import Dataset, DatasetScore, ReferenceView, RunInfo, Snapshot
 from observatory.publish import (
     amdac,
     apijson,
@@ -36,10 +37,12 @@ from observatory.publish import (
     pages,
     paths,
     recognition,
+    reference,
     reusers,
     search,
     sync,
 )
+from observatory.publish.details import Details, batches, with_evidence
 from observatory.publish.fingerprint import forget_manifest, tree_digest, write_manifest
 from observatory.publish.helper import Helper
 from observatory.publish.inputs import PublishInputs
@@ -123,27 +126,38 @@ def _datasets(
     history: History,
     legal: legal_view.LegalPublication,
 ) -> None:
+    """Each dataset's page and JSON mirror, a batch of datasets at a time with their
+    evidence and views (``publish.details``)."""
     entries = {}
     for entry in spdr:
         found = pages.find_spdr(entry, data.current.datasets)
         if found is not None:
             entries[found.key] = entry
-    for dataset in data.current.datasets:
+    for dataset, score, views in _with_details(data):
+        spdr_entry = entries.get(dataset.key)
         ctx = pages.dataset_context(
-            data, dataset, entries.get(dataset.key), history.get(dataset.key)
+            data, dataset, spdr_entry, history.get(dataset.key), score, views
         )
-        badges = reusers.badge_paths(entries[dataset.key].key if dataset.key in entries else "")
         out.page(
             paths.dataset_page(dataset.key),
             "dataset.html.j2",
-            badges=badges if dataset.key in entries else None,
+            badges=reusers.badge_paths(spdr_entry.key) if spdr_entry else None,
             quality_badge=reusers.badge_paths(dataset.key)[1],
-            spdr_legal=legal.dataset_view(entries[dataset.key].key, dataset)
-            if dataset.key in entries
-            else None,
+            spdr_legal=legal.dataset_view(spdr_entry.key, dataset) if spdr_entry else None,
             **ctx,
         )
         apijson.write(out.root, ctx["json"], apijson.dataset_record(ctx))
+
+
+def _with_details(data: SiteData) -> Iterator[tuple[Dataset, DatasetScore | None, ReferenceView]]:
+    """Each dataset with its score holding its evidence and its reference views, read a
+    batch at a time."""
+    for part in batches(data.current.datasets):
+        keys = [d.key for d in part]
+        stored = data.details.views(keys)
+        scored = with_evidence(data.current.scores, keys, data.details.evidence, len(keys))
+        for dataset, (_key, score) in zip(part, scored, strict=True):
+            yield dataset, score, reference.views_for(data, dataset, stored)
 
 
 def _catalogues(out: _Renderer, data: SiteData, deleted: list[Dataset], size: int) -> None:
@@ -323,11 +337,12 @@ def _build(
     old_site: Path | None,
     listing_page_size: int,
     helper: Helper,
+    details: Details | None,
 ) -> None:
     deleted = [d for d in current.datasets if d.deleted]
     if deleted:  # gone from their source, kept in the store: named on their catalogue page
         current = replace(current, datasets=[d for d in current.datasets if not d.deleted])
-    data = SiteData(current, previous)
+    data = SiteData(current, previous, details)
     history = history or {}
     out = _Renderer(root, {"site_title": title, "run": current.run, "previous_run": previous})
     (root / "assets").mkdir(parents=True, exist_ok=True)
@@ -387,7 +402,7 @@ def _build(
     search.write_index(root, search.site_records(data, orgs, themes))
     _editions(out, data, index["spdr_rows"], inputs, history, old_site, body, legal)
     legal.write_feed(root)
-    exports.write_exports(root / "data", current, legal.exports())
+    exports.write_exports(root / "data", current, legal.exports(), data.details.evidence)
     dqv_files.result()
 
 
@@ -442,6 +457,7 @@ def render_site(
     inputs: PublishInputs | None = None,
     listing_page_size: int = pager.DEFAULT_SIZE,
     fingerprint: str | None = None,
+    details: Details | None = None,
 ) -> Publication:
     """Render the site of ``current`` (compared with ``previous``) and put it in ``out_dir``.
 
@@ -451,6 +467,8 @@ def render_site(
     in ``out_dir`` are carried over (see ``etalab``). Listings hold at most
     ``listing_page_size`` rows a page. With ``fingerprint`` (``report.publish_run``), the
     folder's manifest records it, so that the same publication is later known up to date.
+    When ``current`` was loaded without its criteria's evidence and its reference views,
+    ``details`` reads them, a batch of datasets at a time (``publish.details``).
     """
     out_dir = Path(out_dir).absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -472,6 +490,7 @@ def render_site(
                 old_site,
                 pager.check_size(listing_page_size),
                 helper,
+                details,
             )
         readme = out_dir / "README.md"
         if readme.is_file():

@@ -25,6 +25,7 @@ from observatory.model import (
     ValidationReport,
 )
 from observatory.publish import labels, paths
+from observatory.publish.details import Details, SnapshotDetails
 
 
 @dataclass(frozen=True)
@@ -157,8 +158,13 @@ def _count_errors(report: ValidationReport) -> dict[str, int]:
 class SiteData:
     """Indexes over the current and previous snapshots, built once per publication."""
 
-    def __init__(self, current: Snapshot, previous: Snapshot | None) -> None:
+    def __init__(
+        self, current: Snapshot, previous: Snapshot | None, details: Details | None = None
+    ) -> None:
         self.current = current
+        #: the evidence and views of ``current``, when it was loaded without them
+        self.details: Details = details or SnapshotDetails(current)
+        self._mqa_totals: dict[str, float] | None = None
         self.previous = previous
         self.datasets = {d.key: d for d in current.datasets}
         self._rows: dict[str, DatasetRow] = {}
@@ -174,6 +180,12 @@ class SiteData:
             v.distribution_key: v for v in _by_time(current.validations) if v.distribution_key
         }
         self.validations_by_url = {v.url: v for v in _by_time(current.validations)}
+
+    def mqa_totals(self) -> dict[str, float]:
+        """Dataset key -> its stored MQA total (read once)."""
+        if self._mqa_totals is None:
+            self._mqa_totals = self.details.mqa_totals()
+        return self._mqa_totals
 
     def org_name(self, dataset: Dataset) -> str | None:
         key = dataset.organization_key

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
@@ -18,11 +20,13 @@ from observatory.model import (
     DatasetScore,
     Distribution,
     Organisation,
+    Pillar,
     ProbeResult,
     RunInfo,
     Service,
     Snapshot,
     SourceError,
+    Status,
     ValidationError,
     ValidationReport,
 )
@@ -50,8 +54,11 @@ def load_run(conn: Connection, run_id: int) -> RunInfo:
     return run_info(row)
 
 
-def load_snapshot(conn: Connection, run_id: int) -> Snapshot:
-    """Everything saved for ``run_id``, in the order it was saved."""
+def load_snapshot(conn: Connection, run_id: int, details: bool = True) -> Snapshot:
+    """Everything saved for ``run_id``, in the order it was saved; without ``details``,
+    neither the criterion results' evidence (see ``load_scores``) nor the reference views,
+    which are most of a run's memory (``result_evidence`` and ``load_views`` read them
+    for a few datasets at a time)."""
     return Snapshot(
         run=load_run(conn, run_id),
         catalogues=load_catalogues(conn, run_id),
@@ -60,8 +67,8 @@ def load_snapshot(conn: Connection, run_id: int) -> Snapshot:
         organisations=_load_json(conn, m.OrganisationObservation, Organisation, run_id),
         probes=[probe(r) for r in run_probe_rows(conn, run_id)],
         validations=[validation(r) for r in conn.execute(_by_run(m.ValidationRow, run_id))],
-        scores=load_scores(conn, run_id),
-        views=load_views(conn, run_id),
+        scores=load_scores(conn, run_id, evidence=details),
+        views=load_views(conn, run_id) if details else {},
     )
 
 
@@ -200,16 +207,41 @@ def validation(row: Any) -> ValidationReport:
 
 
 def load_scores(
-    conn: Connection, run_id: int, keys: list[str] | None = None
+    conn: Connection, run_id: int, keys: list[str] | None = None, evidence: bool = True
 ) -> dict[str, DatasetScore]:
     """A run's scores (of ``keys`` only, when given); a carried one's criterion results are
-    those of the score it copies."""
+    those of the score it copies. Without ``evidence``, each result's evidence is left
+    empty and not even read (``result_evidence`` reads it for a few datasets at a time):
+    a whole run's evidence is most of its scores' memory."""
+    c = m.CriterionResultRow
+    columns = [c] if evidence else [col for col in c.__table__.c if col.key != "evidence"]
+    make = partial(_criterion, evidence=evidence)
     if keys is None:
-        return _load_scores(conn, run_id, None)
+        return _load_scores(conn, run_id, None, columns, make)
     found: dict[str, DatasetScore] = {}
     for part in chunks(list(dict.fromkeys(keys))):
-        found |= _load_scores(conn, run_id, list(part))
+        found |= _load_scores(conn, run_id, list(part), columns, make)
     return found
+
+
+def load_outlines(conn: Connection, run_id: int) -> dict[str, DatasetScore]:
+    """A run's scores with only the criterion id, pillar and status of each result (what
+    a publication compares with the previous run), read in four columns. Results with the
+    same three are one shared object, never to be changed: a 50,000-dataset run's
+    1,250,000 results are then a few hundred objects."""
+    c = m.CriterionResultRow
+    shared: dict[tuple[str, str, str], CriterionResult] = {}
+
+    def outline(r: Any) -> CriterionResult:
+        found = shared.get((r.criterion_id, r.pillar, r.status))
+        if found is None:
+            found = CriterionResult(r.criterion_id, r.pillar, r.status, None, 0.0)
+            shared[(r.criterion_id, r.pillar, r.status)] = found
+        return found
+
+    return _load_scores(
+        conn, run_id, None, [c.position, c.criterion_id, c.pillar, c.status], outline
+    )
 
 
 #: The row holding a score's values and results: the score's own row, or the full row a
@@ -237,18 +269,25 @@ def result_queries(run_id: int, *columns: Any) -> list[Any]:
     return [shared.where(s.run_id == run_id), own.where(s.run_id == run_id)]
 
 
-def _load_scores(conn: Connection, run_id: int, keys: list[str] | None) -> dict[str, DatasetScore]:
-    s, v, c = m.DatasetScoreRow, VALUES, m.CriterionResultRow
+def _load_scores(
+    conn: Connection,
+    run_id: int,
+    keys: list[str] | None,
+    columns: list[Any],
+    make: Callable[[Any], CriterionResult],
+) -> dict[str, DatasetScore]:
+    """Scores with their results, each made by ``make`` from its row of ``columns``."""
+    s, v = m.DatasetScoreRow, VALUES
     scores = score_rows(s.id, s.dataset_key, v.pillars, v.overall, v.legal)
     scores = scores.where(s.run_id == run_id).order_by(s.id)
-    queries = result_queries(run_id, s.id.label("owner_id"), c)
+    queries = result_queries(run_id, s.id.label("owner_id"), *columns)
     if keys is not None:
         queries = [q.where(s.dataset_key.in_(keys)) for q in queries]
         scores = scores.where(s.dataset_key.in_(keys))
     results: dict[int, dict[int, CriterionResult]] = defaultdict(dict)
     for query in queries:  # the delta's rows replace its base's
         for r in conn.execute(query):
-            results[r.owner_id][r.position] = _criterion(r)
+            results[r.owner_id][r.position] = make(r)
     return {
         s.dataset_key: DatasetScore(
             dataset_key=s.dataset_key,
@@ -261,17 +300,36 @@ def _load_scores(conn: Connection, run_id: int, keys: list[str] | None) -> dict[
     }
 
 
-def _criterion(r: Any) -> CriterionResult:
+def _text(value: str | None) -> str | None:
+    """One shared copy of a text that thousands of results repeat (ids, labels, hints)."""
+    return sys.intern(value) if value is not None else None
+
+
+def _criterion(r: Any, evidence: bool = True) -> CriterionResult:
     return CriterionResult(
-        criterion_id=r.criterion_id,
-        pillar=r.pillar,
-        status=r.status,
+        criterion_id=sys.intern(r.criterion_id),
+        pillar=cast(Pillar, sys.intern(r.pillar)),
+        status=cast(Status, sys.intern(r.status)),
         score=r.score,
         weight=r.weight,
-        evidence=dict(r.evidence or {}),
-        fix_hint=r.fix_hint,
-        label=r.label,
+        evidence=dict(r.evidence or {}) if evidence else {},
+        fix_hint=_text(r.fix_hint),
+        label=sys.intern(r.label),
     )
+
+
+def result_evidence(
+    conn: Connection, run_id: int, keys: list[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """The evidence of each criterion result of the datasets of ``keys`` in ``run_id``, in
+    the order of their results in ``load_scores`` (read the same way, one column only)."""
+    s, c = m.DatasetScoreRow, m.CriterionResultRow
+    found: dict[str, dict[int, dict[str, Any]]] = defaultdict(dict)
+    for part in chunks(list(dict.fromkeys(keys))):
+        for query in result_queries(run_id, s.dataset_key, c.position, c.evidence):
+            for key, position, value in conn.execute(query.where(s.dataset_key.in_(part))):
+                found[key][position] = dict(value or {})
+    return {key: [by[p] for p in sorted(by)] for key, by in found.items()}
 
 
 def dataset_keys(conn: Connection, run_id: int) -> list[str]:
@@ -293,13 +351,17 @@ def failing_criteria(
     """(dataset key, criterion id) of each result of ``run_id`` whose status is in
     ``statuses``, read as ``load_scores`` reads results (a score's full set is its own or
     its base's; a delta's own rows replace its base's at their positions) but only four
-    columns of them: no evidence decoded."""
+    columns of them: no evidence decoded. Only failing results are held meanwhile: a
+    delta's passing row drops the failing one it replaces."""
     s, c = m.DatasetScoreRow, m.CriterionResultRow
-    found: dict[tuple[str, int], tuple[str, str]] = {}
+    found: dict[tuple[str, int], str] = {}
     for query in result_queries(run_id, s.dataset_key, c.position, c.criterion_id, c.status):
         for key, position, criterion, status in conn.execute(query):
-            found[(key, position)] = (criterion, status)
-    return {(key, crit) for (key, _), (crit, status) in found.items() if status in statuses}
+            if status in statuses:
+                found[(key, position)] = criterion
+            else:
+                found.pop((key, position), None)
+    return {(key, criterion) for (key, _), criterion in found.items()}
 
 
 ScorePoint = tuple[int, datetime, float | None, dict[str, float | None]]

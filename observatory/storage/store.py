@@ -195,9 +195,16 @@ class Store:
 
         self._write(run_id, save)
 
-    def reference_views(self, run_id: int) -> dict[str, ReferenceView]:
-        """Dataset key -> its reference views in ``run_id`` (also in ``load_snapshot``)."""
-        return self._read(lambda conn: views.load_views(conn, run_id))
+    def reference_views(
+        self, run_id: int, keys: list[str] | None = None
+    ) -> dict[str, ReferenceView]:
+        """Dataset key -> its reference views in ``run_id`` (of ``keys`` only, when given;
+        also in ``load_snapshot``)."""
+        return self._read(lambda conn: views.load_views(conn, run_id, keys))
+
+    def mqa_totals(self, run_id: int) -> dict[str, float]:
+        """Dataset key -> the total of its stored MQA view in ``run_id``."""
+        return self._read(lambda conn: views.mqa_totals(conn, run_id))
 
     def finish_run(
         self, run_id: int, status: str, summary: dict[str, Any], at: datetime | None = None
@@ -264,9 +271,16 @@ class Store:
             lambda conn: published.publication_state(conn, run_id, previous_id, urls, spdr_keys)
         )
 
-    def load_snapshot(self, run_id: int) -> Snapshot:
-        """Everything saved for a run, rebuilt as the model's dataclasses."""
-        return self._read(lambda conn: reads.load_snapshot(conn, run_id))
+    def load_snapshot(self, run_id: int, details: bool = True) -> Snapshot:
+        """Everything saved for a run, rebuilt as the model's dataclasses; without
+        ``details``, neither the criterion results' evidence nor the reference views
+        (``result_evidence`` and ``reference_views`` read them for a few datasets)."""
+        return self._read(lambda conn: reads.load_snapshot(conn, run_id, details))
+
+    def result_evidence(self, run_id: int, keys: list[str]) -> dict[str, list[dict[str, Any]]]:
+        """The evidence of each criterion result of the datasets of ``keys`` in ``run_id``,
+        in the order of their scores' results."""
+        return self._read(lambda conn: reads.result_evidence(conn, run_id, keys))
 
     def dataset_keys(self, run_id: int) -> list[str]:
         """The keys of the datasets ``run_id`` observed (deleted ones included)."""
@@ -279,6 +293,11 @@ class Store:
     def run_scores(self, run_id: int) -> dict[str, DatasetScore]:
         """Every score of ``run_id`` (with criterion results), by dataset key."""
         return self._read(lambda conn: reads.load_scores(conn, run_id))
+
+    def score_outlines(self, run_id: int) -> dict[str, DatasetScore]:
+        """Every score of ``run_id`` with only the id, pillar and status of each criterion
+        result (shared objects, never to be changed: ``reads.load_outlines``)."""
+        return self._read(lambda conn: reads.load_outlines(conn, run_id))
 
     def scores_of(self, run_id: int, keys: list[str]) -> dict[str, DatasetScore]:
         """The scores ``run_id`` gave the datasets of ``keys`` (with criterion results)."""

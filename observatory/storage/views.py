@@ -96,8 +96,10 @@ def carry_views(session: Session, run_id: int, previous_run_id: int, keys: Seque
     return int(cast(CursorResult[Any], result).rowcount or 0)
 
 
-def load_views(conn: Connection, run_id: int) -> dict[str, ReferenceView]:
-    """Dataset key -> its reference views in ``run_id``."""
+def load_views(
+    conn: Connection, run_id: int, keys: list[str] | None = None
+) -> dict[str, ReferenceView]:
+    """Dataset key -> its reference views in ``run_id`` (of ``keys`` only, when given)."""
     row, doc = m.ReferenceViewRow, m.ReferenceViewDocument
     query = (
         select(row.dataset_key, doc.udata, doc.mqa, doc.candidate)
@@ -105,7 +107,17 @@ def load_views(conn: Connection, run_id: int) -> dict[str, ReferenceView]:
         .where(row.run_id == run_id)
         .order_by(row.id)
     )
+    parts = [None] if keys is None else chunks(list(dict.fromkeys(keys)))
     return {
         r.dataset_key: ReferenceView(r.dataset_key, r.udata, r.mqa, r.candidate)
-        for r in conn.execute(query)
+        for part in parts
+        for r in conn.execute(query if part is None else query.where(row.dataset_key.in_(part)))
     }
+
+
+def mqa_totals(conn: Connection, run_id: int) -> dict[str, float]:
+    """Dataset key -> the total of its MQA view in ``run_id`` (one JSON field read)."""
+    row, doc = m.ReferenceViewRow, m.ReferenceViewDocument
+    total = doc.mqa["total"].as_float()
+    query = select(row.dataset_key, total).join(doc, doc.id == row.document_id)
+    return {key: float(value) for key, value in conn.execute(query.where(row.run_id == run_id))}

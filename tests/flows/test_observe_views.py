@@ -14,11 +14,14 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import create_engine, select, update
 
+from observatory.model import Snapshot, to_jsonable
 from observatory.observe import InProcessRunner, run_observe
-from observatory.publish import paths
+from observatory.publish import details, paths
 from observatory.publish.fingerprint import MANIFEST
 from observatory.registry import load_config
 from observatory.report import publish_run
@@ -78,7 +81,25 @@ def _set_mqa_total(url: str, run_id: int, key: str, mqa: dict, total: float) -> 
         engine.dispose()
 
 
-def test_the_run_stores_the_views_and_a_past_run_renders_the_same_later(tmp_path: Path) -> None:
+def _check_evidence_published(site: Path, whole: Snapshot) -> None:
+    """Every criterion's evidence (read from the store a batch of datasets at a time while
+    publishing) is on its dataset's JSON mirror and in the criteria export, as stored."""
+    stored = {k: [to_jsonable(r.evidence) for r in s.results] for k, s in whole.scores.items()}
+    assert sum(bool(e) for evidences in stored.values() for e in evidences) > 100
+    exported: dict[str, list[Any]] = {}
+    for row in json.loads((site / "data" / "criteria.json").read_text("utf-8")):
+        exported.setdefault(row["dataset_key"], []).append(row["evidence"])
+    assert exported == stored
+    for dataset in (d for d in whole.datasets if not d.deleted):
+        mirror = site / paths.api_path(paths.dataset_page(dataset.key))
+        criteria = json.loads(mirror.read_text("utf-8"))["criteria"]
+        assert [c["evidence"] for c in criteria] == stored[dataset.key], dataset.key
+
+
+def test_the_run_stores_the_views_and_a_past_run_renders_the_same_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(details, "BATCH", 3)  # evidence read 3 datasets at a time
     url = f"sqlite:///{tmp_path / 'store.db'}"
     out = tmp_path / "sites"
     with Sandbox(port=0).start() as sandbox:
@@ -94,6 +115,7 @@ def test_the_run_stores_the_views_and_a_past_run_renders_the_same_later(tmp_path
             second = run_observe(config, store, runner=InProcessRunner()).run_id
             publish_run(store, first, config, out / "d")
             publish_run(store, second, config, out / "later")
+            whole = store.load_snapshot(second)  # with every result's evidence
 
     published = [d for d in snap.datasets if not d.deleted]
     assert len(published) > 20 and set(snap.views) == {d.key for d in published}
@@ -112,6 +134,8 @@ def test_the_run_stores_the_views_and_a_past_run_renders_the_same_later(tmp_path
         assert _search_pages(sites[name]) == _search_pages(sites["a"]), name
     assert "runs.html" in _differing(sites["a"], sites["later"])  # the later run is listed
 
+    _check_evidence_published(out / "later", whole)
+
     # The page lays out what the store holds: change a stored total, the page follows.
     key = others[0].key
     _set_mqa_total(url, first, key, snap.views[key].mqa, 404)
@@ -121,3 +145,12 @@ def test_the_run_stores_the_views_and_a_past_run_renders_the_same_later(tmp_path
     assert "<strong>404</strong> / 405 points" in page
     before = (out / "a" / paths.dataset_page(key)).read_text(encoding="utf-8")
     assert "<strong>404</strong> / 405 points" not in before
+    # and so does the catalogue's mean MQA, read from the stored totals alone
+    totals = {d.key: snap.views[d.key].mqa["total"] for d in published}
+    mates = [d.key for d in published if d.catalogue_id == others[0].catalogue_id]
+    means = [sum(totals[k] for k in mates) / len(mates)]
+    means.append(means[0] + (404 - totals[key]) / len(mates))
+    catalogue = paths.catalogue_page(others[0].catalogue_id)
+    assert f"{means[0]:.0f} / 405" != f"{means[1]:.0f} / 405"
+    assert f"{means[0]:.0f} / 405" in (out / "a" / catalogue).read_text(encoding="utf-8")
+    assert f"{means[1]:.0f} / 405" in (out / "e" / catalogue).read_text(encoding="utf-8")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import create_engine, func, select
 
 from observatory.model import CriterionResult, DatasetScore
+from observatory.publish.details import with_evidence
 from observatory.storage.carry import CarryScores
 from observatory.storage.codec import score_digest
 from observatory.storage.deltas import PreviousScores
@@ -104,6 +106,7 @@ def _save_runs(store: Store, runs: list[dict[str, tuple[str, list[int]]]]) -> No
         expected = {s.dataset_key: s for s in scores} | {k: expected[k] for k in carried}
         dates |= {s.dataset_key: T0 + n * DAY for s in scores}
         assert store.scores_of(run, list(step)) == expected, f"run {n + 1}"
+        _check_evidence_apart(store, run, expected)
         assert store.score_digests(run, list(step)) == {
             k: score_digest(v) for k, v in expected.items()
         }
@@ -114,6 +117,34 @@ def _save_runs(store: Store, runs: list[dict[str, tuple[str, list[int]]]]) -> No
     histories = store.score_histories(list(timeline), limit=len(runs))
     assert {k: [(p[0], p[2], p[3]) for p in points] for k, points in histories.items()} == timeline
     assert store.integrity_check() == []
+
+
+def _check_evidence_apart(store: Store, run: int, expected: dict[str, DatasetScore]) -> None:
+    """A run read without its evidence, then its evidence a few datasets at a time (as a
+    publication reads them), gives back the scores as saved; so do its outlines and its
+    failing criteria, read in a few columns."""
+    light = store.load_snapshot(run, details=False).scores
+    assert all(r.evidence == {} for s in light.values() for r in s.results)
+    assert {k: _without_evidence(s) for k, s in expected.items()} == {k: light[k] for k in expected}
+    source = partial(store.result_evidence, run)
+    assert dict(with_evidence(light, list(expected), source, 2)) == expected
+    # what a publication compares with the previous run: ids and statuses, failing ones
+    outlines = store.score_outlines(run)
+    assert {k: _outline(s) for k, s in outlines.items()} == {
+        k: _outline(s) for k, s in expected.items()
+    }
+    assert store.failing_criteria(run, ("fail",)) == {
+        (k, r.criterion_id) for k, s in expected.items() for r in s.results if r.status == "fail"
+    }
+
+
+def _outline(score: DatasetScore) -> tuple[Any, ...]:
+    results = [(r.criterion_id, r.pillar, r.status) for r in score.results]
+    return score.overall, score.pillars, results
+
+
+def _without_evidence(score: DatasetScore) -> DatasetScore:
+    return replace(score, results=[replace(r, evidence={}) for r in score.results])
 
 
 def _utc(value: Any) -> Any:

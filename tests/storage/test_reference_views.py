@@ -41,6 +41,24 @@ def test_views_stored_and_read_back(store) -> None:
     assert store.load_snapshot(run_id).views == found
 
 
+def test_a_publication_reads_views_a_few_datasets_at_a_time(store) -> None:
+    """Publishing loads a run without its views, then reads them for a batch of datasets,
+    and each dataset's MQA total alone (for catalogue pages)."""
+    views = [*_views(), _hostile()]
+    run_id = store.start_run("observe", T0)
+    store.save_reference_views(run_id, views)
+    store.finish_run(run_id, "ok", {})
+
+    assert store.load_snapshot(run_id, details=False).views == {}
+    hostile, sirene = views[-1].dataset_key, views[1].dataset_key
+    assert store.reference_views(run_id, [hostile, "unknown", sirene]) == {
+        hostile: views[-1],
+        sirene: views[1],
+    }
+    assert store.mqa_totals(run_id) == {v.dataset_key: v.mqa["total"] for v in views}
+    assert store.mqa_totals(run_id)[hostile] == 12.5
+
+
 def test_views_hold_what_pages_show(store) -> None:
     """The stored views carry the MQA per dimension, the nine udata checks and the
     candidate evidence; a SPDR dataset has no candidate assessment."""
