@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import sys
 import types
 import typing
 from datetime import date, datetime
@@ -103,6 +104,10 @@ def _plain(obj: Any) -> Any:
     raise TypeError(f"{type(obj).__name__} is not JSON serializable")
 
 
+#: Texts up to this length are shared by every record that holds them (``sys.intern``).
+SHARED_TEXT = 32
+
+
 def from_jsonable(cls: type[T], data: dict[str, Any]) -> T:
     """Build ``cls`` (a dataclass) from the dict ``to_jsonable`` made of it."""
     hints = _hints(cast(Any, cls))
@@ -133,7 +138,9 @@ def _decode(hint: Any, value: Any) -> Any:
     if origin is dict and isinstance(value, dict):
         args = get_args(hint)
         item = args[1] if len(args) == 2 else Any
-        return {k: _decode(item, v) for k, v in value.items()}
+        return {sys.intern(k): _decode(item, v) for k, v in value.items()}
+    if isinstance(value, str) and len(value) <= SHARED_TEXT:
+        return sys.intern(value)  # formats, types, licences…: thousands of records repeat them
     return value
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from functools import partial
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
@@ -20,6 +20,7 @@ from observatory.model import (
     DatasetScore,
     Distribution,
     Organisation,
+    Outcome,
     Pillar,
     ProbeResult,
     RunInfo,
@@ -81,8 +82,9 @@ def reused_by(query: Any, run_id: int) -> Any:
     return query.join(r, inside).where(p.run_id < run_id)
 
 
-def run_probe_rows(conn: Connection, run_id: int, target: str | None = None) -> list[Any]:
-    """Probe rows of a run: its own, then the earlier ones it reused."""
+def run_probe_rows(conn: Connection, run_id: int, target: str | None = None) -> Iterator[Any]:
+    """Probe rows of a run: its own, then the earlier ones it reused (as they are read:
+    a 250,000-probe run is never held twice, as rows and as probes)."""
     own = _by_run(m.ProbeRow, run_id)
     reused = reused_by(select(m.ProbeRow), run_id).order_by(m.ProbeRow.id)
     if target is not None:
@@ -90,7 +92,8 @@ def run_probe_rows(conn: Connection, run_id: int, target: str | None = None) -> 
             own.where(m.ProbeRow.target == target),
             reused.where(m.ProbeRow.target == target),
         )
-    return [*conn.execute(own), *conn.execute(reused)]
+    yield from conn.execute(own)
+    yield from conn.execute(reused)
 
 
 def _by_run(model: type[Any], run_id: int) -> Any:
@@ -170,22 +173,23 @@ def load_datasets(
 
 
 def probe(row: Any) -> ProbeResult:
+    """A probe from its row; texts repeated by thousands of probes are one shared copy."""
     return ProbeResult(
         url=row.url,
-        outcome=row.outcome,
-        reason=row.reason,
+        outcome=cast(Outcome, sys.intern(row.outcome)),
+        reason=sys.intern(row.reason),
         checked_at=row.checked_at,
-        target=row.target,
-        check_name=row.check_name,
-        method=row.method,
+        target=cast(Literal["file", "api"], sys.intern(row.target)),
+        check_name=_text(row.check_name),
+        method=_text(row.method),
         status=row.status,
-        final_url=row.final_url,
-        content_type=row.content_type,
+        final_url=row.url if row.final_url == row.url else row.final_url,
+        content_type=_text(row.content_type),
         content_length=row.content_length,
-        last_modified=row.last_modified,
+        last_modified=_text(row.last_modified),
         etag=row.etag,
         latency_ms=row.latency_ms,
-        extra=dict(row.extra or {}),
+        extra={sys.intern(k): v for k, v in (row.extra or {}).items()},
     )
 
 
