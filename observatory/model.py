@@ -245,8 +245,15 @@ def field_names(cls: Any) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
 
+#: Values ``to_jsonable`` gives back as they are, by exact type (a subclass, such as
+#: markupsafe's ``Markup``, takes the general path): most of the values it meets.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def to_jsonable(obj: Any) -> Any:
     """Dataclasses, dates and containers to plain JSON values (dates as ISO strings)."""
+    if type(obj) in _PLAIN:
+        return obj
     if hasattr(obj, "__dataclass_fields__") and not isinstance(obj, type):
         # as ``asdict`` then this function, without asdict's deep copies
         return {k: to_jsonable(getattr(obj, k)) for k in field_names(obj.__class__)}

@@ -2,7 +2,8 @@
 N datasets (5 resources each by default, every one a file to probe) over H loopback hosts;
 ``observatory run`` (the Prefect flow, SHACL as ``datasets.yml`` ships it) then
 ``observatory report``, on SQLite and on PostgreSQL; then an unchanged re-run within the
-hour and an unchanged re-run the next day (simulated clock: ``observatory run --now``).
+hour and an unchanged re-run the next day (simulated clock: ``observatory run --now``);
+then ``observatory report`` of the last run, and once more with nothing changed.
 
     .venv/bin/python bench/scale/run.py                   # 50,000 datasets, 2,000 hosts
     .venv/bin/python bench/scale/run.py --datasets 5000 --hosts 500 --backends sqlite
@@ -15,7 +16,8 @@ schedule's counts (files due, asked, not modified) and the load average around i
 each run starts Prefect's temporary server, about 8 s here). Targets (issue 11): first
 observe including publishing <= 10 min and <= 1 GB at 50,000 datasets; unchanged re-run
 within the hour >= 10x faster; the next day >= 3x faster; store growth <= 20 MB per
-unchanged run.
+unchanged run; publishing <= 2 min and <= 1 GB, largest page <= 1 MB, a re-publish with
+nothing changed <= 20 s.
 """
 
 from __future__ import annotations
@@ -184,9 +186,26 @@ def run_observe(config: Path, now: str | None = None) -> dict[str, Any]:
 
 
 def run_report(config: Path) -> dict[str, Any]:
+    """``observatory report``: its result (files written, unchanged, up to date) and the
+    site's size, largest page and largest file."""
     found = measure([OBSERVATORY, "report", "--config", str(config), "--json"])
-    found.pop("stdout")
-    return found
+    stdout = found.pop("stdout")
+    try:
+        found["publication"] = json.loads(stdout)
+    except ValueError as exc:
+        raise RuntimeError(f"no JSON result ({exc}): {stdout[:300]!r} {found['stderr']}") from exc
+    return found | site_sizes(config.parent / "reports")
+
+
+def site_sizes(root: Path) -> dict[str, Any]:
+    files = [(p.stat().st_size, str(p.relative_to(root))) for p in root.rglob("*") if p.is_file()]
+    pages = [f for f in files if f[1].endswith(".html")]
+    return {
+        "site_files": len(files),
+        "site_mb": round(sum(size for size, _ in files) / 2**20, 1),
+        "largest_page": max(pages, default=None),
+        "largest_file": max(files, default=None),
+    }
 
 
 def store_size(db_url: str, tmp: Path) -> int:
@@ -292,11 +311,12 @@ def bench_backend(backend: str, args: argparse.Namespace, farm: Farm) -> dict[st
         config = write_config(tmp, portal.url, db_url, args.datasets, args.reprobe_after)
         out: dict[str, Any] = {"backend": backend}
         size, tables = 0.0, {}
-        labels = ["first", "unchanged", "next_day"] + ([] if args.skip_report else ["report"])
+        labels = ["first", "unchanged", "next_day"]
+        labels += [] if args.skip_report else ["report", "republish"]
         for label in labels:
             farm.reset()
             load = os.getloadavg()[0]
-            if label == "report":
+            if label in ("report", "republish"):  # republish: the same run, nothing changed
                 result = run_report(config)
             else:
                 now = None
@@ -324,6 +344,15 @@ def bench_backend(backend: str, args: argparse.Namespace, farm: Farm) -> dict[st
 
 def _print_step(backend: str, label: str, result: dict[str, Any]) -> None:
     s = result.get("summary") or {}
+    if "publication" in result:
+        site = {k: result[k] for k in ("site_files", "site_mb", "largest_page", "largest_file")}
+        print(
+            f"[{backend}] {label}: {result['wall_s']:.1f} s, "
+            f"peak RSS {result['peak_rss_mb']:.0f} MB, load {result['load_1min']}, "
+            f"{result['publication']}, site {site}",
+            flush=True,
+        )
+        return
     print(
         f"[{backend}] {label}: {result['wall_s']:.1f} s, "
         f"peak RSS {result['peak_rss_mb']:.0f} MB, store {result['store_mb']} MB "
