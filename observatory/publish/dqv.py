@@ -251,16 +251,19 @@ def dqv_snapshot(snapshot: Snapshot) -> Snapshot:
         )
         for d in snapshot.datasets
     ]
+    # Results with the same values are one object, pickled once: a 50,000-dataset run's
+    # 1,250,000 results are then a few thousand objects, not a copy of them all.
+    shared: dict[tuple[Any, ...], CriterionResult] = {}
+
+    def result(r: CriterionResult) -> CriterionResult:
+        values = (r.criterion_id, r.pillar, r.status, r.score, r.weight)
+        found = shared.get(values)
+        if found is None:
+            found = shared[values] = CriterionResult(*values)
+        return found
+
     scores = {
-        key: DatasetScore(
-            key,
-            [
-                CriterionResult(r.criterion_id, r.pillar, r.status, r.score, r.weight)
-                for r in s.results
-            ],
-            dict(s.pillars),
-            s.overall,
-        )
+        key: DatasetScore(key, [result(r) for r in s.results], dict(s.pillars), s.overall)
         for key, s in snapshot.scores.items()
     }
     return Snapshot(run=snapshot.run, datasets=datasets, scores=scores)
