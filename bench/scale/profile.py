@@ -17,6 +17,7 @@ import pstats
 import subprocess
 import sys
 import tempfile
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,7 +32,7 @@ import cProfile, json, resource, sys, time
 from flows.observe import observe
 t = time.monotonic()
 prof = cProfile.Profile()
-r = prof.runcall(observe, sys.argv[1], publish_site=False)
+r = prof.runcall(observe, sys.argv[1], publish_site=False, now=sys.argv[3] or None)
 prof.dump_stats(sys.argv[2])
 print("RESULT " + json.dumps({"wall_s": time.monotonic() - t,
     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -39,10 +40,10 @@ print("RESULT " + json.dumps({"wall_s": time.monotonic() - t,
 """
 
 
-def run(config: Path, stats_path: Path) -> dict:
+def run(config: Path, stats_path: Path, now: str | None = None) -> dict:
     env = dict(os.environ, PYTHONPATH=str(ROOT), PREFECT_LOGGING_LEVEL="WARNING")
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, str(config), str(stats_path)],
+        [sys.executable, "-c", CHILD, str(config), str(stats_path), now or ""],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -61,7 +62,7 @@ def main() -> int:
     parser.add_argument("--resources", type=int, default=5)
     parser.add_argument("--hosts", type=int, default=500)
     parser.add_argument("--backend", default="sqlite")
-    parser.add_argument("--runs", default="first,unchanged")
+    parser.add_argument("--runs", default="first,unchanged", help="of first,unchanged,next_day")
     parser.add_argument("--top", type=int, default=45)
     parser.add_argument("--out", default="/tmp/observatory-profile")
     parser.add_argument("--store", help="SQLite file to keep the store in (default: temporary)")
@@ -82,10 +83,15 @@ def main() -> int:
             db_url, drop = pg_schema_url()
         try:
             config = write_config(tmp, portal.url, db_url, args.datasets)
+            clock = None
             for label in args.runs.split(","):
                 path = out / f"{args.backend}-{label}.pstats"
-                result = run(config, path)
+                now = None
+                if label == "next_day":  # the first run's clock plus a day, as run.py does
+                    now = (datetime.fromisoformat(clock) + timedelta(days=1)).isoformat()
+                result = run(config, path, now)
                 s = result["summary"]
+                clock = clock or s["clock"]
                 print(f"== {label}: {result['wall_s']:.1f} s, {result['peak_rss_mb']:.0f} MB")
                 print("   incremental", json.dumps(s.get("incremental")))
                 print("   timings", json.dumps(s.get("timings")))
