@@ -9,7 +9,7 @@ from typing import Any
 from observatory.model import to_jsonable
 from observatory.publish import amdac, paths
 from observatory.publish.pages import SpdrRow
-from observatory.publish.views import DatasetRow
+from observatory.publish.views import WORST_N, DatasetRow, worst
 
 
 def write(root: Path, rel: str, data: Any) -> None:
@@ -77,12 +77,44 @@ def dataset_record(ctx: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def catalogue_record(ctx: dict[str, Any], listing: str) -> dict[str, Any]:
+    """A catalogue page's data: like the page, a summary, the first datasets to rework and
+    the weakest ones; every dataset is on the paginated listing (``datasets_listing``)."""
+    diag, rows = ctx["diag"], ctx["rows"]
+    return {
+        "catalogue": ctx["catalogue"]["status"],
+        "indicators": diag["indicators"],
+        "to_fix_count": len(diag["todos"]),
+        "to_fix": [
+            {
+                "key": t.row.dataset.key,
+                "title": t.row.dataset.title,
+                "complete": t.complete,
+                "update": t.update,
+                "consolidate": t.consolidate,
+            }
+            for t in diag["todos"][:WORST_N]
+        ],
+        "groups": {
+            g["key"]: {"label": g["label"], "datasets": len(g["rows"])} for g in diag["groups"]
+        },
+        "datasets_count": len(rows),
+        "worst": [row_record(r) for r in worst(rows)],
+        "datasets_listing": paths.api_path(listing),
+        "deleted": [{"key": d.key, "title": d.title} for d in ctx["deleted"]],
+    }
+
+
 def organisation_record(ctx: dict[str, Any]) -> dict[str, Any]:
+    """An organisation page's data: like the page, a summary, its weakest datasets and its
+    first fixes; every dataset and fix is on the paginated listings (``*_listing``)."""
     return {
         "key": ctx["org"].key,
         "name": ctx["org"].name,
-        "datasets": [row_record(r) for r in ctx["rows"]],
-        "fixes": [amdac.fix_record(f) for f in ctx["fixes"]],
+        "datasets_count": len(ctx["rows"]),
+        "worst": [row_record(r) for r in worst(ctx["rows"])],
+        "fixes_count": len(ctx["fixes"]),
+        "fixes": [amdac.fix_record(f) for f in ctx["fixes"][:WORST_N]],
         "notice": ctx["notice"][0],
         "summary": ctx["summary"],
         "datasets_listing": paths.api_path(ctx["listing"]),

@@ -15,7 +15,6 @@ from observatory.publish import amdac, apijson, ecosphere, pager, paths
 from observatory.publish.pages import Organisation
 from observatory.publish.views import DatasetRow
 
-WORST_N = 20  # datasets with the lowest scores (or first fixes) shown on a summary page
 TOP_ORGS = 20  # organisations with the most datasets shown on the index
 
 
@@ -156,12 +155,6 @@ def write_organisations(out: Writer, orgs: list[Organisation], size: int) -> Non
             ]
         },
     )
-
-
-def worst(rows: list[DatasetRow], n: int = WORST_N) -> list[DatasetRow]:
-    """The ``n`` scored datasets with the lowest overall score (ties by title)."""
-    scored = [r for r in rows if r.overall is not None]
-    return sorted(scored, key=lambda r: (r.overall, r.dataset.title.lower()))[:n]
 
 
 def top_organisations(orgs: list[Organisation], n: int = TOP_ORGS) -> list[Organisation]:

@@ -48,7 +48,7 @@ from observatory.publish.helper import Helper
 from observatory.publish.inputs import PublishInputs
 from observatory.publish.mdrender import render_markdown
 from observatory.publish.sync import SyncCounts
-from observatory.publish.views import SiteData
+from observatory.publish.views import WORST_N, SiteData, worst
 from observatory.registry import SpdrEntry
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -173,32 +173,11 @@ def _catalogues(out: _Renderer, data: SiteData, deleted: list[Dataset], size: in
             page,
             "catalogue.html.j2",
             listing=listing,
-            worst_rows=listings.worst(ctx["rows"]),
-            todo_head=ctx["diag"]["todos"][: listings.WORST_N],
+            worst_rows=worst(ctx["rows"]),
+            todo_head=ctx["diag"]["todos"][:WORST_N],
             **ctx,
         )
-        diag = ctx["diag"]
-        apijson.write(
-            out.root,
-            paths.api_path(page),
-            {
-                "catalogue": status,
-                "indicators": diag["indicators"],
-                "to_fix": [
-                    {
-                        "key": t.row.dataset.key,
-                        "title": t.row.dataset.title,
-                        "complete": t.complete,
-                        "update": t.update,
-                        "consolidate": t.consolidate,
-                    }
-                    for t in diag["todos"]
-                ],
-                "groups": {g["key"]: [r.dataset.key for r in g["rows"]] for g in diag["groups"]},
-                "datasets": [apijson.row_record(r) for r in ctx["rows"]],
-                "deleted": [{"key": d.key, "title": d.title} for d in ctx["deleted"]],
-            },
-        )
+        apijson.write(out.root, paths.api_path(page), apijson.catalogue_record(ctx, listing))
 
 
 Notice = tuple[str, Any, str, Future[Markup]]  # page, organisation, Markdown file, its HTML
@@ -220,8 +199,8 @@ def _organisations(
             org.page,
             "organisation.html.j2",
             csv=(csv_datasets, csv_fixes),
-            worst_rows=listings.worst(ctx["rows"]),
-            fix_head=ctx["fixes"][: listings.WORST_N],
+            worst_rows=worst(ctx["rows"]),
+            fix_head=ctx["fixes"][:WORST_N],
             **ctx,
         )
         exports.organisation_exports(
@@ -363,7 +342,7 @@ def _build(
     listings.write_datasets(out, rows, listing_page_size)
     listings.write_organisations(out, index["organisations"], listing_page_size)
     index |= {
-        "worst_rows": listings.worst(index["other_rows"]),
+        "worst_rows": worst(index["other_rows"]),
         "themes": themes,
         "top_organisations": listings.top_organisations(index["organisations"]),
         "datasets_listing": paths.DATASETS_LISTING,

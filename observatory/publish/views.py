@@ -155,6 +155,15 @@ def _count_errors(report: ValidationReport) -> dict[str, int]:
     return counts
 
 
+WORST_N = 20  # datasets with the lowest scores (or first fixes) shown on a summary page
+
+
+def worst(rows: list[DatasetRow], n: int = WORST_N) -> list[DatasetRow]:
+    """The ``n`` scored datasets with the lowest overall score (ties by title)."""
+    scored = [r for r in rows if r.overall is not None]
+    return sorted(scored, key=lambda r: (r.overall, r.dataset.title.lower()))[:n]
+
+
 class SiteData:
     """Indexes over the current and previous snapshots, built once per publication."""
 

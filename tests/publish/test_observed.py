@@ -60,6 +60,46 @@ def test_every_page_has_its_json_mirror(observed: Observed) -> None:
         assert (api / name).is_file()
 
 
+def _listing(root: Path, first: str) -> list[dict]:
+    """Every item of a paginated listing's JSON mirror, following its ``next_json``."""
+    items, path = [], first
+    while path:
+        page = json.loads((root / path).read_text("utf-8"))
+        items += page.get("datasets", page.get("fixes", []))
+        path = page["next_json"]
+    return items
+
+
+def test_catalogue_and_organisation_mirrors_summarise_and_link_their_listings(
+    observed: Observed,
+) -> None:
+    """Like their pages, the mirrors of a catalogue and of an organisation hold a summary
+    and at most 20 datasets or fixes; every one is on their paginated listings."""
+    root = observed.root
+    exported = json.loads((root / "data" / "datasets.json").read_text("utf-8"))
+    mirrors = [json.loads(p.read_text("utf-8")) for p in (root / "api" / "catalogues").glob("*")]
+    catalogues = [m for m in mirrors if "catalogue" in m]  # not their listings' pages
+    assert len(catalogues) >= 2
+    for mirror in catalogues:
+        keys = [d["key"] for d in _listing(root, mirror["datasets_listing"])]
+        expected = {d["key"] for d in exported if d["catalogue"] == mirror["catalogue"]["id"]}
+        assert len(keys) == len(set(keys)) == mirror["datasets_count"] and set(keys) == expected
+        assert len(mirror["worst"]) <= 20 and {d["key"] for d in mirror["worst"]} <= expected
+        assert len(mirror["to_fix"]) == min(20, mirror["to_fix_count"])
+        assert sum(g["datasets"] for g in mirror["groups"].values()) >= len(keys)
+    fixes_seen = 0
+    for path in (root / "api" / "organisations").glob("*.json"):
+        mirror = json.loads(path.read_text("utf-8"))
+        if "datasets_listing" not in mirror:
+            continue  # the organisations listing itself
+        datasets = _listing(root, mirror["datasets_listing"])
+        assert len(datasets) == mirror["datasets_count"] and len(mirror["worst"]) <= 20
+        fixes = _listing(root, mirror["fixes_listing"])
+        assert len(fixes) == mirror["fixes_count"] and mirror["fixes"] == fixes[:20]
+        fixes_seen += len(fixes)
+    assert fixes_seen > 0
+
+
 def test_availability_page_lists_windows_months_and_api_status(observed: Observed) -> None:
     text = load(observed.root / "disponibilite.html").text
     for words in ("24 h", "7 jours", "30 jours", "90 jours", "État des API", "face au seuil"):
