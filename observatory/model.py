@@ -228,6 +228,24 @@ class CriterionResult:
     label: str = ""  # short French label
 
 
+class SharedResults:
+    """Criterion results with the same values made one object, to be read, never changed:
+    a 50,000-dataset run's 1,250,000 results are then a few hundred or thousand objects
+    (a publication's outlines of the previous run, the DQV writer's copy)."""
+
+    def __init__(self) -> None:
+        self._pool: dict[tuple[Any, ...], CriterionResult] = {}
+
+    def get(
+        self, criterion_id: str, pillar: Pillar, status: Status, score: float | None, weight: float
+    ) -> CriterionResult:
+        values = (criterion_id, pillar, status, score, weight)
+        found = self._pool.get(values)
+        if found is None:
+            found = self._pool[values] = CriterionResult(*values)
+        return found
+
+
 @dataclass(slots=True)
 class DatasetScore:
     dataset_key: str

@@ -24,7 +24,14 @@ from typing import Any
 from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, SKOS
 
-from observatory.model import PILLARS, CriterionResult, Dataset, DatasetScore, Snapshot
+from observatory.model import (
+    PILLARS,
+    CriterionResult,
+    Dataset,
+    DatasetScore,
+    SharedResults,
+    Snapshot,
+)
 from observatory.publish import labels
 from observatory.publish.exports import JsonArray
 from observatory.publish.paths import web_url
@@ -251,16 +258,10 @@ def dqv_snapshot(snapshot: Snapshot) -> Snapshot:
         )
         for d in snapshot.datasets
     ]
-    # Results with the same values are one object, pickled once: a 50,000-dataset run's
-    # 1,250,000 results are then a few thousand objects, not a copy of them all.
-    shared: dict[tuple[Any, ...], CriterionResult] = {}
+    shared = SharedResults()  # each shared result is pickled once
 
     def result(r: CriterionResult) -> CriterionResult:
-        values = (r.criterion_id, r.pillar, r.status, r.score, r.weight)
-        found = shared.get(values)
-        if found is None:
-            found = shared[values] = CriterionResult(*values)
-        return found
+        return shared.get(r.criterion_id, r.pillar, r.status, r.score, r.weight)
 
     scores = {
         key: DatasetScore(key, [result(r) for r in s.results], dict(s.pillars), s.overall)

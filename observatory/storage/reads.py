@@ -25,6 +25,7 @@ from observatory.model import (
     ProbeResult,
     RunInfo,
     Service,
+    SharedResults,
     Snapshot,
     SourceError,
     Status,
@@ -234,14 +235,10 @@ def load_outlines(conn: Connection, run_id: int) -> dict[str, DatasetScore]:
     same three are one shared object, never to be changed: a 50,000-dataset run's
     1,250,000 results are then a few hundred objects."""
     c = m.CriterionResultRow
-    shared: dict[tuple[str, str, str], CriterionResult] = {}
+    shared = SharedResults()
 
     def outline(r: Any) -> CriterionResult:
-        found = shared.get((r.criterion_id, r.pillar, r.status))
-        if found is None:
-            found = CriterionResult(r.criterion_id, r.pillar, r.status, None, 0.0)
-            shared[(r.criterion_id, r.pillar, r.status)] = found
-        return found
+        return shared.get(r.criterion_id, cast(Pillar, r.pillar), cast(Status, r.status), None, 0.0)
 
     return _load_scores(
         conn, run_id, None, [c.position, c.criterion_id, c.pillar, c.status], outline

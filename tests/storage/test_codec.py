@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from enum import IntEnum
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine, select
 
-from observatory.model import Dataset, DatasetScore, ProbeResult, to_jsonable
+from observatory.model import (
+    CriterionResult,
+    Dataset,
+    DatasetScore,
+    ProbeResult,
+    field_names,
+    to_jsonable,
+)
 from observatory.storage.codec import content_hash, encode, from_jsonable, jsonable, same_json
 from observatory.storage.models import DatasetObservation
 
@@ -106,3 +114,74 @@ def test_a_score_with_keys_of_mixed_types_has_a_digest_and_is_saved(store) -> No
     run = store.start_run("observe")
     store.save_scores(run, [score])
     assert store.scores_of(run, ["k"])["k"].results[0].evidence == {"1": "a", "b": 2}
+
+
+def _general(obj: object) -> object:
+    """``to_jsonable`` without its shortcut for plain values: the path it skips."""
+    if hasattr(obj, "__dataclass_fields__") and not isinstance(obj, type):
+        return {k: _general(getattr(obj, k)) for k in field_names(obj.__class__)}
+    if isinstance(obj, dict):
+        return {str(k): _general(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple | set):
+        return [_general(v) for v in obj]
+    if isinstance(obj, datetime | date):
+        return obj.isoformat()
+    return obj
+
+
+class _Text(str):
+    pass
+
+
+class _Level(IntEnum):
+    LOW = 1
+
+
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=8),
+    st.text(max_size=8).map(_Text),
+    st.just(_Level.LOW),
+    st.datetimes(),
+    st.dates(),
+)
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.lists(inner, max_size=4).map(tuple),
+        st.dictionaries(st.one_of(st.text(max_size=4), st.integers()), inner, max_size=4),
+        st.builds(
+            CriterionResult,
+            st.text(max_size=6),
+            st.just("completeness"),
+            st.just("pass"),
+            st.none(),
+            st.floats(allow_nan=False),
+            st.dictionaries(st.text(max_size=4), inner, max_size=3),
+        ),
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_values)
+def test_to_jsonable_shortcut_gives_what_the_general_path_gives(value: object) -> None:
+    got, expected = to_jsonable(value), _general(value)
+    assert got == expected
+    assert json.dumps(got, sort_keys=True, default=str) == json.dumps(
+        expected, sort_keys=True, default=str
+    )
+    assert [type(x) for x in _leaves(got)] == [type(x) for x in _leaves(expected)]
+
+
+def _leaves(value: object) -> list[object]:
+    if isinstance(value, dict):
+        return [leaf for v in value.values() for leaf in _leaves(v)]
+    if isinstance(value, list):
+        return [leaf for v in value for leaf in _leaves(v)]
+    return [value]
