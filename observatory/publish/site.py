@@ -369,6 +369,8 @@ def _build(
     )
     # organisations first: their notices render in the helper process meanwhile
     orgs, notices = _organisations(out, data, inputs, listing_page_size, helper)
+    records = helper.until_failed(search.site_records(data, orgs, themes))
+    indexed = helper.background(search.write_index, root, records)  # Pagefind meanwhile
     _datasets(out, data, spdr, history, legal)
     _catalogues(out, data, deleted, listing_page_size)
     _notice_pages(out, notices)
@@ -378,11 +380,11 @@ def _build(
     _reusers(out, data, targets, inputs)
     _recognition(out, data, orgs)
     out.page("recherche.html", "search.html.j2", kinds=search.KIND_LABELS)
-    search.write_index(root, search.site_records(data, orgs, themes))
     _editions(out, data, index["spdr_rows"], inputs, history, old_site, body, legal)
     legal.write_feed(root)
     exports.write_exports(root / "data", current, legal.exports(), data.details.evidence)
     dqv_files.result()
+    indexed.result()
 
 
 @dataclass

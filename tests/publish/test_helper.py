@@ -4,7 +4,11 @@ gone when the publication ends, however it ends."""
 from __future__ import annotations
 
 import multiprocessing
+from pathlib import Path
 
+import psutil
+
+from observatory.publish import search
 from observatory.publish.helper import Helper
 from observatory.publish.mdrender import render_markdown
 
@@ -40,3 +44,28 @@ def test_a_publication_that_fails_stops_the_helper() -> None:
         pass
     assert multiprocessing.active_children() == []
     assert all(f.done() for f in futures) and any(f.cancelled() for f in futures)
+
+
+def test_a_publication_that_fails_cuts_its_search_index_short(tmp_path: Path) -> None:
+    """The search index is written in a background thread (Pagefind works on the second
+    core); a publication that fails stops feeding it, and no indexer is left running."""
+    total = 200_000  # about two minutes of indexing when fed to the end
+    records = (
+        search.Record(url=f"j/{i}.html", kind="dataset", title=f"Jeu {i}", content=f"jeu {i}")
+        for i in range(total)
+    )
+    before = psutil.Process().children(recursive=True)  # multiprocessing's tracker, say
+    try:
+        with Helper(processes=0) as helper:
+            indexed = helper.background(search.write_index, tmp_path, helper.until_failed(records))
+            raise KeyError("rendering failed")
+    except KeyError:
+        pass
+    assert indexed.result(timeout=0) < total
+    assert psutil.Process().children(recursive=True) == before
+
+
+def test_a_background_job_gives_its_result() -> None:
+    with Helper(processes=0) as helper:
+        job = helper.background(sum, helper.until_failed(range(10)))
+    assert job.result(timeout=0) == 45
