@@ -129,16 +129,20 @@ def probe(
     runner: Runner,
 ) -> tuple[list[ProbeResult], dict[str, reuse.Probed], dict[str, reuse.Probed], Any]:
     """Probe the files the schedule says are due (conditionally). Returns (new probes,
-    reused URL -> probe, previous run's URL -> probe, stored validators)."""
-    from observatory.observe.schedule import not_due
+    reused URL -> probe, previous run's URL -> probe, stored validators of the files not
+    probed within ``reprobe_after``, the only ones probed again)."""
+    from observatory.observe.schedule import not_due, within_floor
 
     urls = pipeline.probe_targets(obs.datasets)
     before = store.run_file_probes(previous_id) if previous_id else {}
     recent = store.recent_probes(now - config_horizon(config))
     latest = reuse.latest_probes(before, recent)
-    cached = store.http_caches(urls)
+    floor = config.settings.reprobe_after
+    reused = within_floor(urls, latest, now, floor)
+    rest = [u for u in urls if u not in reused]
+    cached = store.http_caches(rest)  # validators: for the schedule and conditional requests
     always = pipeline.spdr_urls(obs.datasets, config)
-    reused = not_due(urls, latest, cached, now, config.settings.reprobe_after, always)
+    reused |= not_due(rest, latest, cached, now, floor, always)
     todo = [u for u in urls if u not in reused]
     validators = pipeline.probe_validators({u: cached[u] for u in todo if u in cached})
     found = runner.map(

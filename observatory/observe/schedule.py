@@ -97,6 +97,23 @@ def is_due(
     return since >= interval(probed.outcome, changed_at, aware(probed.checked_at))
 
 
+def within_floor(
+    urls: Iterable[str], latest: Mapping[str, ProbeRef], now: datetime, reprobe_after: float
+) -> dict[str, ProbeRef]:
+    """URL -> its stored probe, for the files probed less than ``reprobe_after`` ago: not
+    due whatever their age or their kind (``is_due`` needs nothing more to say so), so a
+    re-run within that time reads no file's validators."""
+    floor = timedelta(seconds=reprobe_after)
+    out = {}
+    for url in urls:
+        probed = latest.get(url)
+        if probed is None or reprobe_after <= 0 or probed.outcome == "unknown":
+            continue
+        if now - aware(probed.checked_at) < floor:
+            out[url] = probed
+    return out
+
+
 def not_due(
     urls: Iterable[str],
     latest: Mapping[str, ProbeRef],

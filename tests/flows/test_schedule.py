@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from observatory.observe.schedule import interval, is_due
+from observatory.observe.schedule import interval, is_due, not_due, within_floor
 from observatory.storage.cache import HttpValidators
 from observatory.storage.state import ProbeRef
 
@@ -82,3 +84,43 @@ def test_a_new_file_is_dated_by_its_last_modified(
     ref = _ref("up", next_after - H)
     assert not is_due(ref, saved, NOW, reprobe_after=3600)
     assert is_due(_ref("up", next_after), saved, NOW, reprobe_after=3600)
+
+
+OUTCOMES = ("up", "degraded", "down", "refused", "unknown")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    files=st.lists(
+        st.tuples(
+            st.none() | st.tuples(st.sampled_from(OUTCOMES), st.integers(0, 60 * 24 * 40)),
+            st.none() | st.integers(0, 60 * 24 * 400),  # changed so many minutes ago
+            st.booleans(),  # a reference dataset's file: asked on every run
+        ),
+        max_size=30,
+    ),
+    reprobe_after=st.sampled_from([0.0, 60.0, 3600.0, 6 * 3600.0, 40 * 86400.0]),
+)
+def test_files_within_reprobe_after_are_not_due_whatever_their_validators(
+    files: list[tuple[tuple[str, int] | None, int | None, bool]], reprobe_after: float
+) -> None:
+    """The probe phase reads validators only for files not probed within reprobe_after
+    (``within_floor``): it decides exactly as ``not_due`` over every file with every
+    validator."""
+    urls = [f"https://x.test/{i}.csv" for i in range(len(files))]
+    latest = {
+        url: ProbeRef(i, url, NOW - timedelta(minutes=probed[1]), probed[0], "text/csv", 10)
+        for i, (url, (probed, _, _)) in enumerate(zip(urls, files, strict=True))
+        if probed is not None
+    }
+    cached = {
+        url: HttpValidators(url, '"e"', changed_at=NOW - timedelta(minutes=changed))
+        for url, (_, changed, _) in zip(urls, files, strict=True)
+        if changed is not None
+    }
+    always = {url for url, (_, _, spdr) in zip(urls, files, strict=True) if spdr}
+    whole = not_due(urls, latest, cached, NOW, reprobe_after, always)
+    standing = within_floor(urls, latest, NOW, reprobe_after)
+    rest = [u for u in urls if u not in standing]
+    read = {u: cached[u] for u in rest if u in cached}
+    assert standing | not_due(rest, latest, read, NOW, reprobe_after, always) == whole

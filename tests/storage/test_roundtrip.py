@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 from observatory.model import ProbeResult, RunInfo
@@ -112,3 +113,19 @@ def test_empty_run_round_trip(store) -> None:
     snap = store.load_snapshot(run_id)
     assert (snap.datasets, snap.probes, snap.scores, snap.catalogues) == ([], [], {}, [])
     assert snap.run.kind == "check"
+
+
+def test_http_validators_come_back_for_the_urls_asked(store) -> None:
+    """Asked for a few URLs (looked up by key) or for most of them (one scan of the
+    table), the store gives each URL asked its own validators, and nothing for others."""
+    from observatory.storage.cache import HttpValidators
+
+    saved = [
+        HttpValidators(f"https://h{i % 3}.test/f{i}.csv?x={'é' * i}", f'"e{i}"', None, i)
+        for i in range(12)
+    ]
+    saved = [replace(v, changed_at=T0 - timedelta(days=i)) for i, v in enumerate(saved)]
+    store.save_http_cache(saved, None)
+    by_url = {v.url: v for v in saved}
+    for asked in ([saved[3].url], [v.url for v in saved[1:11]], [saved[0].url, "https://none/"]):
+        assert store.http_caches(asked * 2) == {u: by_url[u] for u in asked if u in by_url}
