@@ -246,6 +246,10 @@ class SharedResults:
         return found
 
 
+#: One point of a dataset's score history: (run id, run start, overall, pillars).
+ScorePoint = tuple[int, datetime, float | None, dict[str, float | None]]
+
+
 @dataclass(slots=True)
 class DatasetScore:
     dataset_key: str

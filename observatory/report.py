@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from observatory.availability.legal import dataset_grid
-from observatory.model import Dataset, ReferenceView, RunInfo, Snapshot
+from observatory.model import Dataset, ReferenceView, RunInfo, ScorePoint, Snapshot
 from observatory.registry import Config
 from observatory.storage.store import Store
 
@@ -165,29 +165,28 @@ def publish_run(
     current = store.load_snapshot(run_id, details=False)  # read a batch at a time below
     previous_id = store.previous_run_id(run_id)
     previous = comparison_snapshot(store, previous_id) if previous_id else None
-    history = store.score_histories([d.key for d in current.datasets], until=current.run)
     return render_site(
         target,
         current,
         previous,
         runs_until(store.list_runs(kind="observe"), current.run),
         spdr=list(config.spdr),
-        history=history,
         methodology_md=methodology,
         inputs=publish_inputs(store, current, config),
         listing_page_size=config.settings.listing_page_size,
         fingerprint=print_,
-        details=StoreDetails(store, run_id),
+        details=StoreDetails(store, run_id, current.run),
     )
 
 
 @dataclass(frozen=True)
 class StoreDetails:
-    """The criteria evidence and reference views of ``run_id``, read from the store a
-    batch of datasets at a time (``publish.details.Details``)."""
+    """The criteria evidence, reference views and score histories of ``run_id``, read from
+    the store a batch of datasets at a time (``publish.details.Details``)."""
 
     store: Store
     run_id: int
+    run: RunInfo | None = None  # its histories stop at this run (None: at the latest)
 
     def evidence(self, keys: list[str]) -> dict[str, list[dict[str, Any]]]:
         return self.store.result_evidence(self.run_id, keys)
@@ -197,6 +196,9 @@ class StoreDetails:
 
     def mqa_totals(self) -> dict[str, float]:
         return self.store.mqa_totals(self.run_id)
+
+    def histories(self, keys: list[str]) -> dict[str, list[ScorePoint]]:
+        return self.store.score_histories(keys, until=self.run)
 
 
 def comparison_snapshot(store: Store, run_id: int) -> Snapshot:

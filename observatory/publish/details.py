@@ -1,6 +1,8 @@
-"""What a publication reads a few hundred datasets at a time: evidence and reference views.
+"""What a publication reads a few hundred datasets at a time: evidence, reference views
+and score histories.
 
-A run's criteria evidence and reference views are most of its memory at portal scale.
+A run's criteria evidence and reference views are most of its memory at portal scale, and
+the score histories grow with every run kept.
 ``report.publish_run`` therefore loads the run without them
 (``Store.load_snapshot(details=False)``) and hands a ``Details`` reading them from the
 store. Their only full readers, the dataset pages and the criteria export, take them here
@@ -12,11 +14,11 @@ dataset's MQA total, read alone. A snapshot built in memory holds its details it
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any, Protocol, TypeVar
 
-from observatory.model import DatasetScore, ReferenceView, Snapshot
+from observatory.model import DatasetScore, ReferenceView, ScorePoint, Snapshot
 
 #: Datasets read together for their pages (their evidence and views held meanwhile).
 BATCH = 500
@@ -40,12 +42,18 @@ class Details(Protocol):
         """Dataset key -> its stored MQA total, for every dataset of the run."""
         ...
 
+    def histories(self, keys: list[str]) -> dict[str, list[ScorePoint]]:
+        """Dataset key -> its last scores up to the run, oldest first (a chart's points)."""
+        ...
+
 
 @dataclass(frozen=True)
 class SnapshotDetails:
-    """The details a snapshot loaded whole (or built in memory) holds itself."""
+    """The details a snapshot loaded whole (or built in memory) holds itself, and the
+    score histories given with it."""
 
     snapshot: Snapshot
+    history: Mapping[str, list[ScorePoint]] = field(default_factory=dict)
 
     def evidence(self, keys: list[str]) -> dict[str, list[dict[str, Any]]]:
         scores = self.snapshot.scores
@@ -57,6 +65,9 @@ class SnapshotDetails:
 
     def mqa_totals(self) -> dict[str, float]:
         return {k: float(v.mqa["total"]) for k, v in self.snapshot.views.items()}
+
+    def histories(self, keys: list[str]) -> dict[str, list[ScorePoint]]:
+        return {k: self.history[k] for k in keys if k in self.history}
 
 
 def batches(items: Iterable[T], size: int | None = None) -> Iterator[list[T]]:

@@ -22,7 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from observatory import i18n
-from observatory.model import Dataset, DatasetScore, ReferenceView, RunInfo, Snapshot
+from observatory.model import Dataset, DatasetScore, ReferenceView, RunInfo, ScorePoint, Snapshot
 from observatory.publish import (
     amdac,
     apijson,
@@ -42,7 +42,7 @@ from observatory.publish import (
     search,
     sync,
 )
-from observatory.publish.details import Details, batches, with_evidence
+from observatory.publish.details import Details, SnapshotDetails, batches, with_evidence
 from observatory.publish.fingerprint import forget_manifest, tree_digest, write_manifest
 from observatory.publish.helper import Helper
 from observatory.publish.inputs import PublishInputs
@@ -57,7 +57,7 @@ DEFAULT_METHODOLOGY = (
     "Chaque note est la moyenne pondérée des critères applicables de quatre piliers : "
     "complétude, fraîcheur, conformité et disponibilité."
 )
-History = dict[str, list[tuple[int, datetime, float | None, dict[str, float | None]]]]
+History = dict[str, list[ScorePoint]]
 
 
 def make_env() -> Environment:
@@ -123,21 +123,18 @@ def _datasets(
     out: _Renderer,
     data: SiteData,
     spdr: list[SpdrEntry],
-    history: History,
     legal: legal_view.LegalPublication,
 ) -> None:
     """Each dataset's page and JSON mirror, a batch of datasets at a time with their
-    evidence and views (``publish.details``)."""
+    evidence, views and score history (``publish.details``)."""
     entries = {}
     for entry in spdr:
         found = pages.find_spdr(entry, data.current.datasets)
         if found is not None:
             entries[found.key] = entry
-    for dataset, score, views in _with_details(data):
+    for dataset, score, views, history in _with_details(data):
         spdr_entry = entries.get(dataset.key)
-        ctx = pages.dataset_context(
-            data, dataset, spdr_entry, history.get(dataset.key), score, views
-        )
+        ctx = pages.dataset_context(data, dataset, spdr_entry, history, score, views)
         out.page(
             paths.dataset_page(dataset.key),
             "dataset.html.j2",
@@ -149,15 +146,19 @@ def _datasets(
         apijson.write(out.root, ctx["json"], apijson.dataset_record(ctx))
 
 
-def _with_details(data: SiteData) -> Iterator[tuple[Dataset, DatasetScore | None, ReferenceView]]:
-    """Each dataset with its score holding its evidence and its reference views, read a
-    batch at a time."""
+def _with_details(
+    data: SiteData,
+) -> Iterator[tuple[Dataset, DatasetScore | None, ReferenceView, list[ScorePoint] | None]]:
+    """Each dataset with its score holding its evidence, its reference views and its score
+    history, read a batch at a time."""
     for part in batches(data.current.datasets):
         keys = [d.key for d in part]
         stored = data.details.views(keys)
+        histories = data.details.histories(keys)
         scored = with_evidence(data.current.scores, keys, data.details.evidence, len(keys))
         for dataset, (_key, score) in zip(part, scored, strict=True):
-            yield dataset, score, reference.views_for(data, dataset, stored)
+            views = reference.views_for(data, dataset, stored)
+            yield dataset, score, views, histories.get(dataset.key)
 
 
 def _catalogues(out: _Renderer, data: SiteData, deleted: list[Dataset], size: int) -> None:
@@ -278,7 +279,6 @@ def _editions(
     data: SiteData,
     spdr_rows: list[Any],
     inputs: PublishInputs,
-    history: History,
     old_site: Path | None,
     methodology: Any,
     legal: legal_view.LegalPublication,
@@ -290,6 +290,8 @@ def _editions(
     if old_site:
         etalab.carry_editions(old_site, out.root, day if write else None)
     if write:
+        keys = [i.row.dataset.key for i in spdr_rows if i.row is not None]
+        history = data.details.histories(keys)
         ctx = etalab.edition_context(day, spdr_rows, data, inputs, history, days)
         ctx |= legal.edition_view()
         folder = f"{etalab.EDITIONS}/{day}"
@@ -321,8 +323,7 @@ def _build(
     deleted = [d for d in current.datasets if d.deleted]
     if deleted:  # gone from their source, kept in the store: named on their catalogue page
         current = replace(current, datasets=[d for d in current.datasets if not d.deleted])
-    data = SiteData(current, previous, details)
-    history = history or {}
+    data = SiteData(current, previous, details or SnapshotDetails(current, history or {}))
     out = _Renderer(root, {"site_title": title, "run": current.run, "previous_run": previous})
     (root / "assets").mkdir(parents=True, exist_ok=True)
     for asset in ("style.css", "recherche.js"):
@@ -371,7 +372,7 @@ def _build(
     orgs, notices = _organisations(out, data, inputs, listing_page_size, helper)
     records = helper.until_failed(search.site_records(data, orgs, themes))
     indexed = helper.background(search.write_index, root, records)  # Pagefind meanwhile
-    _datasets(out, data, spdr, history, legal)
+    _datasets(out, data, spdr, legal)
     _catalogues(out, data, deleted, listing_page_size)
     _notice_pages(out, notices)
     body = render_markdown(methodology_md or DEFAULT_METHODOLOGY)
@@ -380,7 +381,7 @@ def _build(
     _reusers(out, data, targets, inputs)
     _recognition(out, data, orgs)
     out.page("recherche.html", "search.html.j2", kinds=search.KIND_LABELS)
-    _editions(out, data, index["spdr_rows"], inputs, history, old_site, body, legal)
+    _editions(out, data, index["spdr_rows"], inputs, old_site, body, legal)
     legal.write_feed(root)
     exports.write_exports(root / "data", current, legal.exports(), data.details.evidence)
     dqv_files.result()
@@ -449,7 +450,8 @@ def render_site(
     ``listing_page_size`` rows a page. With ``fingerprint`` (``report.publish_run``), the
     folder's manifest records it, so that the same publication is later known up to date.
     When ``current`` was loaded without its criteria's evidence and its reference views,
-    ``details`` reads them, a batch of datasets at a time (``publish.details``).
+    ``details`` reads them, and the score histories, a batch of datasets at a time
+    (``publish.details``); ``history`` is read only without ``details``.
     """
     out_dir = Path(out_dir).absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)

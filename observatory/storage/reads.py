@@ -24,6 +24,7 @@ from observatory.model import (
     Pillar,
     ProbeResult,
     RunInfo,
+    ScorePoint,
     Service,
     SharedResults,
     Snapshot,
@@ -365,9 +366,6 @@ def failing_criteria(
     return {(key, criterion) for (key, _), criterion in found.items()}
 
 
-ScorePoint = tuple[int, datetime, float | None, dict[str, float | None]]
-
-
 def _score_query() -> Any:
     s, v = m.DatasetScoreRow, VALUES
     query = score_rows(s.dataset_key, m.Run.id, m.Run.started_at, v.overall, v.pillars)
@@ -390,20 +388,26 @@ def score_histories(
     conn: Connection, dataset_keys: list[str], limit: int, until: RunInfo | None = None
 ) -> dict[str, list[ScorePoint]]:
     """``score_history`` of many datasets in a few queries (one per chunk of keys), of the
-    runs up to ``until`` (by start, then id) when given."""
+    runs up to ``until`` (by start, then id) when given. The database keeps each dataset's
+    last ``limit`` points: a store of a year of daily runs sends no more than a week's."""
     found: dict[str, list[ScorePoint]] = {key: [] for key in dataset_keys}
+    if limit <= 0:
+        return found
+    at, run_id = m.Run.started_at, m.Run.id
+    newest = func.row_number().over(
+        partition_by=m.DatasetScoreRow.dataset_key, order_by=(at.desc(), run_id.desc())
+    )
     for part in chunks(list(found)):
-        query = (
-            _score_query()
-            .where(m.DatasetScoreRow.dataset_key.in_(part))
-            .order_by(m.Run.started_at, m.Run.id)
-        )
+        query = _score_query().add_columns(newest.label("newest"))
+        query = query.where(m.DatasetScoreRow.dataset_key.in_(part))
         if until is not None:
-            at, start = m.Run.started_at, until.started_at
-            query = query.where((at < start) | ((at == start) & (m.Run.id <= until.id)))
-        for key, *point in conn.execute(query):
+            start = until.started_at
+            query = query.where((at < start) | ((at == start) & (run_id <= until.id)))
+        ranked = query.subquery()
+        kept = select(*[c for c in ranked.c if c.key != "newest"]).where(ranked.c.newest <= limit)
+        for key, *point in conn.execute(kept.order_by(ranked.c.started_at, ranked.c.id)):
             found[key].append((point[0], point[1], point[2], dict(point[3])))
-    return {key: points[-limit:] if limit else [] for key, points in found.items()}
+    return found
 
 
 def probe_history(conn: Connection, url: str, since: datetime | None) -> list[ProbeResult]:

@@ -117,3 +117,23 @@ def test_batch_histories_match_single_ones(store) -> None:
     found = store.probe_histories(urls, since=since)
     assert found == {url: store.probe_history(url, since=since) for url in urls}
     assert [len(found[u]) for u in urls] == [2, 2, 0]
+
+
+def test_histories_hold_the_last_scores_up_to_a_run(store) -> None:
+    """A page's chart: each dataset's last ``limit`` scores of the runs up to the one
+    published (the database keeps them: a year of runs is never read whole)."""
+    days = [4, 0, 2, 1, 3]  # runs saved out of date order: the history follows the dates
+    runs = {day: _observe(store, day, 40.0 + day) for day in days}
+    key = sirene_dataset().key
+    infos = {run.id: run for run in store.list_runs(kind="observe")}
+    in_order = [runs[day] for day in sorted(days)]
+    for limit in (0, 1, 3, 5, 9):
+        for until_day in sorted(days):
+            until = infos[runs[until_day]]
+            found = store.score_histories([key, "nowhere:none"], limit=limit, until=until)
+            kept = in_order[: until_day + 1][-limit:] if limit else []
+            assert [point[0] for point in found[key]] == kept
+            assert [point[2] for point in found[key]] == [40.0 + d for d in range(7)][
+                until_day + 1 - len(kept) : until_day + 1
+            ]
+            assert found["nowhere:none"] == []
