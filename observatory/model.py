@@ -231,18 +231,28 @@ class CriterionResult:
 class SharedResults:
     """Criterion results with the same values made one object, to be read, never changed:
     a 50,000-dataset run's 1,250,000 results are then a few hundred or thousand objects
-    (a publication's outlines of the previous run, the DQV writer's copy)."""
+    (a publication's outlines of the previous run, the DQV writer's copy, a run's scores
+    loaded without their evidence)."""
 
     def __init__(self) -> None:
         self._pool: dict[tuple[Any, ...], CriterionResult] = {}
 
     def get(
-        self, criterion_id: str, pillar: Pillar, status: Status, score: float | None, weight: float
+        self,
+        criterion_id: str,
+        pillar: Pillar,
+        status: Status,
+        score: float | None,
+        weight: float,
+        fix_hint: str | None = None,
+        label: str = "",
     ) -> CriterionResult:
-        values = (criterion_id, pillar, status, score, weight)
+        """The one result with these values (its evidence empty)."""
+        values = (criterion_id, pillar, status, score, weight, fix_hint, label)
         found = self._pool.get(values)
         if found is None:
-            found = self._pool[values] = CriterionResult(*values)
+            found = CriterionResult(*values[:5], fix_hint=fix_hint, label=label)
+            self._pool[values] = found
         return found
 
 

@@ -218,10 +218,11 @@ def load_scores(
     """A run's scores (of ``keys`` only, when given); a carried one's criterion results are
     those of the score it copies. Without ``evidence``, each result's evidence is left
     empty and not even read (``result_evidence`` reads it for a few datasets at a time):
-    a whole run's evidence is most of its scores' memory."""
+    a whole run's evidence is most of its scores' memory; results with the same values are
+    then one shared object, never to be changed."""
     c = m.CriterionResultRow
     columns = [c] if evidence else [col for col in c.__table__.c if col.key != "evidence"]
-    make = partial(_criterion, evidence=evidence)
+    make = _criterion if evidence else partial(_shared_criterion, SharedResults())
     if keys is None:
         return _load_scores(conn, run_id, None, columns, make)
     found: dict[str, DatasetScore] = {}
@@ -307,16 +308,30 @@ def _text(value: str | None) -> str | None:
     return sys.intern(value) if value is not None else None
 
 
-def _criterion(r: Any, evidence: bool = True) -> CriterionResult:
+def _criterion(r: Any) -> CriterionResult:
     return CriterionResult(
         criterion_id=sys.intern(r.criterion_id),
         pillar=cast(Pillar, sys.intern(r.pillar)),
         status=cast(Status, sys.intern(r.status)),
         score=r.score,
         weight=r.weight,
-        evidence=dict(r.evidence or {}) if evidence else {},
+        evidence=dict(r.evidence or {}),
         fix_hint=_text(r.fix_hint),
         label=sys.intern(r.label),
+    )
+
+
+def _shared_criterion(shared: SharedResults, r: Any) -> CriterionResult:
+    """A result without its evidence, one object for all results with its values (50,000
+    datasets: 1,050,225 results, 50,056 objects), never to be changed."""
+    return shared.get(
+        r.criterion_id,
+        cast(Pillar, r.pillar),
+        cast(Status, r.status),
+        r.score,
+        r.weight,
+        _text(r.fix_hint),
+        sys.intern(r.label),
     )
 
 
@@ -359,8 +374,8 @@ def failing_criteria(
     found: dict[tuple[str, int], str] = {}
     for query in result_queries(run_id, s.dataset_key, c.position, c.criterion_id, c.status):
         for key, position, criterion, status in conn.execute(query):
-            if status in statuses:
-                found[(key, position)] = criterion
+            if status in statuses:  # one copy of each key and id, however many results
+                found[(sys.intern(key), position)] = sys.intern(criterion)
             else:
                 found.pop((key, position), None)
     return {(key, criterion) for (key, _), criterion in found.items()}

@@ -129,3 +129,21 @@ def test_http_validators_come_back_for_the_urls_asked(store) -> None:
     by_url = {v.url: v for v in saved}
     for asked in ([saved[3].url], [v.url for v in saved[1:11]], [saved[0].url, "https://none/"]):
         assert store.http_caches(asked * 2) == {u: by_url[u] for u in asked if u in by_url}
+
+
+def test_scores_read_without_evidence_share_their_results(store) -> None:
+    """Publishing reads a run's scores without their evidence: every result is the stored
+    one but its evidence, and results with the same values are one object."""
+    run_id, _, _, scores = _save_full_run(store)
+    other = score_for("autre:jeu")
+    other.results[1] = replace(other.results[1], fix_hint="Mettre à jour : autre texte.")
+    store.save_scores(run_id, [other])
+    light = store.load_snapshot(run_id, details=False).scores
+    full = store.load_snapshot(run_id).scores
+    assert light.keys() == full.keys()
+    for key, score in full.items():
+        assert [replace(r, evidence={}) for r in score.results] == light[key].results
+        assert (light[key].pillars, light[key].overall) == (score.pillars, score.overall)
+    first, second = light[scores[0].dataset_key].results, light["autre:jeu"].results
+    assert first[0] is second[0]  # the same values: one object
+    assert first[1] is not second[1] and first[1].fix_hint != second[1].fix_hint
