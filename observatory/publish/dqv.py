@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import pickle
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
@@ -268,6 +269,20 @@ def dqv_snapshot(snapshot: Snapshot) -> Snapshot:
         for key, s in snapshot.scores.items()
     }
     return Snapshot(run=snapshot.run, datasets=datasets, scores=scores)
+
+
+def packed(snapshot: Snapshot) -> bytes:
+    """``dqv_snapshot`` pickled, for ``write_packed``: a job queued for the helper process
+    is held until it ends, and these bytes are a third of the objects' size (50,000
+    datasets: about 24 MB, against 65 MB), which are freed at once."""
+    return pickle.dumps(dqv_snapshot(snapshot), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def write_packed(
+    data_dir: Path, snapshot: bytes, compliance: list[dict[str, str]] | None = None
+) -> list[str]:
+    """``write_dqv`` of a snapshot ``packed`` by this process (never a stranger's bytes)."""
+    return write_dqv(data_dir, pickle.loads(snapshot), compliance)  # noqa: S301 - our own
 
 
 def write_dqv(

@@ -144,7 +144,7 @@ def fmt_date(value: date | None) -> str:
     return f"{first} {MONTHS[value.month - 1]} {value.year}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     """Change of a score since the previous run, in points."""
 
@@ -178,15 +178,18 @@ class Change:
         }[self.kind]
 
 
+_NEW, _NONE, _SAME = Change("new"), Change("none"), Change("same", 0.0)  # one of each
+
+
 def change(current: float | None, previous: float | None, existed_before: bool) -> Change:
     """Compare two scores; ``existed_before`` False gives "nouveau"."""
     if not existed_before:
-        return Change("new")
+        return _NEW
     if current is None or previous is None:
-        return Change("none")
+        return _NONE
     delta = round(current - previous, 1)
     if delta > 0:
         return Change("up", delta)
     if delta < 0:
         return Change("down", delta)
-    return Change("same", 0.0)
+    return _SAME

@@ -336,7 +336,7 @@ def _build(
     )
     (root / "data").mkdir()
     dqv_files = helper.submit(
-        dqv.write_dqv, root / "data", dqv.dqv_snapshot(current), legal.grid.records()
+        dqv.write_packed, root / "data", dqv.packed(current), legal.grid.records()
     )
     rows = data.rows(sorted(current.datasets, key=lambda d: d.title.lower()))
     themes = listings.write_themes(out, rows, listing_page_size)

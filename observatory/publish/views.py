@@ -28,7 +28,7 @@ from observatory.publish import labels, paths
 from observatory.publish.details import Details, SnapshotDetails
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PillarCell:
     pillar: str
     label: str
@@ -37,7 +37,7 @@ class PillarCell:
     change: labels.Change
 
 
-@dataclass
+@dataclass(slots=True)
 class DatasetRow:
     """One dataset as a table row: scores, changes, legal items and page links."""
 

@@ -168,6 +168,14 @@ def test_dqv_turtle_and_json_ld_hold_the_same_graph(published: Published, tmp_pa
         if d.spdr
     ]
     assert dqv.write_dqv(tmp_path, current, grid) == ["quality.ttl", "quality.jsonld"]
+    helper_dir = tmp_path / "helper"  # what the helper process writes, from packed bytes
+    helper_dir.mkdir()
+    assert dqv.write_packed(helper_dir, dqv.packed(current), grid) == [
+        "quality.ttl",
+        "quality.jsonld",
+    ]
+    for name in ("quality.ttl", "quality.jsonld"):
+        assert (helper_dir / name).read_bytes() == (tmp_path / name).read_bytes()
     ttl = Graph().parse(tmp_path / "quality.ttl", format="turtle")
     jsonld = Graph().parse(tmp_path / "quality.jsonld", format="json-ld")
     assert len(ttl) > 100 and isomorphic(ttl, jsonld)
