@@ -147,3 +147,14 @@ def test_scores_read_without_evidence_share_their_results(store) -> None:
     first, second = light[scores[0].dataset_key].results, light["autre:jeu"].results
     assert first[0] is second[0]  # the same values: one object
     assert first[1] is not second[1] and first[1].fix_hint != second[1].fix_hint
+
+
+def test_a_probe_holds_its_distribution_url_string(store) -> None:
+    """A loaded run's probe of a distribution's file holds that distribution's URL string
+    itself (250,000 probes: one copy of each URL, not two)."""
+    run_id, _, _, _ = _save_full_run(store)
+    snap = store.load_snapshot(run_id)
+    urls = {u: u for d in snap.datasets for x in d.distributions for u in (x.url, x.download_url)}
+    shared = [p for p in snap.probes if p.url in urls]
+    assert shared and all(p.url is urls[p.url] for p in shared)
+    assert all(p.final_url is p.url for p in shared if p.final_url == p.url)
