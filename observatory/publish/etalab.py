@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from observatory.model import Snapshot
+from observatory.model import ScorePoint, Snapshot
 from observatory.publish import charts, labels
 from observatory.publish.inputs import PublishInputs
 from observatory.publish.pages import SpdrRow
@@ -25,7 +25,7 @@ from observatory.publish.views import SiteData
 
 EDITIONS = "editions"
 EDITION_DATA = "edition.json"
-History = dict[str, list[tuple[int, datetime, float | None, dict[str, float | None]]]]
+History = dict[str, list[ScorePoint]]
 
 
 def edition_day(snapshot: Snapshot) -> str:

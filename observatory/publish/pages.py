@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from observatory.model import (
@@ -16,6 +15,7 @@ from observatory.model import (
     ProbeResult,
     ReferenceView,
     RunInfo,
+    ScorePoint,
     Service,
     SourceError,
 )
@@ -23,7 +23,7 @@ from observatory.publish import amdac, charts, labels, paths, reference
 from observatory.publish.views import DatasetRow, SiteData, org_key_of
 from observatory.registry import SpdrEntry
 
-History = list[tuple[int, datetime, float | None, dict[str, float | None]]]
+History = list[ScorePoint]
 
 
 @dataclass
