@@ -22,7 +22,7 @@ from observatory import progress
 from observatory.harvest import readers, workers
 from observatory.harvest.prefetch import PageLookAhead
 from observatory.model import Catalogue, HarvestPage, SourceError
-from observatory.net.fetch import HttpSettings, make_session
+from observatory.net.fetch import HttpSettings, SessionPerThread, make_session
 from observatory.registry import CatalogueEntry
 
 
@@ -133,15 +133,17 @@ def read_catalogue(
     pages read ahead in threads; ``processes`` > 1: in that many worker processes), then
     the reader's extra records."""
     kind, cid = catalogue.kind, catalogue.id
+    with SessionPerThread(http) as sessions:
 
-    def read(url: str) -> HarvestPage:
-        page: HarvestPage = call(readers.read_page, kind, url, cid, http, shacl, session)
-        return page
+        def read(url: str) -> HarvestPage:
+            own = session or sessions.get()  # the pages a thread reads share a connection
+            page: HarvestPage = call(readers.read_page, kind, url, cid, http, shacl, own)
+            return page
 
-    found = readers.reader(kind)
-    first = found.first_url(catalogue.url)
-    with _fetcher(read, kind, cid, http, shacl, ahead, processes) as fetch:
-        absorb(catalogue, streamed(walk_pages(first, fetch, max_pages, cid), sink))
+        found = readers.reader(kind)
+        first = found.first_url(catalogue.url)
+        with _fetcher(read, kind, cid, http, shacl, ahead, processes) as fetch:
+            absorb(catalogue, streamed(walk_pages(first, fetch, max_pages, cid), sink))
     if found.after_pages is None:
         return
     more = call(readers.read_after, kind, catalogue.url, cid, http, max_pages, session)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from observatory.harvest import readers
 from observatory.harvest.paging import absorb, harvest_catalogue, walk_pages
 from observatory.model import Catalogue
-from observatory.net.fetch import HttpSettings
+from observatory.net.fetch import HttpSettings, SessionPerThread
 from observatory.observe.runner import Runner
 from observatory.registry import CatalogueEntry, Config
 from observatory.storage.store import Store
@@ -36,17 +36,20 @@ def portal_catalogue(config: Config, http: HttpSettings, runner: Runner) -> Cata
     shacl = config.settings.shacl_limit
     page.errors += check_datasets_rdf(page.datasets, portal.url, portal.id, http, limit=shacl)
     absorb(catalogue, [page])
-    for scope in config.organisations:
-        first = udata_datasets_url(
-            portal.url, organization=scope.id, page_size=config.settings.page_size
-        )
-        pages = walk_pages(
-            first,
-            lambda url: runner.call(readers.read_page, "udata", url, portal.id, http),
-            config.settings.max_pages,
-            f"{portal.name} — {scope.name}",
-        )
-        absorb(catalogue, pages)
+    with SessionPerThread(http) as sessions:  # the scopes' pages share a connection
+        for scope in config.organisations:
+            first = udata_datasets_url(
+                portal.url, organization=scope.id, page_size=config.settings.page_size
+            )
+            pages = walk_pages(
+                first,
+                lambda url: runner.call(
+                    readers.read_page, "udata", url, portal.id, http, 0, sessions.get()
+                ),
+                config.settings.max_pages,
+                f"{portal.name} — {scope.name}",
+            )
+            absorb(catalogue, pages)
     services, errors = fetch_udata_dataservices(
         portal.url, portal.id, http, dataset_ids=list(spdr_keys)
     )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import IntEnum
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine, select
@@ -185,3 +187,42 @@ def _leaves(value: object) -> list[object]:
     if isinstance(value, list):
         return [leaf for v in value for leaf in _leaves(v)]
     return [value]
+
+
+@dataclass(slots=True)
+class _Alone:
+    """A record of one field: ``attrgetter`` of one name gives the value, not a tuple."""
+
+    only: object
+
+
+class _Moment(datetime):
+    def isoformat(self, sep: str = "T", timespec: str = "auto") -> str:
+        return "moment " + super().isoformat(sep, timespec)
+
+
+_encoded = st.recursive(
+    st.one_of(_scalars, st.datetimes().map(lambda d: _Moment.fromisoformat(d.isoformat()))),
+    lambda inner: st.one_of(
+        st.builds(_Alone, inner),
+        st.sets(st.integers(), max_size=3),
+        st.lists(inner, max_size=3),
+        st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_encoded)
+def test_the_store_encoder_writes_what_to_jsonable_gives(value: object) -> None:
+    """The C encoder's per-type converters (records, dates, sets) meet every type as the
+    model's ``to_jsonable`` does: same JSON, so the same content hash."""
+    assert json.loads(encode(value)) == json.loads(json.dumps(to_jsonable(value)))
+
+
+def test_what_the_encoder_cannot_write_is_refused_by_name() -> None:
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        encode(_Alone)  # the record class itself, not a record
+    with pytest.raises(TypeError, match="complex"):
+        encode([1j])
