@@ -27,6 +27,7 @@ class _Portal(QuietHTTPServer):
     """A keep-alive udata API of ``PAGES`` pages that counts the connections it accepts."""
 
     connections = 0
+    next_base: str | None = None  # where the next pages are said to be (default: here)
 
     def process_request(self, request: Any, client_address: Any) -> None:
         self.connections += 1
@@ -43,7 +44,9 @@ class _Handler(BaseHTTPRequestHandler):
             copy.deepcopy(REAL) | {"id": f"id{page}-{k}", "slug": f"jeu-{page}-{k}"}
             for k in range(SIZE)
         ]
-        base = f"http://127.0.0.1:{self.server.server_port}/api/1/datasets/"
+        base = (
+            self.server.next_base or f"http://127.0.0.1:{self.server.server_port}/api/1/datasets/"
+        )
         following = f"{base}?page={page + 1}&page_size={SIZE}" if page < PAGES else None
         body = json.dumps({"data": data, "page": page, "next_page": following}).encode()
         self.send_response(200)
@@ -77,3 +80,21 @@ def test_the_pages_a_thread_reads_share_its_connection(portal: _Portal, http, ah
     assert catalogue.pages == PAGES and not catalogue.errors
     assert len(catalogue.datasets) == PAGES * SIZE
     assert portal.connections <= ahead + 1  # was one per page
+
+
+@pytest.mark.parametrize("elsewhere", ["10.0.0.1", "localhost"])
+def test_a_kept_connection_does_not_carry_a_page_past_the_guard(
+    portal: _Portal, http, elsewhere
+) -> None:
+    """Page 1 is read on an allowed connection; page 2 is on another host (a refused
+    network, or loopback under another name): the guard decides on a connection of its
+    own, never the one kept for page 1."""
+    portal.next_base = f"http://{elsewhere}:{portal.server_port}/api/1/datasets/"
+    url = f"http://127.0.0.1:{portal.server_port}/api/1/datasets/?page_size={SIZE}"
+    entry = CatalogueEntry(id="dgf", name="Portail", kind="udata", url=url)
+    catalogue = harvest_catalogue(entry, http, 50, call=InProcessRunner().call, ahead=2)
+    if elsewhere == "10.0.0.1":  # refused before any connection: page 1 alone is kept
+        assert len(catalogue.datasets) == SIZE and portal.connections == 1
+        assert [e.kind for e in catalogue.errors] == ["refused"]
+    else:  # allowed, on connections of its own (at most one more per reading thread)
+        assert len(catalogue.datasets) == PAGES * SIZE and 2 <= portal.connections <= 2 * 3
