@@ -8,13 +8,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import os
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from observatory import progress
 from observatory.harvest import readers
@@ -466,8 +467,32 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    return _dispatch(build_parser().parse_args(argv))
+
+
+# Commands that leave no process, thread, temporary file or unflushed log once they return.
+_QUICK_EXIT = frozenset({"validate", "probe", "criteria"})
+
+
+def script() -> NoReturn:
+    """The ``observatory`` console script: ``main``; then, for the commands of
+    ``_QUICK_EXIT``, an exit that skips the interpreter's teardown of its ~900 imported
+    modules (frictionless, pyarrow, pydantic), about 0.15 s: a tenth of a 1,000,000-row
+    ``observatory validate``. ``main`` itself never exits, so tests can call it in-process."""
+    args = build_parser().parse_args()
+    code = _dispatch(args)
+    if args.command in _QUICK_EXIT:
+        logging.shutdown()
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except BrokenPipeError:
+            pass
+        os._exit(code)
+    sys.exit(code)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args))
     except ConfigError as exc:
@@ -482,4 +507,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    script()

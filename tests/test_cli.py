@@ -185,6 +185,24 @@ def test_validate_command_json_and_exit_codes(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "nope.csv" in missing.stderr
 
 
+def test_validate_report_longer_than_a_pipe_arrives_whole(tmp_path: Path) -> None:
+    """`observatory validate` leaves without the interpreter's teardown (0.15 s): every byte
+    of a report much longer than a pipe's buffer still reaches the reader, with exit 1."""
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps({"fields": [{"name": "n", "type": "integer"}]}))
+    table = tmp_path / "bad.csv"
+    table.write_text("n\n" + "".join(f"x{i}\n" for i in range(3000)))
+    buffered = {"PYTHONUNBUFFERED": ""}  # as in production: stdout is block-buffered in a pipe
+    proc = _run(["validate", str(table), "--schema", str(schema), "--json"], tmp_path, buffered)
+    assert proc.returncode == 1 and proc.stderr == ""
+    assert len(proc.stdout) > 4 * 65536
+    errors = json.loads(proc.stdout)["errors"]
+    assert [e["row"] for e in errors] == list(range(2, 3002))
+    text = _run(["validate", str(table), "--schema", str(schema)], tmp_path, buffered)
+    assert text.returncode == 1 and text.stdout.count("type-error") == 3000
+    assert "ligne 3001" in text.stdout.splitlines()[-1]
+
+
 def test_harvest_command_json_lines_and_exit_codes(tmp_path: Path) -> None:
     corpus = SHARED / "dcat" / "udata-catalog.xml"
     proc = _run(["harvest", str(corpus), "--json"], tmp_path)

@@ -27,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-from frictionless import Dialect, Resource, Schema, formats
+from frictionless import Detector, Dialect, Resource, Schema, formats
 from frictionless import errors as ferrors
 from frictionless.helpers import safe_format
 from frictionless.table.row import Row, create_cell_handlers
@@ -111,21 +111,31 @@ def check_dialect(path: Path, encoding: str, delimiter: str) -> None:
         head = handle.read(HEADER_SCAN)
     cut = max(head.rfind("\n"), head.rfind("\r"))
     sample = (head[: cut + 1] if cut >= 0 else head).lstrip("\ufeff")
-    resource = Resource(
-        data=sample.encode("utf-8"),
-        format="csv",
-        encoding="utf-8",
-        dialect=Dialect(controls=[formats.CsvControl(delimiter=delimiter)]),
-    )
-    with resource:
-        control = formats.CsvControl.from_dialect(resource.dialect)
-        header_rows = resource.dialect.header_rows if resource.dialect.header else []
+    # no type inference: the fields frictionless would guess play no part in the dialect
+    header_rows, control = sniffed_dialect(sample, delimiter, Detector(field_type="string"))
     if header_rows != [1]:  # frictionless takes the first row near the sample's mean width
         raise FastPathUnsupported(f"frictionless reads the header from rows {header_rows}")
     if control.skip_initial_space:
         raise FastPathUnsupported("frictionless skips spaces after the delimiter in this file")
     if control.quote_char != '"' or control.escape_char or not control.double_quote:
         raise FastPathUnsupported("frictionless sniffs a quoting pyarrow does not read")
+
+
+def sniffed_dialect(
+    sample: str, delimiter: str, detector: Detector
+) -> tuple[list[int], formats.CsvControl]:
+    """frictionless's header rows and CSV control for a sample opened with ``delimiter``."""
+    resource = Resource(
+        data=sample.encode("utf-8"),
+        format="csv",
+        encoding="utf-8",
+        dialect=Dialect(controls=[formats.CsvControl(delimiter=delimiter)]),
+        detector=detector,
+    )
+    with resource:
+        control = formats.CsvControl.from_dialect(resource.dialect)
+        header_rows = resource.dialect.header_rows if resource.dialect.header else []
+    return header_rows, control
 
 
 def header_errors(labels: list[str], schema: dict[str, Any], delimiter: str) -> list[ErrorRow]:
