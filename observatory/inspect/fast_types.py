@@ -23,7 +23,13 @@ import pyarrow.compute as pc
 from frictionless import errors as ferrors
 from frictionless.helpers import safe_format
 
-from observatory.inspect.arrow_arrays import bool_array, bool_mask, numeric_values, string_array
+from observatory.inspect.arrow_arrays import (
+    bool_array,
+    bool_mask,
+    numeric_array,
+    numeric_values,
+    string_array,
+)
 from observatory.inspect.fast_dates import (
     calendar_days,
     fixed_width_fields,
@@ -147,6 +153,23 @@ def _match(arr: pa.Array, regex: str) -> np.ndarray:
     return bool_mask(pc.match_substring_regex(arr, regex))
 
 
+INTEGER_RE, YEAR_RE = r"^-?[0-9]{1,18}$", r"^[0-9]{4}$"
+
+
+def decimal_cells(arr: pa.Array, fewest: int, most: int, signed: bool) -> np.ndarray:
+    """Cells matching ``^-?[0-9]{fewest,most}$`` (``-?`` only when ``signed``) as RE2 reads
+    it, from Arrow's ASCII digit test: a fifth of the regex's time on integer columns."""
+    length = numeric_values(pc.binary_length(arr))
+    ok = bool_mask(pc.ascii_is_decimal(arr)) & (length >= fewest) & (length <= most)
+    if signed:
+        sized = (length > fewest) & (length <= most + 1)
+        minus = np.flatnonzero(bool_mask(pc.starts_with(arr, "-")) & sized)
+        if len(minus):
+            rest = pc.utf8_slice_codeunits(arr.take(numeric_array(minus)), 1)
+            ok[minus] = bool_mask(pc.ascii_is_decimal(rest))
+    return ok
+
+
 @dataclass
 class ColumnResult:
     missing: np.ndarray  # bool per row: the cell is a missing value (blank)
@@ -171,7 +194,8 @@ class FieldCheck:
         self.cache: dict[str, tuple[Any, dict[str, str] | None]] = {}
         self.all_slow = self.type in SLOW_TYPES
         self.slow_reason: str | None = None  # why a vectorisable column is read cell by cell
-        self.fast_regex: str | None = None
+        self.fast_regex: str | None = None  # what a cell in a fast form matches
+        self.fast_cells: Callable[[pa.Array], np.ndarray] = self._fast_regex_cells
         self.pattern_re2: str | None = None
         self.pattern_unicode_safe = False
         self._prepare()
@@ -185,7 +209,8 @@ class FieldCheck:
                 self.all_slow = True
             self.fast_regex = STRING_FORMATS.get(fmt)
         elif t == "integer":
-            self.fast_regex = r"^-?[0-9]{1,18}$"
+            self.fast_regex = INTEGER_RE
+            self.fast_cells = lambda arr: decimal_cells(arr, 1, 18, signed=True)
         elif t == "number":
             self._prepare_number()
         elif t in ("date", "datetime"):
@@ -194,7 +219,8 @@ class FieldCheck:
             self.fast_regex = format_regex(self.strp) if fmt != "any" else None
             self.all_slow = self.all_slow or self.fast_regex is None
         elif t == "year":
-            self.fast_regex = r"^[0-9]{4}$"
+            self.fast_regex = YEAR_RE
+            self.fast_cells = lambda arr: decimal_cells(arr, 4, 4, signed=False)
         elif t == "yearmonth":
             self.fast_regex = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
         for name in self.constraints:
@@ -313,11 +339,7 @@ class FieldCheck:
         t = self.type
         if t in ("date", "datetime"):  # fixed-width formats, read from the cells' bytes
             return self._time_values(*fixed_width_fields(*string_buffers(arr), self.strp))
-        ok = (
-            np.ones(len(arr), dtype=bool)
-            if self.fast_regex is None
-            else _match(arr, self.fast_regex)
-        )
+        ok = np.ones(len(arr), dtype=bool) if self.fast_regex is None else self.fast_cells(arr)
         if t == "string":
             return ok, arr
         if t == "boolean":
@@ -337,6 +359,9 @@ class FieldCheck:
         year = numeric_values(pc.cast(pc.utf8_slice_codeunits(filled, 0, 4), pa.int64()))
         month = numeric_values(pc.cast(pc.utf8_slice_codeunits(filled, 5, 7), pa.int64()))
         return ok, year * 12 + month  # yearmonth
+
+    def _fast_regex_cells(self, arr: pa.Array) -> np.ndarray:
+        return _match(arr, self.fast_regex or "")
 
     def _filler(self) -> str:
         return "1970-01" if self.type == "yearmonth" else "0"
