@@ -483,11 +483,10 @@ def script() -> NoReturn:
     code = _dispatch(args)
     if args.command in _QUICK_EXIT:
         logging.shutdown()
-        try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-        except BrokenPipeError:
-            pass
+        for stream in (sys.stdout, sys.stderr):  # None when the stream was closed at start
+            if stream is not None:
+                with contextlib.suppress(OSError, ValueError):  # a reader gone, a closed file
+                    stream.flush()
         os._exit(code)
     sys.exit(code)
 

@@ -203,6 +203,26 @@ def test_validate_report_longer_than_a_pipe_arrives_whole(tmp_path: Path) -> Non
     assert "ligne 3001" in text.stdout.splitlines()[-1]
 
 
+def test_quick_exit_with_a_closed_stream_keeps_the_exit_code(tmp_path: Path) -> None:
+    """A command started with stdout or stderr closed (``>&-``) ends with its own exit code,
+    as it did before the quick exit, not with an error from flushing a stream that is gone."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("OBSERVATORY_DATABASE_URL", None)
+    cli = f"{sys.executable} -m observatory.cli"
+    missing = tmp_path / "nope.csv"
+    cases = [
+        (f"{cli} criteria >&-", 0),
+        (f"{cli} validate {missing} --schema {missing} 2>&-", 2),
+        (f"{cli} validate {missing} --schema {missing} >&-", 2),
+    ]
+    for command, code in cases:
+        done = subprocess.run(
+            ["sh", "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True
+        )
+        assert done.returncode == code, (command, done.stdout, done.stderr)
+        assert "Traceback" not in done.stdout + done.stderr, command
+
+
 def test_harvest_command_json_lines_and_exit_codes(tmp_path: Path) -> None:
     corpus = SHARED / "dcat" / "udata-catalog.xml"
     proc = _run(["harvest", str(corpus), "--json"], tmp_path)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -33,3 +34,9 @@ def test_decimal_cells_are_the_cells_the_regex_matches(cells, cut):
 def test_a_negative_integer_column_is_read_fast():
     column = pa.array(["-1", "-", "--1", "-0", "-123456789012345678", "-1234567890123456789"])
     assert decimal_cells(column, 1, 18, signed=True).tolist() == [1, 0, 0, 1, 1, 0]
+
+
+def test_a_shape_without_a_digit_is_refused():
+    """``^-?[0-9]{0,n}$`` matches "" and "-", which the digit test cannot see: refused."""
+    with pytest.raises(ValueError, match="at least one digit"):
+        decimal_cells(pa.array(["", "-"]), 0, 4, signed=True)
