@@ -154,6 +154,8 @@ def _match(arr: pa.Array, regex: str) -> np.ndarray:
 
 
 INTEGER_RE, YEAR_RE = r"^-?[0-9]{1,18}$", r"^[0-9]{4}$"
+#: Regexes told by ``decimal_cells`` instead: (fewest digits, most digits, signed).
+DECIMAL_SHAPES = {INTEGER_RE: (1, 18, True), YEAR_RE: (4, 4, False)}
 
 
 def decimal_cells(arr: pa.Array, fewest: int, most: int, signed: bool) -> np.ndarray:
@@ -198,7 +200,6 @@ class FieldCheck:
         self.all_slow = self.type in SLOW_TYPES
         self.slow_reason: str | None = None  # why a vectorisable column is read cell by cell
         self.fast_regex: str | None = None  # what a cell in a fast form matches
-        self.fast_cells: Callable[[pa.Array], np.ndarray] = self._fast_regex_cells
         self.pattern_re2: str | None = None
         self.pattern_unicode_safe = False
         self._prepare()
@@ -213,7 +214,6 @@ class FieldCheck:
             self.fast_regex = STRING_FORMATS.get(fmt)
         elif t == "integer":
             self.fast_regex = INTEGER_RE
-            self.fast_cells = lambda arr: decimal_cells(arr, 1, 18, signed=True)
         elif t == "number":
             self._prepare_number()
         elif t in ("date", "datetime"):
@@ -223,7 +223,6 @@ class FieldCheck:
             self.all_slow = self.all_slow or self.fast_regex is None
         elif t == "year":
             self.fast_regex = YEAR_RE
-            self.fast_cells = lambda arr: decimal_cells(arr, 4, 4, signed=False)
         elif t == "yearmonth":
             self.fast_regex = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
         for name in self.constraints:
@@ -342,7 +341,7 @@ class FieldCheck:
         t = self.type
         if t in ("date", "datetime"):  # fixed-width formats, read from the cells' bytes
             return self._time_values(*fixed_width_fields(*string_buffers(arr), self.strp))
-        ok = np.ones(len(arr), dtype=bool) if self.fast_regex is None else self.fast_cells(arr)
+        ok = np.ones(len(arr), dtype=bool) if self.fast_regex is None else self._fast_cells(arr)
         if t == "string":
             return ok, arr
         if t == "boolean":
@@ -363,8 +362,11 @@ class FieldCheck:
         month = numeric_values(pc.cast(pc.utf8_slice_codeunits(filled, 5, 7), pa.int64()))
         return ok, year * 12 + month  # yearmonth
 
-    def _fast_regex_cells(self, arr: pa.Array) -> np.ndarray:
-        return _match(arr, self.fast_regex or "")
+    def _fast_cells(self, arr: pa.Array) -> np.ndarray:
+        """Cells matching ``fast_regex`` (set by the caller)."""
+        regex = self.fast_regex or ""
+        shape = DECIMAL_SHAPES.get(regex)
+        return _match(arr, regex) if shape is None else decimal_cells(arr, *shape)
 
     def _filler(self) -> str:
         return "1970-01" if self.type == "yearmonth" else "0"

@@ -10,14 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from observatory.inspect.fast_types import INTEGER_RE, YEAR_RE, _match, decimal_cells
+from observatory.inspect.fast_types import DECIMAL_SHAPES, _match, decimal_cells
 
 CELLS = st.one_of(
     st.from_regex(r"-?[0-9]{0,20}", fullmatch=True),
     st.text(alphabet="0123456789-+ .\n\t٣¹x", max_size=21),
     st.text(max_size=6),
 )
-SHAPES = ((INTEGER_RE, (1, 18, True)), (YEAR_RE, (4, 4, False)))
+SHAPES = tuple(DECIMAL_SHAPES.items())  # the integer and year regexes
 
 
 @settings(max_examples=300, deadline=None)
