@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+# Every test compares with pa.array, which imports pandas on its first call (0.2-0.35 s on a
+# busy machine, over hypothesis's 200 ms deadline for whichever test runs first): no deadline.
 from observatory.inspect.arrow_arrays import (
     bool_array,
     bool_mask,
@@ -18,6 +20,7 @@ from observatory.inspect.arrow_arrays import (
 )
 
 
+@settings(deadline=None)
 @given(st.lists(st.text()))
 def test_string_array_equals_pa_array(values):
     built = string_array(values)
@@ -25,6 +28,7 @@ def test_string_array_equals_pa_array(values):
     assert built.to_pylist() == values
 
 
+@settings(deadline=None)
 @given(
     hnp.arrays(st.sampled_from([np.int64, np.uint64, np.uint32, np.float64]), st.integers(0, 50))
 )
@@ -36,6 +40,7 @@ def test_numeric_array_round_trips(values):
     assert numeric_values(built).tobytes() == values.tobytes()
 
 
+@settings(deadline=None)
 @given(st.lists(st.booleans()), st.integers(0, 9))
 def test_bool_array_and_mask_round_trip(flags, cut):
     mask = np.array(flags, dtype=bool)
@@ -45,6 +50,7 @@ def test_bool_array_and_mask_round_trip(flags, cut):
     assert bool_mask(built.slice(cut)).tolist() == flags[cut:]  # an offset into the bits
 
 
+@settings(deadline=None)
 @given(st.lists(st.one_of(st.none(), st.booleans())), st.integers(0, 9))
 def test_bool_mask_reads_nulls_as_false(flags, cut):
     array = pa.array(flags, pa.bool_()).slice(cut)
