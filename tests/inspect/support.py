@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
+from observatory.sandbox.server import QuietHTTPServer
 from tests.corpus import CORPUS as SHARED
 
 DATA = Path(__file__).parent / "data"
 CORPUS = SHARED / "schemas"
 
 
-class FileServer(ThreadingHTTPServer):
+class FileServer(QuietHTTPServer):
     daemon_threads = True
 
     def __init__(self) -> None:

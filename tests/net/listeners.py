@@ -15,8 +15,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
+
+from observatory.sandbox.server import QuietHTTPServer
 
 CSV = b"id,name\n1,Paris\n"
 RELAY_HOST = "127.0.0.2"
@@ -75,7 +77,7 @@ class _Relay(BaseHTTPRequestHandler):
 class Listeners:
     port: int
     victims: list[_VictimServer]
-    relay: ThreadingHTTPServer
+    relay: QuietHTTPServer
 
     @property
     def hits(self) -> int:
@@ -98,7 +100,7 @@ def listeners() -> Iterator[Listeners]:
     victims = [first]
     with suppress(OSError):  # no IPv6 loopback here: the IPv4 victim alone
         victims.append(_VictimServer(("::1", port), socket.AF_INET6))
-    relay = ThreadingHTTPServer((RELAY_HOST, port), _Relay)
+    relay = QuietHTTPServer((RELAY_HOST, port), _Relay)
     relay.daemon_threads = True
     for server in (*victims, relay):
         _serve(server)

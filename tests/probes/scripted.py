@@ -7,7 +7,9 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from observatory.sandbox.server import QuietHTTPServer
 
 CSV = b"id,name\n1,Paris\n2,Lyon\n"
 LAST_MODIFIED = "Tue, 04 Mar 2025 10:00:00 GMT"
@@ -193,7 +195,7 @@ ROUTES: dict[str, Route] = {
 }
 
 
-class ScriptedServer(ThreadingHTTPServer):
+class ScriptedServer(QuietHTTPServer):
     daemon_threads = True
 
     def __init__(self, host: str, family: int = socket.AF_INET) -> None:

@@ -20,6 +20,8 @@ from typing import Any
 
 from websockets.sync.client import ClientConnection, connect
 
+from observatory.sandbox.server import QuietHTTPServer
+
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
@@ -30,7 +32,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def static_server(folder: Path) -> Iterator[str]:
     """Serve ``folder`` on 127.0.0.1 (any free port); yields ``http://127.0.0.1:PORT/``."""
     handler = functools.partial(_Quiet, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = QuietHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
