@@ -282,6 +282,16 @@ def field_names(cls: Any) -> tuple[str, ...]:
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
+def _key(key: Any) -> str:
+    """A dict key as JSON text writes it (``true``, ``null``, ``1.5``, a str subclass's
+    characters); a key JSON cannot have (a tuple, a date) as its ``str``."""
+    if isinstance(key, str):
+        return str.__str__(key)
+    if key is None or isinstance(key, bool | int | float):
+        return json.dumps({key: 0})[2:-5]
+    return str(key)
+
+
 def to_jsonable(obj: Any) -> Any:
     """Dataclasses, dates and containers to plain JSON values (dates as ISO strings)."""
     if type(obj) in _PLAIN:
@@ -290,7 +300,7 @@ def to_jsonable(obj: Any) -> Any:
         # as ``asdict`` then this function, without asdict's deep copies
         return {k: to_jsonable(getattr(obj, k)) for k in field_names(obj.__class__)}
     if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
+        return {_key(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple | set):
         return [to_jsonable(v) for v in obj]
     if isinstance(obj, datetime | date):

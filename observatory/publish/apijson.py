@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from observatory.model import to_jsonable
 from observatory.publish import amdac, paths
 from observatory.publish.pages import SpdrRow
 from observatory.publish.views import WORST_N, DatasetRow, worst
+from observatory.storage import codec
 
 
 def write(root: Path, rel: str, data: Any) -> None:
     target = root / rel
     target.parent.mkdir(parents=True, exist_ok=True)
-    # compact: without an indent, json uses its C encoder (5x faster on 50,000 files)
-    text = json.dumps(to_jsonable(data), ensure_ascii=False, separators=(",", ":"), default=str)
-    target.write_text(text, encoding="utf-8")
+    target.write_text(codec.text(data), encoding="utf-8")
 
 
 def row_record(row: DatasetRow) -> dict[str, Any]:

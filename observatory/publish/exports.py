@@ -1,8 +1,8 @@
 """Open-data exports of a run: datasets, criteria and probes as CSV and JSON.
 
 Each export is written in a stream: rows are made one at a time and each goes to the CSV
-and to the JSON file as it comes (a JSON array written element by element, laid out as
-``json.dumps(rows, indent=1)`` would), so no whole table or file text is held in memory.
+and to the JSON file as it comes (a JSON array written element by element, one compact
+element a line), so no whole table or file text is held in memory.
 
 CSV cells holding text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
 return get a leading single quote, so a spreadsheet never runs metadata as a formula.
@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from observatory.model import PILLARS, Snapshot, to_jsonable
 from observatory.publish.details import EvidenceSource, SnapshotDetails, with_evidence
-from observatory.publish.jsontext import indented
+from observatory.storage import codec
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -215,8 +215,8 @@ def write_csv(path: Path, fields: list[str], rows: Iterable[dict[str, Any]]) -> 
 
 
 class JsonArray:
-    """A JSON array written into ``fh`` element by element: the same text as
-    ``json.dumps(to_jsonable(elements), ensure_ascii=False, indent=1)``."""
+    """A JSON array written into ``fh`` element by element, one compact element a line
+    (``codec.text``): the value of ``to_jsonable(elements)``."""
 
     def __init__(self, fh: IO[str]) -> None:
         self.fh = fh
@@ -227,7 +227,7 @@ class JsonArray:
         return self
 
     def add(self, element: Any) -> None:
-        self.fh.write(("\n " if self.count == 0 else ",\n ") + indented(element, 1))
+        self.fh.write(("\n" if self.count == 0 else ",\n") + codec.text(element))
         self.count += 1
 
     def __exit__(self, *exc: object) -> None:

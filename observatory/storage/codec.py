@@ -75,6 +75,19 @@ def encode(value: Any) -> Encoded:
     return Encoded(json.dumps(value, default=_plain))
 
 
+def text(value: Any) -> str:
+    """Compact JSON text of a model value for readers (the published files): exactly
+    ``json.dumps(jsonable(value), ensure_ascii=False, separators=(",", ":"), default=str)``,
+    made by the C encoder meeting records, dates and sets through ``default``. What
+    neither knows (an enum, say) is written as its ``str``; a dict whose keys JSON cannot
+    have (a tuple) goes the reference way."""
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_readable)
+    except TypeError:  # keys the C encoder refuses: jsonable writes them as their str
+        plain = jsonable(value)
+        return json.dumps(plain, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
 def dumps(value: Any) -> str:
     """The store engines' JSON serializer: ``Encoded`` text passes through."""
     return value if isinstance(value, Encoded) else json.dumps(value)
@@ -91,7 +104,20 @@ def _plain(obj: Any) -> Any:
     return convert(obj)
 
 
+def _readable(obj: Any) -> Any:
+    """``_plain``, but what it refuses is written as its ``str`` (``text``)."""
+    cls = type(obj)
+    convert = _CONVERTERS.get(cls)
+    if convert is None:
+        convert = _CONVERTERS.setdefault(cls, _converter(cls))
+    return str(obj) if convert is _refuse else convert(obj)
+
+
 _CONVERTERS: dict[type, typing.Callable[[Any], Any]] = {}
+
+
+def _refuse(obj: Any) -> Any:
+    raise TypeError(f"{type(obj).__name__} is not JSON serializable")
 
 
 def _converter(cls: type) -> typing.Callable[[Any], Any]:
@@ -106,11 +132,7 @@ def _converter(cls: type) -> typing.Callable[[Any], Any]:
         return cls.isoformat
     if issubclass(cls, set | frozenset):
         return list
-
-    def refuse(obj: Any) -> Any:
-        raise TypeError(f"{type(obj).__name__} is not JSON serializable")
-
-    return refuse
+    return _refuse
 
 
 #: Texts up to this length are shared by every record that holds them (``sys.intern``).

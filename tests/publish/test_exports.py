@@ -124,7 +124,8 @@ def test_exports_are_streamed_and_read_as_the_whole_table_would(
     published: Published, monkeypatch
 ) -> None:
     """Each row goes to the CSV and the JSON array as it comes: the JSON reads back as the
-    table, with the layout of ``json.dumps(indent=1)``; no export builds its whole text."""
+    table, one row a line (a reader can stream it line by line); no export builds its
+    whole text."""
     from observatory.model import to_jsonable
     from observatory.publish import exports
 
@@ -132,7 +133,10 @@ def test_exports_are_streamed_and_read_as_the_whole_table_would(
     for name, (_fields, build) in exports.EXPORTS.items():
         rows = to_jsonable(list(build(published.current)))
         text = (data / f"{name}.json").read_text("utf-8")
-        assert text == json.dumps(rows, ensure_ascii=False, indent=1), name
+        assert json.loads(text) == rows, name
+        lines = text.splitlines()
+        assert (lines[0], lines[-1], len(lines)) == ("[", "]", len(rows) + 2), name
+        assert [json.loads(line.removesuffix(",")) for line in lines[1:-1]] == rows, name
         assert len(_csv(published, f"{name}.csv")) == len(rows) > 0
     # a generator the writer cannot turn into a list: rows are consumed one at a time
     monkeypatch.setattr(json, "dumps", _no_whole_list(json.dumps))

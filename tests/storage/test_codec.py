@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import IntEnum
+from enum import Enum, IntEnum
 
 import pytest
 from hypothesis import given, settings
@@ -20,7 +20,14 @@ from observatory.model import (
     field_names,
     to_jsonable,
 )
-from observatory.storage.codec import content_hash, encode, from_jsonable, jsonable, same_json
+from observatory.storage.codec import (
+    content_hash,
+    encode,
+    from_jsonable,
+    jsonable,
+    same_json,
+    text,
+)
 from observatory.storage.models import DatasetObservation
 
 from .factories import catalogue_with_status, corpus_dataset, probes, score_for, sirene_dataset
@@ -226,3 +233,50 @@ def test_what_the_encoder_cannot_write_is_refused_by_name() -> None:
         encode(_Alone)  # the record class itself, not a record
     with pytest.raises(TypeError, match="complex"):
         encode([1j])
+
+
+class _Mood(str, Enum):  # noqa: UP042 (a mixin: its str() is not its value)
+    CALM = "calme"
+
+
+_keys = st.one_of(
+    st.text(max_size=4),
+    st.text(max_size=4).map(_Text),
+    st.integers(),
+    st.booleans(),
+    st.none(),
+    st.floats(),
+    st.just(_Level.LOW),
+    st.just(_Mood.CALM),
+    st.tuples(st.integers()),
+    st.dates(),
+)
+_published = st.recursive(
+    st.one_of(_scalars, st.floats(), st.complex_numbers(max_magnitude=9), st.just(_Mood.CALM)),
+    lambda inner: st.one_of(
+        st.builds(_Alone, inner),
+        st.sets(st.integers(), max_size=3),
+        st.lists(inner, max_size=3),
+        st.lists(inner, max_size=3).map(tuple),
+        st.dictionaries(_keys, inner, max_size=3),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_published)
+def test_the_published_text_is_the_json_of_to_jsonable(value: object) -> None:
+    """What the site's JSON files hold (``codec.text``, the C encoder) is, character for
+    character, the JSON of ``to_jsonable``: any key (bool, None, NaN, enums, tuples),
+    records, sets, dates, and values neither knows (written as their str)."""
+    reference = json.dumps(
+        to_jsonable(value), ensure_ascii=False, separators=(",", ":"), default=str
+    )
+    assert text(value) == reference
+
+
+def test_keys_are_written_as_json_writes_them() -> None:
+    keys = {True: 1, None: 2, 1.5: 3, _Level.LOW + 1: 4, _Mood.CALM: 5, (1, 2): 6}
+    assert to_jsonable(keys) == {"true": 1, "null": 2, "1.5": 3, "2": 4, "calme": 5, "(1, 2)": 6}
+    assert to_jsonable({_Level.LOW: 0, float("nan"): 1}) == {"1": 0, "NaN": 1}
