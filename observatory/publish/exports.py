@@ -204,9 +204,16 @@ def organisation_exports(
 
 
 def _csv_cell(value: Any) -> Any:
+    kind = type(value)
+    if kind is str:  # most cells: the test of ``neutralise`` without its call
+        return "'" + value if value.startswith(FORMULA_START) else value
+    if value is None:
+        return ""
+    if kind is float or kind is int or kind is bool:
+        return value
     if isinstance(value, dict | list):
         value = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return "" if value is None else neutralise(value)
+    return neutralise(value)
 
 
 def write_csv(path: Path, fields: list[str], rows: Iterable[dict[str, Any]]) -> None:
@@ -241,17 +248,14 @@ def write_table(
     row written as it comes; returns how many rows were written."""
     count = 0
     with contextlib.ExitStack() as stack:
-        writer = csv.DictWriter(
-            stack.enter_context(csv_path.open("w", encoding="utf-8", newline="")),
-            fieldnames=fields,
-        )
-        writer.writeheader()
+        writer = csv.writer(stack.enter_context(csv_path.open("w", encoding="utf-8", newline="")))
+        writer.writerow(fields)
         array = None
         if json_path is not None:
             json_fh = stack.enter_context(json_path.open("w", encoding="utf-8"))
             array = stack.enter_context(JsonArray(json_fh))
         for row in rows:
-            writer.writerow({k: _csv_cell(row.get(k)) for k in fields})
+            writer.writerow([_csv_cell(row.get(k)) for k in fields])
             if array is not None:
                 array.add(row)
             count += 1

@@ -57,12 +57,17 @@ def organisation_exports(org_key: str) -> tuple[str, str]:
     return f"{stem}-jeux.csv", f"{stem}-corrections.csv"
 
 
+_HTTP = re.compile(r"https?://", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x20]")
+
+
 def web_url(url: object) -> str | None:
     """The URL when it is an absolute http(s) URL fit for an href, else None."""
     if not isinstance(url, str):
         return None
     candidate = url.strip()
-    if any(ord(ch) < 0x21 for ch in candidate):
+    # the scheme first: most evidence values are not links (48 calls a dataset page)
+    if not _HTTP.match(candidate) or _CONTROL.search(candidate):
         return None
     try:
         parts = urlsplit(candidate)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from observatory.publish import paths
 
 from .conftest import Published
@@ -81,3 +86,58 @@ def test_web_url_accepts_only_http_and_https() -> None:
         42,
     ):
         assert paths.web_url(bad) is None, bad
+
+
+def _web_url_reference(url: object) -> str | None:
+    """The rule written plainly: an http(s) URL with a host and no space or control."""
+    if not isinstance(url, str):
+        return None
+    candidate = url.strip()
+    if any(ord(ch) < 0x21 for ch in candidate):
+        return None
+    try:
+        parts = urlsplit(candidate)
+    except ValueError:
+        return None
+    return candidate if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+_url_parts = st.sampled_from(
+    [
+        "http",
+        "HTTPS",
+        "hTtP",
+        "https",
+        "ftp",
+        "javascript",
+        ":",
+        "//",
+        "/",
+        " ",
+        "\t",
+        "\n",
+        "\x0b",
+        "\x85",
+        "\u00a0",
+        "[",
+        "]",
+        "::1",
+        "@",
+        "exa.fr",
+        "é",
+        "?",
+        "#",
+        "%20",
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.tuples(
+        st.sampled_from(["", "http://", "HTTPS://", "hTtP:/", "ftp://", " https://"]),
+        st.lists(st.one_of(_url_parts, st.text(max_size=3)), max_size=8).map("".join),
+    ).map("".join)
+)
+def test_web_url_is_the_plain_rule(text: str) -> None:
+    assert paths.web_url(text) == _web_url_reference(text)
