@@ -301,7 +301,7 @@ def to_jsonable(obj: Any) -> Any:
         return {k: to_jsonable(getattr(obj, k)) for k in field_names(obj.__class__)}
     if isinstance(obj, dict):
         return {k if type(k) is str else _key(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple | set):
+    if isinstance(obj, list | tuple | set | frozenset):
         return [to_jsonable(v) for v in obj]
     if isinstance(obj, datetime | date):
         return obj.isoformat()

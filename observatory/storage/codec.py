@@ -80,7 +80,10 @@ def text(value: Any) -> str:
     ``json.dumps(jsonable(value), ensure_ascii=False, separators=(",", ":"), default=str)``,
     made by the C encoder meeting records, dates and sets through ``default``. What
     neither knows (an enum, say) is written as its ``str``; a dict whose keys JSON cannot
-    have (a tuple) goes the reference way."""
+    have (a tuple) goes the reference way. Two differences, on dicts no record holds: keys
+    of different types with the same text (``1`` and ``"1"``) are both written, where
+    ``jsonable`` keeps the last; a dataclass that is also a dict or a tuple is written as
+    the container."""
     try:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_readable)
     except TypeError:  # keys the C encoder refuses: jsonable writes them as their str
