@@ -100,23 +100,24 @@ def _plain(obj: Any) -> Any:
     """One level of ``jsonable`` for what the JSON encoder does not know: the C encoder
     calls it once per record, date and set it meets (14 times per harvested dataset), so
     the way each type is turned into JSON is looked up once per type."""
-    cls = type(obj)
-    convert = _CONVERTERS.get(cls)
-    if convert is None:
-        convert = _CONVERTERS.setdefault(cls, _converter(cls))
-    return convert(obj)
+    return _converter_of(type(obj))(obj)
 
 
 def _readable(obj: Any) -> Any:
     """``_plain``, but what it refuses is written as its ``str`` (``text``)."""
-    cls = type(obj)
-    convert = _CONVERTERS.get(cls)
-    if convert is None:
-        convert = _CONVERTERS.setdefault(cls, _converter(cls))
+    convert = _converter_of(type(obj))
     return str(obj) if convert is _refuse else convert(obj)
 
 
 _CONVERTERS: dict[type, typing.Callable[[Any], Any]] = {}
+
+
+def _converter_of(cls: type) -> typing.Callable[[Any], Any]:
+    """``_converter(cls)``, made once per type."""
+    convert = _CONVERTERS.get(cls)
+    if convert is None:
+        convert = _CONVERTERS.setdefault(cls, _converter(cls))
+    return convert
 
 
 def _refuse(obj: Any) -> Any:

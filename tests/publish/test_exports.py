@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from .conftest import Published
 from .factories import PORTAL
 
@@ -188,3 +191,39 @@ def test_dqv_turtle_and_json_ld_hold_the_same_graph(published: Published, tmp_pa
     assert (first, dqv.DQV.hasQualityMeasurement, None) in ttl
     published_ttl = Graph().parse(published.root / "data" / "quality.ttl", format="turtle")
     assert len(published_ttl) > 100
+
+
+class _Label(str):
+    pass
+
+
+_cells = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.just(float("nan")),
+    st.text(max_size=6),
+    st.sampled_from(["=1+1", "+33", "-2", "@a", "\tx", "\rx", "'=x", " =x"]),
+    st.text(max_size=4).map(_Label),
+    st.sampled_from(["=x", "-1"]).map(_Label),
+    st.lists(st.text(max_size=3), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    st.dates(),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_cells)
+def test_a_csv_cell_is_the_plain_rule(value: object) -> None:
+    """The export's cell function settles common cells itself: the same cell as the rule
+    written plainly (JSON for containers, empty for None, formulas neutralised)."""
+    from observatory.publish.exports import _csv_cell, neutralise
+
+    plain = value
+    if isinstance(plain, dict | list):
+        plain = json.dumps(plain, ensure_ascii=False, sort_keys=True)
+    expected = "" if plain is None else neutralise(plain)
+    got = _csv_cell(value)
+    assert type(got) is type(expected)
+    assert got == expected or (got != got and expected != expected)  # NaN is not NaN
