@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from observatory.harvest.dates import parse_date, parse_datetime
-from observatory.model import Dataset, Distribution, Organisation, SchemaRef, Service
+from observatory.model import Dataset, Distribution, Organisation, SchemaRef, Service, shared
 
 DATASET_EXTRA_KEYS = ("acronym", "archived", "private", "featured", "harvest", "page", "uri")
 RESOURCE_EXTRA_KEYS = ("filetype", "latest", "preview_url", "harvest", "created_at")
@@ -71,7 +71,7 @@ def organisation_from_udata(org: Any, catalogue_id: str) -> Organisation | None:
         return None
     return Organisation(
         key=f"{catalogue_id}:{org_id}",
-        name=_str(org.get("name")) or org_id,
+        name=shared(_str(org.get("name")) or org_id),
         source_id=org_id,
         slug=_str(org.get("slug")),
         url=_str(org.get("page")) or _str(org.get("uri")),
@@ -135,9 +135,9 @@ def distribution_from_udata(
         source_id=rid,
         title=_str(res.get("title")),
         description=_str(res.get("description")),
-        format=fmt.lower().lstrip(".") if fmt else None,
-        media_type=_str(res.get("mime")),
-        type=_str(res.get("type")) or "main",
+        format=shared(fmt.lower().lstrip(".")) if fmt else None,
+        media_type=shared(_str(res.get("mime"))),
+        type=shared(_str(res.get("type")) or "main"),
         byte_size=_size(res.get("filesize")),
         checksum=_checksum(res.get("checksum")),
         issued=_when(res.get("created_at"), f"{where} created_at", notes),
@@ -192,15 +192,15 @@ def dataset_from_udata(
         landing_page=_str(payload.get("page")),
         organization_key=org.key if org else None,
         organization_name=org.name if org else (owner_name or None),
-        license=_str(payload.get("license")),
-        frequency=_str(payload.get("frequency")),
+        license=shared(_str(payload.get("license"))),
+        frequency=shared(_str(payload.get("frequency"))),
         issued=_when(payload.get("created_at"), f"{where} created_at", notes),
         modified=_when(payload.get("last_update"), f"{where} last_update", notes),
         metadata_modified=_when(payload.get("last_modified"), f"{where} last_modified", notes),
         temporal_start=_day(temporal.get("start"), f"{where} temporal_coverage.start", notes),
         temporal_end=_day(temporal.get("end"), f"{where} temporal_coverage.end", notes),
         spatial=spatial_text(payload.get("spatial")),
-        keywords=[t for t in (_str(t) for t in _list(payload.get("tags"))) if t],
+        keywords=[shared(t) for t in (_str(t) for t in _list(payload.get("tags"))) if t],
         badges=[b for b in (_str(_dict(x).get("kind")) for x in _list(payload.get("badges"))) if b],
         contact_point=_contact(payload),
         publisher=org.name if org else (owner_name or None),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from observatory.model import Outcome, ProbeResult
+from observatory.model import Outcome, ProbeResult, shared
 from observatory.net.fetch import FetchError
 from observatory.probes.phases import Phases, cert_warning, phase_extra
 
@@ -264,13 +264,13 @@ def make_result(
     return ProbeResult(
         url=url,
         outcome=outcome,
-        reason=reason,
+        reason=shared(reason),
         checked_at=checked_at,
         target="file",
         method=answer.method,
         status=answer.status,
-        final_url=answer.final_url,
-        content_type=answer.content_type,
+        final_url=url if answer.final_url == url else answer.final_url,
+        content_type=shared(answer.content_type),
         content_length=length,
         last_modified=answer.headers.get("last-modified"),
         etag=answer.headers.get("etag"),

@@ -4,12 +4,14 @@ A run writes millions of values (one criterion result per criterion and dataset,
 per probe and distribution). Each column's own bind processor (the same conversion
 SQLAlchemy applies: NUL replaced in text, datetimes in UTC, JSON encoded) turns the rows
 into plain tuples, then one DBAPI ``executemany`` (SQLite) or one ``COPY ... FROM STDIN``
-(PostgreSQL) writes them, inside the session's transaction.
+(PostgreSQL) writes them, inside the session's transaction. The rows are read once, one
+at a time: a generator of rows is never held whole (250,000 probe rows took 200 MB).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 from typing import Any, cast
 
 from sqlalchemy import Column, Table
@@ -19,14 +21,16 @@ from sqlalchemy.orm import Session
 Processor = Callable[[Any], Any] | None
 
 
-def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+def bulk_insert(session: Session, table: Table, rows: Iterable[dict[str, Any]]) -> None:
     """Insert ``rows`` (dicts keyed by column name, all with the same keys) into ``table``."""
-    if not rows:
+    remaining = iter(rows)
+    first = next(remaining, None)
+    if first is None:
         return
     connection = session.connection()
     dialect = connection.dialect
-    columns = [table.c[name] for name in rows[0]]
-    tuples = _tuples(rows, columns, dialect)
+    columns = [table.c[name] for name in first]
+    tuples = _tuples(chain([first], remaining), columns, dialect)
     quote = dialect.identifier_preparer.quote
     names = ", ".join(quote(c.name) for c in columns)
     target = quote(table.name)
@@ -45,14 +49,14 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
 
 
 def _tuples(
-    rows: Sequence[dict[str, Any]], columns: list[Column[Any]], dialect: Dialect
-) -> list[tuple[Any, ...]]:
+    rows: Iterable[dict[str, Any]], columns: list[Column[Any]], dialect: Dialect
+) -> Iterator[tuple[Any, ...]]:
     names = [c.name for c in columns]
     processors = [_processor(c, dialect) for c in columns]
     if not any(processors):
-        return [tuple(row[n] for n in names) for row in rows]
+        return (tuple(row[n] for n in names) for row in rows)
     pairs = list(zip(names, processors, strict=True))
-    return [tuple(p(row[n]) if p else row[n] for n, p in pairs) for row in rows]
+    return (tuple(p(row[n]) if p else row[n] for n, p in pairs) for row in rows)
 
 
 def _processor(column: Column[Any], dialect: Dialect) -> Processor:

@@ -67,10 +67,10 @@ def save_http_cache(
     session: Session, entries: list[HttpValidators], run_id: int | None, now: datetime
 ) -> None:
     unique = {e.url: e for e in entries}
-    hashes = [url_hash(u) for u in unique]
-    for part in chunks(hashes):
-        session.execute(delete(m.HttpCacheRow).where(m.HttpCacheRow.url_hash.in_(part)))
-    rows = [
+    for part in chunks(list(unique)):
+        hashes = [url_hash(u) for u in part]
+        session.execute(delete(m.HttpCacheRow).where(m.HttpCacheRow.url_hash.in_(hashes)))
+    rows = (  # read one at a time by the insert
         {
             "url_hash": url_hash(e.url),
             "url": e.url,
@@ -83,7 +83,7 @@ def save_http_cache(
             "changed_at": e.changed_at,
         }
         for e in unique.values()
-    ]
+    )
     insert_rows(session, m.HttpCacheRow, rows)
 
 

@@ -65,17 +65,17 @@ def _aware(value: datetime) -> datetime:
 
 
 def insert_rows(
-    session: Session, model: type[Any], rows: list[dict[str, Any]], *returning: str
+    session: Session, model: type[Any], rows: Iterable[dict[str, Any]], *returning: str
 ) -> list[Any]:
-    """One bulk INSERT (``bulk.bulk_insert``: executemany or COPY); with ``returning``, one
-    Core executemany INSERT ... RETURNING (ORM bulk insert would split batches on None
-    values). Every row holds the same keys."""
-    if not rows:
-        return []
+    """One bulk INSERT (``bulk.bulk_insert``: executemany or COPY, reading ``rows`` one at
+    a time); with ``returning``, one Core executemany INSERT ... RETURNING (ORM bulk insert
+    would split batches on None values). Every row holds the same keys."""
     table = model.__table__
-    rows = _renamed(model, rows)
     if not returning:
-        bulk_insert(session, table, rows)
+        bulk_insert(session, table, _renamed(model, rows))
+        return []
+    rows = list(_renamed(model, rows))
+    if not rows:
         return []
     stmt = insert(table)
     columns = [table.c[name] for name in returning]
@@ -104,11 +104,11 @@ def insert_ids(
     return {k: id_ for k, id_ in session.execute(query) if k in wanted}
 
 
-def _renamed(model: type[Any], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _renamed(model: type[Any], rows: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
     renames = _column_names(model)
     if not renames:
         return rows
-    return [{renames.get(k, k): v for k, v in row.items()} for row in rows]
+    return ({renames.get(k, k): v for k, v in row.items()} for row in rows)
 
 
 _RENAMES: dict[type[Any], dict[str, str]] = {}
@@ -296,14 +296,15 @@ _DATASET_FIELDS = [f.name for f in fields(Dataset) if f.name != "distributions"]
 
 
 def save_probes(session: Session, run: m.Run, probes: list[ProbeResult]) -> None:
-    rows = []
-    for probe in probes:
-        row = {field: getattr(probe, field) for field in _PROBE_FIELDS}
-        row["content_length"] = _bigint(probe.content_length)
-        row |= {"run_id": run.id, "url_hash": url_hash(probe.url)}
-        row["extra"] = encode(probe.extra)
-        rows.append(row)
-    insert_rows(session, m.ProbeRow, rows)
+    insert_rows(session, m.ProbeRow, (_probe_row(run.id, probe) for probe in probes))
+
+
+def _probe_row(run_id: int, probe: ProbeResult) -> dict[str, Any]:
+    row = {field: getattr(probe, field) for field in _PROBE_FIELDS}
+    row["content_length"] = _bigint(probe.content_length)
+    row |= {"run_id": run_id, "url_hash": url_hash(probe.url)}
+    row["extra"] = encode(probe.extra)
+    return row
 
 
 _PROBE_FIELDS = [
@@ -377,12 +378,12 @@ def save_scores(
         row["results_of"] = delta.base if delta is not None else None
         row["holds_until"] = holds_until.get(row["dataset_key"])
     by_key = insert_ids(session, m.DatasetScoreRow, rows, "dataset_key", run_id=run.id)
-    criteria = [
+    criteria = (  # read one at a time by the insert
         _criterion_row(run.id, by_key[key], pos, result)
         for key, score in unique.items()
         for pos, result in enumerate(score.results)
         if key not in deltas or pos in deltas[key].positions
-    ]
+    )
     insert_rows(session, m.CriterionResultRow, criteria)
 
 

@@ -300,3 +300,26 @@ def test_api_v2_resources_short_of_total_are_reported(site: Site, http) -> None:
     page = fetch_udata_datasets(site.url("/v2"), ["id8"], "dgf", http)
     assert len(page.datasets[0].distributions) == 1  # what was read is kept
     assert sorted(e.kind for e in page.errors) == ["http-404", "incomplete"]
+
+
+def test_texts_repeated_across_payloads_are_held_once() -> None:
+    """Formats, licences, MIME types and tags recur over a portal's 250,000 files: two
+    datasets read from the real payload hold one copy of each, not one per record (the
+    JSON decoder gives every occurrence its own string)."""
+    tags = ["transport", "mobilité"]
+    first, second = (
+        dataset_from_udata(json.loads(json.dumps(payload(n, tags=tags))), "dgf") for n in (1, 2)
+    )
+    assert first.license == second.license and first.license is second.license
+    assert first.keywords and all(a is b for a, b in zip(first.keywords, second.keywords))
+    for a, b in zip(first.distributions, second.distributions, strict=True):
+        assert (a.format, a.media_type, a.type) == (b.format, b.media_type, b.type)
+        assert a.format is b.format and a.media_type is b.media_type and a.type is b.type
+
+
+def test_the_shared_texts_stay_bounded_against_a_source_sending_new_values() -> None:
+    from observatory.model import _first_seen, shared
+
+    for i in range(30_000):
+        assert shared(f"text/x-hostile-{i}") == f"text/x-hostile-{i}"
+    assert _first_seen.cache_info().currsize <= 8192
