@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from observatory import pipeline, reuse
+from observatory.machine import release_free_memory
 from observatory.model import Catalogue, DatasetScore
 from observatory.net.fetch import HttpSettings
 from observatory.observe.checks import check
@@ -111,6 +112,7 @@ def _cycle(
         plans = save_catalogues(store, run_id, catalogues, prev, now, timings)
     obs = pipeline.Observation(catalogues)
     checks = check(store, run_id, obs, config, http, now, prev, timings, runner, offset)
+    release_free_memory()  # the probe batches' answers and rows, before scoring
     scored = score_run(store, run_id, obs, config, now, prev, plans, checks, timings, runner)
     counts = scored.counts | store_views(
         store, run_id, obs, now, prev, plans, checks, timings, runner, scored.carried

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from observatory import pipeline, reuse
+from observatory.machine import release_free_memory
 from observatory.model import Dataset, DatasetScore, ProbeResult, ValidationReport
 from observatory.observe.checks import Checks
 from observatory.observe.runner import Runner
@@ -112,6 +113,7 @@ def score_run(
     todo = list({d.key: d for d in obs.datasets if d.key in keys}.values())
     same: dict[str, datetime] = {}  # scored again, equal to the previous score: shared
     for part in pipeline.batches(todo, SCORE_BATCH):
+        release_free_memory()  # the previous batch's contexts and rows
         with gc_paused(), timed(timings, "score"):
             batch = batch_inputs(store, part, obs, probes, now, previous)
             assessed = runner.call(score_batch, part, config, batch)

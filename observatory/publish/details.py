@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any, Protocol, TypeVar
 
+from observatory.machine import release_free_memory
 from observatory.model import DatasetScore, ReferenceView, ScorePoint, Snapshot
 
 #: Datasets read together for their pages (their evidence and views held meanwhile).
@@ -86,6 +87,7 @@ def with_evidence(
     """Each of ``keys`` with its score (None when it has none), a copy whose results hold
     the evidence ``source`` gives, asked ``batch`` keys at a time."""
     for part in batches(keys, batch):
+        release_free_memory()  # what the previous batch's pages or rows were made of
         found = source([k for k in part if k in scores])
         for key in part:
             score = scores.get(key)
