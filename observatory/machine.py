@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import functools
 import os
+import sys
 from typing import Any
 
 
@@ -33,7 +33,11 @@ def release_free_memory() -> bool:
 
 @functools.cache
 def _malloc_trim() -> Any:
+    if sys.platform != "linux":
+        return None
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        trim = ctypes.CDLL("libc.so.6").malloc_trim  # glibc's soname; musl has none
     except (OSError, AttributeError):
         return None
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return trim

@@ -24,14 +24,18 @@ PILLARS: tuple[Pillar, ...] = ("completeness", "freshness", "conformity", "avail
 
 
 TextOrNone = TypeVar("TextOrNone", bound=str | None)
+SHARED_UP_TO = 256  # characters: longer texts are not repeated enough to be worth keeping
 
 
 def shared(text: TextOrNone) -> TextOrNone:
     """One object for equal short texts that recur across records (a format, a licence, a
     content type, a probe's reason): 250,000 files hold a few hundred distinct ones, and a
-    copy each cost about 60 bytes. Bounded, unlike ``sys.intern``, so a source sending a
-    new value every time only churns the cache."""
-    return _first_seen(text)
+    copy each cost about 60 bytes. Bounded in count and length, unlike ``sys.intern``, so a
+    source sending a new or huge value every time only churns the cache."""
+    if text is None or len(text) > SHARED_UP_TO:
+        return text
+    _first_seen(text)  # two threads missing at once each get their own object back:
+    return _first_seen(text)  # the second lookup returns the one the cache kept
 
 
 @lru_cache(maxsize=8192)

@@ -269,7 +269,7 @@ def make_result(
         target="file",
         method=answer.method,
         status=answer.status,
-        final_url=url if answer.final_url == url else answer.final_url,
+        final_url=answer.final_url,
         content_type=shared(answer.content_type),
         content_length=length,
         last_modified=answer.headers.get("last-modified"),

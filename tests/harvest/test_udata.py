@@ -317,9 +317,16 @@ def test_texts_repeated_across_payloads_are_held_once() -> None:
         assert a.format is b.format and a.media_type is b.media_type and a.type is b.type
 
 
-def test_the_shared_texts_stay_bounded_against_a_source_sending_new_values() -> None:
-    from observatory.model import _first_seen, shared
+def test_a_long_text_is_not_kept_for_sharing() -> None:
+    """A hostile source's megabyte-long "format" is not held past the record holding it."""
+    import sys
 
-    for i in range(30_000):
-        assert shared(f"text/x-hostile-{i}") == f"text/x-hostile-{i}"
-    assert _first_seen.cache_info().currsize <= 8192
+    from observatory.model import shared
+
+    long = "x" * 100_000 + "y"
+    count = sys.getrefcount(long)
+    assert shared(long) is long
+    assert sys.getrefcount(long) == count
+    first, second = ("".join(["text/x-", "short"]) for _ in range(2))
+    assert first is not second
+    assert shared(first) is first and shared(second) is first
