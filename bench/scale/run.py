@@ -10,8 +10,10 @@ then ``observatory report`` of the last run, and once more with nothing changed.
 
 Every measured command is printed as it was run. Prints and writes (``--out``, default
 ``bench/scale/results-<N>.json``) wall time and peak RSS of each command (its process
-tree's largest process), store size and growth, the run's per-phase timings, the probe
-schedule's counts (files due, asked, not modified) and the load average around it.
+tree's largest process, and the peak of the RSS summed over the whole tree: the
+publication's helper process and search indexer count), store size and growth, the run's
+per-phase timings, the probe schedule's counts (files due, asked, not modified) and the
+load average around it.
 ``--prefect-server`` runs one Prefect server for all runs, as production does (otherwise
 each run starts Prefect's temporary server, about 8 s here). Targets (issue 11): first
 observe including publishing <= 10 min and <= 1 GB at 50,000 datasets; unchanged re-run
@@ -49,13 +51,36 @@ from bench.scale.portal import Portal  # noqa: E402
 PG_URL = os.environ.get(
     "OBSERVATORY_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+#: Runs the command; its wall time, the peak RSS of its largest process (the kernel's
+#: count) and the peak of the RSS summed over its whole process tree (sampled every 0.1 s:
+#: the publication's helper process and the search indexer included).
 CHILD = """
-import json, resource, subprocess, sys, time
+import json, resource, subprocess, sys, threading, time
+import psutil
 t = time.monotonic()
-out = subprocess.run(sys.argv[1:], capture_output=True, text=True)
-print("RESULT " + json.dumps({"wall_s": time.monotonic() - t, "code": out.returncode,
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+peak = [0]
+def tree_rss():
+    root = psutil.Process(child.pid)
+    while child.poll() is None:
+        total = 0
+        try:
+            for p in [root, *root.children(recursive=True)]:
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+        except psutil.Error:
+            pass
+        peak[0] = max(peak[0], total)
+        time.sleep(0.1)
+sampler = threading.Thread(target=tree_rss, daemon=True)
+sampler.start()
+stdout, stderr = child.communicate()
+sampler.join()
+print("RESULT " + json.dumps({"wall_s": time.monotonic() - t, "code": child.returncode,
     "peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-    "stdout": out.stdout, "stderr": out.stderr[-4000:]}))
+    "peak_tree_rss_mb": peak[0] / 2**20, "stdout": stdout, "stderr": stderr[-4000:]}))
 """
 OBSERVATORY = str(Path(sys.executable).with_name("observatory"))
 
@@ -348,14 +373,16 @@ def _print_step(backend: str, label: str, result: dict[str, Any]) -> None:
         site = {k: result[k] for k in ("site_files", "site_mb", "largest_page", "largest_file")}
         print(
             f"[{backend}] {label}: {result['wall_s']:.1f} s, "
-            f"peak RSS {result['peak_rss_mb']:.0f} MB, load {result['load_1min']}, "
+            f"peak RSS {result['peak_rss_mb']:.0f} MB "
+            f"(tree {result['peak_tree_rss_mb']:.0f} MB), load {result['load_1min']}, "
             f"{result['publication']}, site {site}",
             flush=True,
         )
         return
     print(
         f"[{backend}] {label}: {result['wall_s']:.1f} s, "
-        f"peak RSS {result['peak_rss_mb']:.0f} MB, store {result['store_mb']} MB "
+        f"peak RSS {result['peak_rss_mb']:.0f} MB (tree {result['peak_tree_rss_mb']:.0f} MB), "
+        f"store {result['store_mb']} MB "
         f"(+{result['store_growth_mb']}: {result['growth_by_table_mb']}), "
         f"load {result['load_1min']}, "
         f"busiest host {result['hosts']}, "

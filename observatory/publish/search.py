@@ -2,7 +2,11 @@
 
 Records are built from the data the pages render (not by re-reading 50,000 HTML files) and
 handed to Pagefind's indexer through its Python API; the index is written under
-``pagefind/`` beside the pages. Every URL is relative to the site root, so the search works
+``pagefind/`` beside the pages. The indexer holds a whole index in memory until it writes
+it (about 18 kB a record: 925 MB for a 50,000-dataset site), so the records are indexed
+``SHARD`` at a time, each part its own Pagefind index (``pagefind/`` for the first,
+``pagefind/shard-2/``… for the next, listed in ``pagefind/shards.json``), which the search
+page merges (Pagefind's ``mergeIndex``). Every URL is relative to the site root, so the search works
 wherever the site is served (a sub-folder of a static host included). Records carry
 producers' text as plain text: ``recherche.js`` shows it with ``textContent`` only.
 """
@@ -12,20 +16,26 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Coroutine, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from observatory.model import CatalogueStatus, Dataset
 from observatory.publish import paths, themes
+from observatory.publish.details import batches
 from observatory.publish.views import SiteData
 
 FOLDER = "pagefind"
 LANGUAGE = "fr"
 DESCRIPTION_CHARS = 400
 BATCH = 500
+#: Records per Pagefind index (the indexer's memory grows with them: about 180 MB).
+SHARD = 10_000
+#: The indexes after the first, relative to ``pagefind/``, for the search page.
+SHARDS_FILE = "shards.json"
 KIND_LABELS = {
     "dataset": "Jeu de données",
     "organisation": "Organisation",
@@ -197,16 +207,30 @@ async def shut_down(service: Any, timeout: float = 120.0) -> int:
     return int(code)
 
 
-def write_index(root: Path, records: Iterable[Record]) -> int:
-    """Index ``records`` into ``root/pagefind/``; returns how many were indexed."""
-    job = _index(root / FOLDER, records)
+def write_index(root: Path, records: Iterable[Record], shard: int = SHARD) -> int:
+    """Index ``records`` into ``root/pagefind/``, ``shard`` records per Pagefind index;
+    returns how many were indexed."""
+    folder = root / FOLDER
+    count, parts = 0, []
     with _unthrottled():
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            return asyncio.run(job)
-        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:  # in an event loop
-            return pool.submit(asyncio.run, job).result()
+        for number, part in enumerate(batches(records, shard), start=1):
+            name = f"shard-{number}/" if number > 1 else ""
+            count += _run(_index(folder / name, part))
+            parts += [name] if name else []
+        if not count:  # still an index (an empty one) for the search page to load
+            _run(_index(folder, []))
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / SHARDS_FILE).write_text(json.dumps(parts), encoding="utf-8")
+    return count
+
+
+def _run(job: Coroutine[Any, Any, int]) -> int:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(job)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:  # in an event loop
+        return pool.submit(asyncio.run, job).result()
 
 
 def site_records(

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from observatory.publish import paths
+from observatory.publish.search import SHARD
 from observatory.publish.site import publish_site
 
 from . import cdp
@@ -183,9 +184,14 @@ def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_search_finds_one_dataset_among_many(large_site: Path, tmp_path: Path) -> None:
+    """The index is written in parts (``publish.search.SHARD`` records each): a dataset of the
+    first part and one of a later part are both found."""
     binary = chromium()
-    target = many_dataset(LARGE * 3 // 4 + 7)
+    parts = json.loads((large_site / "pagefind" / "shards.json").read_text("utf-8"))
+    assert len(parts) >= LARGE // SHARD  # the datasets alone fill that many
+    first, later = many_dataset(7), many_dataset(LARGE * 3 // 4 + 7)
     with cdp.static_server(large_site) as base, cdp.browser(binary, FLAGS, tmp_path / "p") as b:
-        position = search(b, f"{base}index.html", target.title, target.title)
-        opened = open_result(b, position, target.title)
-    assert opened == f"{base}{paths.dataset_page(target.key)}"
+        for target in (later, first):
+            position = search(b, f"{base}index.html", target.title, target.title)
+            opened = open_result(b, position, target.title)
+            assert opened == f"{base}{paths.dataset_page(target.key)}"

@@ -121,6 +121,33 @@ def test_the_indexer_ends_after_every_file_is_whole(tmp_path: Path) -> None:
     assert entry["languages"]["fr"]["page_count"] == 3000
 
 
+def test_records_are_indexed_in_parts_the_search_page_lists(tmp_path: Path) -> None:
+    """The indexer holds a whole index in memory: 2,500 records, 1,000 an index, make three
+    whole indexes, each of its own records, the later two listed for the search page."""
+    records = [
+        search.Record(f"datasets/{i}.html", "dataset", f"Jeu {i}", f"eau air sol lot {i}")
+        for i in range(2500)
+    ]
+    assert search.write_index(tmp_path, iter(records), shard=1000) == 2500
+    assert _children_named("pagefind") == []
+    folder = tmp_path / search.FOLDER
+    parts = json.loads((folder / search.SHARDS_FILE).read_text("utf-8"))
+    assert parts == ["shard-2/", "shard-3/"]
+    counts = [
+        json.loads((folder / part / "pagefind-entry.json").read_text("utf-8"))["languages"]["fr"]
+        for part in ["", *parts]
+    ]
+    assert [c["page_count"] for c in counts] == [1000, 1000, 500]
+    assert (folder / "pagefind.js").is_file() and (folder / "shard-3" / "pagefind.js").is_file()
+
+
+def test_no_record_still_writes_an_index_with_no_part(tmp_path: Path) -> None:
+    assert search.write_index(tmp_path, []) == 0
+    folder = tmp_path / search.FOLDER
+    assert json.loads((folder / search.SHARDS_FILE).read_text("utf-8")) == []
+    assert (folder / "pagefind.js").is_file()
+
+
 def test_open_files_under_a_folder_are_counted(tmp_path: Path) -> None:
     inside, outside = tmp_path / "pagefind", tmp_path / "other"
     inside.mkdir()

@@ -36,6 +36,12 @@ async function run() {
   }
   say("Recherche en cours…");
   const pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
+  // The index is written in parts (pagefind/shard-2/…), listed in pagefind/shards.json.
+  const listed = await fetch(new URL("pagefind/shards.json", siteRoot)).then((r) => (r.ok ? r.json() : []));
+  const shards = Array.isArray(listed) ? listed.filter((p) => /^shard-[0-9]+\/$/.test(p)) : [];
+  for (const shard of shards) {
+    await pagefind.mergeIndex(new URL(`pagefind/${shard}`, siteRoot).href);
+  }
   await pagefind.init();
   const found = await pagefind.search(query);
   const datas = await Promise.all(found.results.slice(0, SHOWN).map((r) => r.data()));
