@@ -105,12 +105,30 @@ def metric_nodes() -> Iterator[Node]:
 
 
 def _decimal(value: float) -> Literal:
-    return Literal(Decimal(str(round(value, 4))), datatype=XSD.decimal)
+    """A score as an ``xsd:decimal``."""
+    return _decimal_of(str(round(value, 4)))
+
+
+@lru_cache(maxsize=4096)
+def _decimal_of(text: str) -> Literal:
+    """Kept by its text (scores repeat; 1 and 1.0, 0.0 and -0.0 stay apart)."""
+    return Literal(Decimal(text), datatype=XSD.decimal)
+
+
+# The terms every measurement states, made once (each namespace attribute is a lookup).
+_TYPE, _MEASUREMENT, _ON, _OF = (
+    RDF.type,
+    DQV.QualityMeasurement,
+    DQV.computedOn,
+    DQV.isMeasurementOf,
+)
+_VALUE, _AT = DQV.value, PROV.generatedAtTime
 
 
 def measurement_nodes(snapshot: Snapshot) -> Iterator[Node]:
     """Per scored dataset: its node, then one node per measurement of its scores."""
     known = {OVERALL, *(f"pilier-{p}" for p in PILLARS), *(c.id for c in all_criteria())}
+    metrics = {metric_id: OBS[f"metrique-{metric_id}"] for metric_id in known}
     at = Literal(snapshot.run.started_at.isoformat(), datatype=XSD.dateTime)
     for dataset in snapshot.datasets:
         score = snapshot.scores.get(dataset.key)
@@ -126,11 +144,11 @@ def measurement_nodes(snapshot: Snapshot) -> Iterator[Node]:
                 continue
             m = URIRef(f"{OBS}mesure-{_digest(dataset.key, metric_id, snapshot.run.id)}")
             statements: list[tuple[URIRef, URIRef | Literal]] = [
-                (RDF.type, DQV.QualityMeasurement),
-                (DQV.computedOn, iri),
-                (DQV.isMeasurementOf, OBS[f"metrique-{metric_id}"]),
-                (DQV.value, _decimal(value)),
-                (PROV.generatedAtTime, at),
+                (_TYPE, _MEASUREMENT),
+                (_ON, iri),
+                (_OF, metrics[metric_id]),
+                (_VALUE, _decimal(value)),
+                (_AT, at),
             ]
             found.append((m, statements))
         head: list[tuple[URIRef, URIRef | Literal]] = [
@@ -195,18 +213,37 @@ def _turtle_term(term: URIRef | Literal) -> str:
     """A term in Turtle: prefixed names for the vocabularies, else ``<IRI>`` or a literal
     with rdflib's escaping (an IRI Turtle cannot hold raises instead of being written)."""
     if isinstance(term, URIRef):
-        return _prefixed(str(term)) or term.n3()
+        return _turtle_iri(term)
+    return _turtle_literal(term)
+
+
+@lru_cache(maxsize=4096)
+def _turtle_iri(term: URIRef) -> str:
+    """An IRI in Turtle (vocabulary terms, metrics and datasets repeat: kept a while)."""
+    return _prefixed(str(term)) or term.n3()
+
+
+@lru_cache(maxsize=4096)
+def _turtle_literal(term: Literal) -> str:
+    """A literal in Turtle (values, dates and labels repeat: kept a while)."""
     if term.datatype is not None:
         return f"{_quoted(str(term))}^^{_turtle_term(term.datatype)}"
-    return term.n3()
+    return str(term.n3())
+
+
+#: Namespace -> prefix; every namespace ends with "#" or "/", so an IRI's namespace is
+#: what its last "#" or "/" ends.
+_BY_NAMESPACE = {namespace: prefix for prefix, namespace in PREFIXES.items()}
+assert all(ns.endswith(("#", "/")) for ns in _BY_NAMESPACE)
 
 
 def _prefixed(iri: str) -> str | None:
     """``prefix:local`` when ``iri`` is in a known vocabulary with a plain local name."""
-    for prefix, namespace in PREFIXES.items():
-        local = iri[len(namespace) :] if iri.startswith(namespace) else None
-        if local and local.replace("-", "").replace("_", "").isalnum():
-            return f"{prefix}:{local}"
+    cut = max(iri.rfind("#"), iri.rfind("/")) + 1
+    prefix = _BY_NAMESPACE.get(iri[:cut])
+    local = iri[cut:]
+    if prefix is not None and local and local.replace("-", "").replace("_", "").isalnum():
+        return f"{prefix}:{local}"
     return None
 
 

@@ -8,6 +8,8 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from observatory.publish import dqv
+
 from .conftest import Published
 from .factories import PORTAL
 
@@ -227,3 +229,50 @@ def test_a_csv_cell_is_the_plain_rule(value: object) -> None:
     got = _csv_cell(value)
     assert type(got) is type(expected)
     assert got == expected or (got != got and expected != expected)  # NaN is not NaN
+
+
+def _prefixed_plainly(iri: str) -> str | None:
+    """The prefix rule written plainly: the first vocabulary ``iri`` starts with whose rest
+    is a plain local name."""
+    for prefix, namespace in dqv.PREFIXES.items():
+        local = iri[len(namespace) :] if iri.startswith(namespace) else None
+        if local and local.replace("-", "").replace("_", "").isalnum():
+            return f"{prefix}:{local}"
+    return None
+
+
+_locals = st.text(alphabet="ab1-_./#é:%", max_size=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(
+        st.builds(
+            lambda ns, local: ns + local,
+            st.sampled_from(
+                sorted(__import__("observatory.publish.dqv").publish.dqv.PREFIXES.values())
+            ),
+            _locals,
+        ),
+        st.builds(lambda local: "https://example.org/" + local, _locals),
+        st.text(max_size=12),
+    )
+)
+def test_a_prefixed_name_is_the_plain_rule(iri: str) -> None:
+    """The Turtle writer finds an IRI's vocabulary by its last "#" or "/" (one look-up
+    instead of a scan of every vocabulary); it names the same prefix the scan would."""
+    assert dqv._prefixed(iri) == _prefixed_plainly(iri)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.integers(-3, 3), st.floats(-2, 2), st.just(-0.0)), max_size=8))
+def test_scores_written_from_the_cache_are_their_own_literals(values: list[float]) -> None:
+    """Scores are kept by their text: 1 and 1.0, 0.0 and -0.0 are each written as
+    rdflib writes them, whichever came first."""
+    from decimal import Decimal
+
+    from rdflib import XSD, Literal
+
+    for value in values:
+        plain = Literal(Decimal(str(round(value, 4))), datatype=XSD.decimal)
+        assert dqv._turtle_term(dqv._decimal(value)) == f'"{plain}"^^xsd:decimal'
