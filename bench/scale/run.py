@@ -61,10 +61,10 @@ t = time.monotonic()
 child = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 peak = [0]
 def tree_rss():
-    root = psutil.Process(child.pid)
     while child.poll() is None:
         total = 0
         try:
+            root = psutil.Process(child.pid)
             for p in [root, *root.children(recursive=True)]:
                 try:
                     total += p.memory_info().rss

@@ -214,7 +214,7 @@ def _turtle_term(term: URIRef | Literal) -> str:
     with rdflib's escaping (an IRI Turtle cannot hold raises instead of being written)."""
     if isinstance(term, URIRef):
         return _turtle_iri(term)
-    return _turtle_literal(term)
+    return _turtle_literal(str(term), term.language, term.datatype)
 
 
 @lru_cache(maxsize=4096)
@@ -224,11 +224,12 @@ def _turtle_iri(term: URIRef) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _turtle_literal(term: Literal) -> str:
-    """A literal in Turtle (values, dates and labels repeat: kept a while)."""
-    if term.datatype is not None:
-        return f"{_quoted(str(term))}^^{_turtle_term(term.datatype)}"
-    return str(term.n3())
+def _turtle_literal(lexical: str, language: str | None, datatype: URIRef | None) -> str:
+    """A literal in Turtle, kept a while by its parts (values, dates and labels repeat;
+    rdflib's equal literals may differ in their language tag's case)."""
+    if datatype is not None:
+        return f"{_quoted(lexical)}^^{_turtle_term(datatype)}"
+    return str(Literal(lexical, lang=language).n3())
 
 
 #: Namespace -> prefix; every namespace ends with "#" or "/", so an IRI's namespace is

@@ -276,3 +276,14 @@ def test_scores_written_from_the_cache_are_their_own_literals(values: list[float
     for value in values:
         plain = Literal(Decimal(str(round(value, 4))), datatype=XSD.decimal)
         assert dqv._turtle_term(dqv._decimal(value)) == f'"{plain}"^^xsd:decimal'
+
+
+def test_literals_whose_language_differs_in_case_are_each_written_as_theirs() -> None:
+    """rdflib counts "x"@fr and "x"@FR as equal (same hash): the Turtle cache is keyed by a
+    literal's parts, so neither is written as the other, whichever comes first."""
+    from rdflib import Literal
+
+    for first, second in (("fr", "FR"), ("FR", "fr")):
+        dqv._turtle_literal.cache_clear()
+        one, other = Literal("x", lang=first), Literal("x", lang=second)
+        assert [dqv._turtle_term(one), dqv._turtle_term(other)] == [one.n3(), other.n3()]

@@ -36,11 +36,19 @@ async function run() {
   }
   say("Recherche en cours…");
   const pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
-  // The index is written in parts (pagefind/shard-2/…), listed in pagefind/shards.json.
-  const listed = await fetch(new URL("pagefind/shards.json", siteRoot)).then((r) => (r.ok ? r.json() : []));
+  // The index is written in parts (pagefind/shard-2/…), listed in pagefind/shards.json
+  // (asked afresh: a list kept from an older publication may name parts gone since).
+  // A part that does not load costs its own results only.
+  const listed = await fetch(new URL("pagefind/shards.json", siteRoot), { cache: "no-cache" })
+    .then((r) => (r.ok ? r.json() : []))
+    .catch(() => []);
   const shards = Array.isArray(listed) ? listed.filter((p) => /^shard-[0-9]+\/$/.test(p)) : [];
   for (const shard of shards) {
-    await pagefind.mergeIndex(new URL(`pagefind/${shard}`, siteRoot).href);
+    try {
+      await pagefind.mergeIndex(new URL(`pagefind/${shard}`, siteRoot).href);
+    } catch {
+      // searched without that part
+    }
   }
   await pagefind.init();
   const found = await pagefind.search(query);
