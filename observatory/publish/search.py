@@ -1,14 +1,15 @@
-"""The site's static search: one Pagefind index of datasets, organisations, catalogues and themes.
+"""The site's static search: a Pagefind index of datasets, organisations, catalogues and themes.
 
 Records are built from the data the pages render (not by re-reading 50,000 HTML files) and
 handed to Pagefind's indexer through its Python API; the index is written under
 ``pagefind/`` beside the pages. The indexer holds a whole index in memory until it writes
 it (about 18 kB a record: 925 MB for a 50,000-dataset site), so the records are indexed
 ``SHARD`` at a time, each part its own Pagefind index (``pagefind/`` for the first,
-``pagefind/shard-2/``… for the next, listed in ``pagefind/shards.json``), which the search
-page merges (Pagefind's ``mergeIndex``). Every URL is relative to the site root, so the search works
-wherever the site is served (a sub-folder of a static host included). Records carry
-producers' text as plain text: ``recherche.js`` shows it with ``textContent`` only.
+``pagefind/shard-2/``… for the next, listed in ``pagefind/shards.json``), which the
+search page merges (Pagefind's ``mergeIndex``). Every URL is relative to the site root, so
+the search works wherever the site is served (a sub-folder of a static host included).
+Records carry producers' text as plain text: ``recherche.js`` shows it with
+``textContent`` only.
 """
 
 from __future__ import annotations
@@ -216,11 +217,11 @@ def write_index(root: Path, records: Iterable[Record], shard: int = SHARD) -> in
         for number, part in enumerate(batches(records, shard), start=1):
             name = f"shard-{number}/" if number > 1 else ""
             count += _run(_index(folder / name, part))
-            parts += [name] if name else []
-        if not count:  # still an index (an empty one) for the search page to load
+            parts.append(name)
+        if not parts:  # still an index (an empty one) for the search page to load
             _run(_index(folder, []))
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / SHARDS_FILE).write_text(json.dumps(parts), encoding="utf-8")
+    (folder / SHARDS_FILE).write_text(json.dumps(parts[1:]), encoding="utf-8")
     return count
 
 
