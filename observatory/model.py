@@ -10,7 +10,6 @@ two catalogues stays two records, and history can follow one record across runs.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
@@ -111,9 +110,10 @@ class Dataset:
     deleted: bool = False
 
     def content_hash(self) -> str:
-        """A digest of the whole record, to recognise an unchanged dataset."""
-        raw = json.dumps(to_jsonable(self), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(raw.encode()).hexdigest()
+        """A digest of the whole record, to recognise an unchanged dataset (``codec``)."""
+        from observatory.storage.codec import content_hash
+
+        return content_hash(self)
 
 
 @dataclass

@@ -19,6 +19,8 @@ def _aware(value: datetime) -> datetime:
     """Naive datetimes are taken as UTC; aware ones are converted to UTC."""
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
+    if value.tzinfo is UTC:  # most catalogue dates: astimezone would only copy them
+        return value
     return value.astimezone(UTC)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from observatory.model import Catalogue, Dataset, SourceError
-from observatory.storage.codec import content_hash
+from observatory.storage.codec import same_hash
 
 # Error kinds that describe one value, never a lost page: they leave a harvest complete.
 HARMLESS_ERRORS = frozenset({"invalid-value"})
@@ -77,7 +77,7 @@ def _same(dataset: Dataset, known: Known, trust_dates: bool) -> bool:
         and _moment(dataset.metadata_modified) == _moment(known.modified)
     ):
         return True
-    return content_hash(dataset) == known.content_hash  # Dataset.content_hash, C-encoded
+    return same_hash(dataset, known.content_hash)
 
 
 def _moment(value: datetime | date) -> datetime:

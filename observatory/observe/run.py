@@ -21,7 +21,7 @@ from observatory.observe.checks import check
 from observatory.observe.harvest import harvest_sources
 from observatory.observe.runner import InProcessRunner, Runner
 from observatory.observe.scoring import score_run
-from observatory.observe.timing import gc_paused, timed
+from observatory.observe.timing import gc_frozen, gc_paused, timed
 from observatory.observe.views import store_views
 from observatory.registry import Config
 from observatory.storage.store import Store
@@ -89,7 +89,8 @@ def run_observe(
     if on_start is not None:
         on_start(run_id)
     try:
-        return _cycle(config, store, run_id, now, runner, http, offset)
+        with gc_frozen():
+            return _cycle(config, store, run_id, now, runner, http, offset)
     except BaseException as exc:  # closed as failed, never left "running"
         store.finish_run(run_id, "failed", {"error": f"{type(exc).__name__}: {exc}"})
         raise

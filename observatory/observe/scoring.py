@@ -24,7 +24,6 @@ from observatory.scoring.context import ScoringInputs, build_contexts
 from observatory.scoring.history import load_availability
 from observatory.scoring.signature import scoring_signature
 from observatory.storage.carry import CarryScores
-from observatory.storage.deltas import PreviousScores
 from observatory.storage.store import Store
 
 if TYPE_CHECKING:
@@ -121,12 +120,10 @@ def score_run(
             digests = store.score_digests(previous_id, [d.key for d in part]) if previous_id else {}
             scores, equal, made = split_equal([a.score for a in assessed], digests, unchanged)
             same |= {key: holds[key] for key in equal}
-            last = None
-            if previous_id is not None:  # what changed is stored against the last full set
-                changed = [s.dataset_key for s in scores if s.dataset_key in digests]
-                last = PreviousScores(previous_id, store.scores_of(previous_id, changed))
-        with timed(timings, "store_scores"):
-            store.save_scores(run_id, scores, now, previous=last, holds_until=holds, digests=made)
+        with timed(timings, "store_scores"):  # what changed, against the previous scores
+            store.save_scores(
+                run_id, scores, now, previous=previous_id, holds_until=holds, digests=made
+            )
     with timed(timings, "store_scores"):
         carry = None
         if previous_id is not None:
@@ -144,14 +141,14 @@ def split_equal(
     digest of the previous score: ``before``, key -> digest; and the digests computed, which
     the store keeps instead of computing them again). An equal score is stored as a copy
     sharing the previous criterion results: the store grows only when something changed."""
-    from observatory.storage.codec import score_digest
+    from observatory.storage.codec import same_hash, score_digest
 
     write, equal, made = [], [], {}
     for score in scores:
         old = before.get(score.dataset_key) if score.dataset_key in unchanged else None
         if old is None:
             write.append(score)
-        elif (digest := score_digest(score)) == old:
+        elif same_hash(score, old, digest := score_digest(score)):
             equal.append(score.dataset_key)
         else:
             write.append(score)

@@ -18,6 +18,8 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any, TypeVar, Union, cast, get_args, get_origin
 
+import orjson
+
 from observatory.model import field_names, to_jsonable
 
 T = TypeVar("T")
@@ -46,21 +48,62 @@ def same_json(first: Any, second: Any) -> bool:
     return jsonable(first) == jsonable(second)
 
 
+#: Hashes and digests written since orjson makes them start with this mark. One without it
+#: was written by the standard JSON encoder (``legacy_content_hash``, ``legacy_score_digest``)
+#: and is still recognised, so stored records and scores keep matching after an upgrade.
+MARK = "2:"
+#: Dates and times go through ``_plain`` (``isoformat``, as ``jsonable`` writes them):
+#: orjson's own format drops the seconds of a UTC offset, so two instants would hash alike.
+_ORJSON = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+
+
+def _canonical(record: Any) -> bytes:
+    """The JSON that hashes ``record``: orjson's (three to five times the standard
+    encoder's speed; dict keys sorted, dataclass fields in their order). What orjson
+    refuses (an integer over 64 bits, a lone surrogate, nesting over 254 levels) goes the
+    standard way, the non-ASCII escaped so that a lone surrogate can be written. One
+    difference with ``jsonable``: orjson writes NaN and the infinities as null."""
+    try:
+        return orjson.dumps(record, option=_ORJSON, default=_plain)
+    except orjson.JSONEncodeError:
+        try:
+            return json.dumps(record, sort_keys=True, default=_plain).encode()
+        except TypeError:  # keys of mixed types cannot be sorted: their own order
+            return json.dumps(record, default=_plain).encode()
+
+
 def content_hash(record: Any) -> str:
-    """``Dataset.content_hash``, from the record or from what ``jsonable`` made of it."""
-    raw = json.dumps(record, sort_keys=True, ensure_ascii=False, default=_plain)
-    return hashlib.sha256(raw.encode()).hexdigest()
+    """``Dataset.content_hash``: a digest of the whole record, to recognise it unchanged."""
+    return MARK + hashlib.sha256(_canonical(record)).hexdigest()
 
 
 def score_digest(record: Any) -> str:
     """``content_hash`` cut to 128 bits (32 hex digits): enough to tell two scores apart,
-    half the bytes in every stored score row. Keys of mixed types cannot be sorted: such a
-    record is hashed in its own key order."""
+    half the bytes in every stored score row."""
+    return MARK + hashlib.sha256(_canonical(record)).hexdigest()[:32]
+
+
+def same_hash(record: Any, stored: str | None, digest: str | None = None) -> bool:
+    """Whether ``record`` hashes to ``stored``, a ``content_hash`` or a ``score_digest``
+    (``digest``: the record's own, when already computed), whichever encoder wrote it."""
+    if not stored:
+        return False
+    if stored.startswith(MARK):
+        mine = digest or (score_digest if len(stored) < 64 else content_hash)(record)
+        return mine == stored
+    legacy = legacy_content_hash(record)  # written before MARK: the standard encoder's
+    return legacy == stored if len(stored) == 64 else legacy[:32] == stored
+
+
+def legacy_content_hash(record: Any) -> str:
+    """The hash earlier versions stored (the standard encoder, keys sorted): compared with
+    hashes they wrote, never written again. Keys of mixed types are hashed in their own
+    order, as ``score_digest`` did."""
     try:
-        return content_hash(record)[:32]
+        raw = json.dumps(record, sort_keys=True, ensure_ascii=False, default=_plain)
     except TypeError:
         raw = json.dumps(record, ensure_ascii=False, default=_plain)
-        return hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class Encoded(str):

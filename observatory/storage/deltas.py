@@ -11,27 +11,22 @@ Reading merges the base's rows with the delta's own (``reads.load_scores``).
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+import orjson
+from sqlalchemy import Text, cast
 from sqlalchemy.orm import Session
 
 from observatory.model import CriterionResult, DatasetScore
 from observatory.storage import models as m
-from observatory.storage.reads import VALUES, score_rows
+from observatory.storage.reads import VALUES, result_queries
 from observatory.storage.writes import chunks
 
 MAX_SHARE = 0.5  # a delta writes at most this share of a score's positions
-
-
-@dataclass(frozen=True)
-class PreviousScores:
-    """The previous run's scores of the datasets being saved (criterion results merged)."""
-
-    run_id: int
-    scores: Mapping[str, DatasetScore]
 
 
 @dataclass(frozen=True)
@@ -42,47 +37,83 @@ class Delta:
     positions: frozenset[int]
 
 
-def _same_layout(old: Sequence[CriterionResult], new: Sequence[CriterionResult]) -> bool:
-    return len(old) == len(new) and all(
-        a.criterion_id == b.criterion_id for a, b in zip(old, new, strict=True)
+#: A stored result as compared: everything but the evidence, which is compared decoded.
+Stored = tuple[Any, ...]
+
+
+def _result_columns() -> list[Any]:
+    c = m.CriterionResultRow
+    text = cast(c.evidence, Text)  # the JSON as stored, decoded only where it matters
+    return [c.criterion_id, c.pillar, c.status, c.score, c.weight, c.fix_hint, c.label, text]
+
+
+def _previous(
+    session: Session, run_id: int, keys: list[str]
+) -> tuple[dict[str, tuple[int, int | None]], dict[str, dict[int, Stored]], dict[int, set[int]]]:
+    """What ``run_id`` stored for ``keys``, read as plain rows (no result objects): key ->
+    (id of the row holding its score, its base or None; a thin copy's is the row it
+    names); key -> position -> stored result (the base's, replaced by the delta's own);
+    delta id -> positions it wrote."""
+    s, v = m.DatasetScoreRow, VALUES
+    rows: dict[str, tuple[int, int | None]] = {}
+    results: dict[str, dict[int, Stored]] = defaultdict(dict)
+    written: dict[int, set[int]] = defaultdict(set)
+    columns = [s.dataset_key, v.id, v.results_of, m.CriterionResultRow.position]
+    for part in chunks(keys):
+        full, own = (
+            q.where(s.dataset_key.in_(part))
+            for q in result_queries(run_id, *columns, *_result_columns())
+        )
+        for key, id_, base, position, *stored in session.execute(full):
+            rows[key] = (id_, base)
+            results[key][position] = tuple(stored)
+        for key, id_, _, position, *stored in session.execute(own):
+            results[key][position] = tuple(stored)
+            written[id_].add(position)
+    return rows, results, written
+
+
+def _same_layout(old: dict[int, Stored], new: Sequence[CriterionResult]) -> bool:
+    """The same criteria at the same positions (else the score is stored in full)."""
+    return sorted(old) == list(range(len(new))) and all(
+        old[i][0] == r.criterion_id for i, r in enumerate(new)
     )
 
 
-def _previous_rows(
-    session: Session, run_id: int, keys: list[str]
-) -> tuple[dict[str, tuple[int, int | None]], dict[int, set[int]]]:
-    """Key -> (id of the row holding its score, its base or None) in ``run_id`` (a thin
-    copy's is the row it names); delta id -> positions it wrote."""
-    s, v, c = m.DatasetScoreRow, VALUES, m.CriterionResultRow
-    rows: dict[str, tuple[int, int | None]] = {}
-    for part in chunks(keys):
-        found = score_rows(s.dataset_key, v.id, v.results_of)
-        found = found.where(s.run_id == run_id, s.dataset_key.in_(part))
-        rows.update((key, (id_, base)) for key, id_, base in session.execute(found))
-    written: dict[int, set[int]] = defaultdict(set)
-    for ids in chunks([id_ for id_, base in rows.values() if base is not None]):
-        own = select(c.dataset_score_id, c.position).where(c.dataset_score_id.in_(ids))
-        for score_id, position in session.execute(own):
-            written[score_id].add(position)
-    return rows, written
+def _same(stored: Stored, new: CriterionResult) -> bool:
+    """Whether ``new`` reads back as the result ``stored`` (its evidence decoded)."""
+    *plain, evidence = stored
+    if tuple(plain) != (
+        new.criterion_id,
+        new.pillar,
+        new.status,
+        new.score,
+        new.weight,
+        new.fix_hint,
+        new.label,
+    ):
+        return False
+    try:
+        decoded = orjson.loads(evidence) if evidence is not None else None
+    except orjson.JSONDecodeError:  # NaN, which the standard encoder writes
+        decoded = json.loads(evidence)
+    return bool((decoded or {}) == new.evidence)
 
 
 def plan_deltas(
-    session: Session, scores: Sequence[DatasetScore], previous: PreviousScores
+    session: Session, scores: Sequence[DatasetScore], previous_run: int
 ) -> dict[str, Delta]:
-    """Dataset key -> how to store its score as a delta (absent: store it in full). Of a
-    key given twice, the last score counts, as ``writes.save_scores`` keeps it."""
+    """Dataset key -> how to store its score as a delta against the score ``previous_run``
+    stored for it (absent: store it in full). Of a key given twice, the last score counts,
+    as ``writes.save_scores`` keeps it."""
     scores = list({s.dataset_key: s for s in scores}.values())
-    keys = [s.dataset_key for s in scores if s.dataset_key in previous.scores]
-    rows, written = _previous_rows(session, previous.run_id, keys)
+    rows, results, written = _previous(session, previous_run, [s.dataset_key for s in scores])
     plans: dict[str, Delta] = {}
     for score in scores:
-        old, row = previous.scores.get(score.dataset_key), rows.get(score.dataset_key)
-        if old is None or row is None or not _same_layout(old.results, score.results):
+        old, row = results.get(score.dataset_key), rows.get(score.dataset_key)
+        if old is None or row is None or not _same_layout(old, score.results):
             continue
-        changed = {
-            i for i, (a, b) in enumerate(zip(old.results, score.results, strict=True)) if a != b
-        }
+        changed = {i for i, new in enumerate(score.results) if not _same(old[i], new)}
         positions = changed | written.get(row[0], set())
         if len(positions) <= len(score.results) * MAX_SHARE:
             base = row[1] if row[1] is not None else row[0]

@@ -159,14 +159,14 @@ class Store:
         scores: list[DatasetScore],
         scored_at: datetime | None = None,
         carry_over: CarryScores | None = None,
-        previous: deltas.PreviousScores | None = None,
+        previous: int | None = None,
         holds_until: Mapping[str, datetime] | None = None,
         digests: Mapping[str, str] | None = None,
     ) -> None:
         """Scores with their criterion results (computed at ``scored_at``, default the run's
         start), plus the scores ``carry_over`` copies from an earlier run, in one transaction.
-        A dataset scored again in a run is replaced. With the ``previous`` run's scores, a
-        score that changed in a few criteria stores only those (``storage.deltas``).
+        A dataset scored again in a run is replaced. A score that changed in a few criteria
+        since the ``previous`` run (its id) stores only those (``storage.deltas``).
         ``holds_until``: key -> until when the score holds if nothing changes;
         ``digests``: key -> ``codec.score_digest`` of its score, when already computed."""
 

@@ -19,7 +19,6 @@ from observatory.model import CriterionResult, DatasetScore
 from observatory.publish.details import with_evidence
 from observatory.storage.carry import CarryScores
 from observatory.storage.codec import score_digest
-from observatory.storage.deltas import PreviousScores
 from observatory.storage.models import CriterionResultRow
 from observatory.storage.store import Store
 
@@ -96,12 +95,8 @@ def _save_runs(store: Store, runs: list[dict[str, tuple[str, list[int]]]]) -> No
             _datasets(store, run, list(step))
         scores = [_score(k, values) for k, (action, values) in step.items() if action == "score"]
         carried = [k for k, (action, _) in step.items() if action == "carry"]
-        before = None
-        if previous_run is not None:
-            found = store.scores_of(previous_run, [s.dataset_key for s in scores])
-            before = PreviousScores(previous_run, found)
         carry = CarryScores(previous_run, carried) if previous_run and carried else None
-        store.save_scores(run, scores, T0 + n * DAY, carry, previous=before)
+        store.save_scores(run, scores, T0 + n * DAY, carry, previous=previous_run)
         store.finish_run(run, "ok", {})
         expected = {s.dataset_key: s for s in scores} | {k: expected[k] for k in carried}
         dates |= {s.dataset_key: T0 + n * DAY for s in scores}
@@ -196,7 +191,6 @@ def test_a_key_given_twice_is_stored_as_its_last_score(store: Store) -> None:
     store.save_scores(first, [_score("a", [1] * 10)], T0)
     second = store.start_run("observe", T0 + DAY)
     near, far = _score("a", [1] * 9 + [0]), _score("a", [0] * 10)  # a delta, then in full
-    before = PreviousScores(first, store.scores_of(first, ["a"]))
-    store.save_scores(second, [near, far], T0 + DAY, previous=before)
+    store.save_scores(second, [near, far], T0 + DAY, previous=first)
     assert store.scores_of(second, ["a"]) == {"a": far}
     assert store.integrity_check() == []
