@@ -52,24 +52,28 @@ def same_json(first: Any, second: Any) -> bool:
 #: was written by the standard JSON encoder (``legacy_content_hash``, ``legacy_score_digest``)
 #: and is still recognised, so stored records and scores keep matching after an upgrade.
 MARK = "2:"
-#: Dates and times go through ``_plain`` (``isoformat``, as ``jsonable`` writes them):
-#: orjson's own format drops the seconds of a UTC offset, so two instants would hash alike.
-_ORJSON = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+#: Records and dates go through ``_plain`` (fields by name, ``isoformat``), as ``jsonable``
+#: makes them: every dict's keys are then sorted, a record hashes as its JSON form does, and
+#: orjson's own date format (which drops the seconds of a UTC offset) is not used.
+_ORJSON = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
 def _canonical(record: Any) -> bytes:
-    """The JSON that hashes ``record``: orjson's (three to five times the standard
-    encoder's speed; dict keys sorted, dataclass fields in their order). What orjson
-    refuses (an integer over 64 bits, a lone surrogate, nesting over 254 levels) goes the
-    standard way, the non-ASCII escaped so that a lone surrogate can be written. One
-    difference with ``jsonable``: orjson writes NaN and the infinities as null."""
+    """The JSON that hashes ``record``: orjson's, keys sorted (twice the standard encoder's
+    speed). A key that is not a text is refused by orjson, which would write the float
+    1e-07 as "1e-7": such a record is made ``jsonable`` first (keys as the store writes
+    them). What orjson refuses even then (an integer over 64 bits, a lone surrogate, nesting
+    over 254 levels) goes the standard way. Known difference with ``jsonable``: orjson
+    writes NaN and the infinities as null, so a free-form value (extras, evidence) going
+    from one of them to another or to null is not seen as a change."""
     try:
         return orjson.dumps(record, option=_ORJSON, default=_plain)
     except orjson.JSONEncodeError:
-        try:
-            return json.dumps(record, sort_keys=True, default=_plain).encode()
-        except TypeError:  # keys of mixed types cannot be sorted: their own order
-            return json.dumps(record, default=_plain).encode()
+        plain = jsonable(record)
+    try:
+        return orjson.dumps(plain, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        return json.dumps(plain, sort_keys=True).encode()
 
 
 def content_hash(record: Any) -> str:

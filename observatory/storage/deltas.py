@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from sqlalchemy import Text, cast
 from sqlalchemy.orm import Session
 
@@ -93,10 +92,9 @@ def _same(stored: Stored, new: CriterionResult) -> bool:
         new.label,
     ):
         return False
-    try:
-        decoded = orjson.loads(evidence) if evidence is not None else None
-    except orjson.JSONDecodeError:  # NaN, which the standard encoder writes
-        decoded = json.loads(evidence)
+    # the standard decoder, as the store reads (orjson reads an integer over 64 bits as a
+    # float, which could equal a new value the stored one does not)
+    decoded = json.loads(evidence) if evidence is not None else None
     return bool((decoded or {}) == new.evidence)
 
 

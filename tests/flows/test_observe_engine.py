@@ -178,3 +178,24 @@ def test_the_schedule_leaves_files_that_are_not_due(sandbox: Sandbox, tmp_path: 
     then = day_after["schedule"]  # a day old and unchanged: 24 h; failures, SPDR: sooner
     assert 0 < then["asked"] < files and then["asked"] + then["not_due"] == files
     assert next_month["schedule"]["asked"] == files  # nothing waits longer than 30 days
+
+
+def test_a_paused_phase_frees_its_cycles_and_freezes_what_it_kept() -> None:
+    """Cycles dropped during a ``gc_paused`` phase are freed at its end, not frozen with
+    what it kept; ``gc_frozen`` hands the frozen back."""
+    import weakref
+
+    from observatory.observe.timing import gc_frozen, gc_paused
+
+    class Node:
+        other: object = None
+
+    with gc_frozen():
+        with gc_paused():
+            kept, dropped = [Node() for _ in range(100)], Node()
+            dropped.other = dropped
+            gone = weakref.ref(dropped)
+            del dropped
+        assert gone() is None
+        assert gc.get_freeze_count() >= len(kept)
+    assert gc.get_freeze_count() == 0

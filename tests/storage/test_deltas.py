@@ -194,3 +194,18 @@ def test_a_key_given_twice_is_stored_as_its_last_score(store: Store) -> None:
     store.save_scores(second, [near, far], T0 + DAY, previous=first)
     assert store.scores_of(second, ["a"]) == {"a": far}
     assert store.integrity_check() == []
+
+
+def test_evidence_read_exactly_when_planning(store: Store) -> None:
+    """A whole number past 64 bits differs from its neighbour (a decoder reading it as a
+    float would take the two for equal and keep the stored one)."""
+    first = store.start_run("observe", T0)
+    _datasets(store, first, ["a"])
+    before = _score("a", [1] * 10)
+    before.results[0].evidence = {"n": 10**20 + 1}
+    store.save_scores(first, [before], T0)
+    second = store.start_run("observe", T0 + DAY)
+    after = _score("a", [1] * 10)
+    after.results[0].evidence = {"n": 10**20}
+    store.save_scores(second, [after], T0 + DAY, previous=first)
+    assert store.scores_of(second, ["a"])["a"].results[0].evidence == {"n": 10**20}

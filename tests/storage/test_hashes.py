@@ -27,7 +27,7 @@ from observatory.storage.models import DatasetObservation
 
 from .factories import catalogue_with_status, corpus_dataset, score_for, sirene_dataset
 
-KEYS = st.sampled_from(["a", "b", "é", "1", 1, 2, True, None, 1.5])
+KEYS = st.sampled_from(["a", "b", "é", "1", 1, 2, True, None, 1.5, 1e-07, "1e-7", "null"])
 LEAVES = st.one_of(
     st.none(),
     st.booleans(),
@@ -104,6 +104,27 @@ def test_hashes_are_marked_and_sized() -> None:
 def test_nan_hashes_as_null() -> None:
     """The one loss against the standard encoder, stated in ``codec._canonical``."""
     assert content_hash({"x": math.nan}) == content_hash({"x": None})
+
+
+def test_keys_that_are_not_texts_are_hashed_as_the_store_writes_them() -> None:
+    """orjson would write the float key 1e-07 as "1e-7": such a dict goes the standard way."""
+    assert content_hash({1e-07: "x"}) != content_hash({"1e-7": "x"})
+    assert content_hash({1: "x"}) == content_hash({"1": "x"})  # the same JSON
+
+
+def test_a_record_hashes_as_its_json_form() -> None:
+    """Every field counts (orjson's own dataclass writing skips those named with a leading
+    underscore) and in the same order as in the record's JSON form."""
+    from dataclasses import dataclass
+
+    @dataclass(slots=True)
+    class Odd:
+        a: int
+        _b: int
+
+    assert content_hash(Odd(1, 2)) != content_hash(Odd(1, 3))
+    for record in (corpus_dataset(), score_for("k"), Odd(1, 2)):
+        assert content_hash(record) == content_hash(jsonable(record))
 
 
 def test_hashes_stored_by_earlier_versions_are_recognised() -> None:
